@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import type { HooklineConfig } from '@app/domain/config';
+import { QueueModule } from '@app/queue';
+import { AuthModule } from './auth/auth.module';
+import { OrgsModule } from './orgs/orgs.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: HooklineConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, AuthModule, OrgsModule],
+    };
+  }
+}

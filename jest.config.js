@@ -1,0 +1,28 @@
+/** Jest runs TypeScript through swc; @nestjs 12 is ESM-only, so it is transformed too. */
+const swcOptions = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/packages', '<rootDir>/examples'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  moduleNameMapper: {
+    '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
+    '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
+    '^@app/queue(|/.*)$': '<rootDir>/libs/queue/src$1',
+    '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
+    '^@app/generated/(.*)$': '<rootDir>/generated/$1',
+  },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 60000,
+};

@@ -1,0 +1,94 @@
+/**
+ * Every setting Hookline reads from the environment, validated once at start-up.
+ * A bad value throws ConfigError naming the variable; main.ts turns that into exit code 1.
+ */
+export class ConfigError extends Error {}
+
+export interface HooklineConfig {
+  nodeEnv: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  port: number;
+  adminToken: string | undefined;
+  bootstrapApiKey: string | undefined;
+  allowHttpUrls: boolean;
+  allowPrivateUrls: boolean;
+  requestTimeoutMs: number;
+  retryBaseMs: number;
+  retryFactor: number;
+  retryMaxDelayMs: number;
+  retryMaxAttempts: number;
+  workerConcurrency: number;
+  /** Prefix of every BullMQ key; use a hash tag such as {hookline} on Redis Cluster. */
+  queuePrefix: string;
+  webhookTokenHeader: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${name} must be "true" or "false", got "${value}".`);
+}
+
+function num(env: Env, name: string, fallback: number, opts: { min: number; max?: number; integer?: boolean }): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  const integerOk = !opts.integer || Number.isInteger(value);
+  if (!Number.isFinite(value) || !integerOk || value < opts.min || (opts.max !== undefined && value > opts.max)) {
+    const range = opts.max !== undefined ? `between ${opts.min} and ${opts.max}` : `at least ${opts.min}`;
+    throw new ConfigError(`${name} must be ${opts.integer ? 'an integer' : 'a number'} ${range}, got "${raw}".`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const value = str(env, name, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got an unparsable value.`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}.`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): HooklineConfig {
+  return {
+    nodeEnv: str(env, 'NODE_ENV', 'development'),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/hookline', ['postgresql:', 'postgres:']),
+    databasePoolSize: num(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 500, integer: true }),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    port: num(env, 'PORT', 3000, { min: 0, max: 65535, integer: true }),
+    adminToken: optional(env, 'ADMIN_TOKEN'),
+    bootstrapApiKey: optional(env, 'BOOTSTRAP_API_KEY'),
+    allowHttpUrls: bool(env, 'ALLOW_HTTP_URLS', false),
+    allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false),
+    requestTimeoutMs: num(env, 'REQUEST_TIMEOUT_MS', 15_000, { min: 1, integer: true }),
+    retryBaseMs: num(env, 'RETRY_BASE_MS', 30_000, { min: 0, integer: true }),
+    retryFactor: num(env, 'RETRY_FACTOR', 3, { min: 1 }),
+    retryMaxDelayMs: num(env, 'RETRY_MAX_DELAY_MS', 12 * 3600_000, { min: 0, integer: true }),
+    retryMaxAttempts: num(env, 'RETRY_MAX_ATTEMPTS', 10, { min: 1, max: 20, integer: true }),
+    workerConcurrency: num(env, 'WORKER_CONCURRENCY', 50, { min: 1, max: 1000, integer: true }),
+    queuePrefix: str(env, 'QUEUE_PREFIX', 'hookline'),
+    webhookTokenHeader: str(env, 'WEBHOOK_TOKEN_HEADER', 'X-Webhook-Token'),
+  };
+}

@@ -1,0 +1,6 @@
+export * from './config';
+export * from './errors';
+export * from './event-matching';
+export * from './ids';
+export * from './retry-policy';
+export * from './signing';

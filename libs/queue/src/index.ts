@@ -1,0 +1,3 @@
+export * from './queues';
+export * from './publisher';
+export * from './queue.module';

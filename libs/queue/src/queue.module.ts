@@ -1,0 +1,24 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { HOOKLINE_CONFIG } from '@app/config';
+import type { HooklineConfig } from '@app/domain/config';
+import { redisOptionsFromUrl } from './publisher';
+import { QueueName, defaultJobOptions } from './queues';
+
+/** BullMQ on the configured Redis, with Hookline's queues registered for injection (@InjectQueue). */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [HOOKLINE_CONFIG],
+      useFactory: (config: HooklineConfig) => ({
+        connection: redisOptionsFromUrl(config.redisUrl),
+        prefix: config.queuePrefix,
+        defaultJobOptions,
+      }),
+    }),
+    BullModule.registerQueue({ name: QueueName.Intake }, { name: QueueName.Deliveries }),
+  ],
+  exports: [BullModule],
+})
+export class QueueModule {}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type HooklineConfig } from '@app/domain/config';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+
+/**
+ * A config for one test file: the test database, its own BullMQ prefix (so files never share jobs),
+ * loopback http receivers allowed and retry delays in milliseconds.
+ */
+export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineConfig {
+  const base = loadConfig({
+    DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_test',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    PORT: '0',
+    ADMIN_TOKEN,
+    ALLOW_HTTP_URLS: 'true',
+    ALLOW_PRIVATE_URLS: 'true',
+    REQUEST_TIMEOUT_MS: '2000',
+    RETRY_BASE_MS: '100',
+    RETRY_FACTOR: '2',
+    RETRY_MAX_DELAY_MS: '2000',
+    RETRY_MAX_ATTEMPTS: '5',
+    WORKER_CONCURRENCY: '20',
+    QUEUE_PREFIX: `hltest-${randomBytes(4).toString('hex')}`,
+  });
+  return { ...base, ...overrides };
+}
+
+/** The same settings as environment variables, for worker/api child processes. */
+export function configEnv(config: HooklineConfig): Record<string, string> {
+  return {
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    ADMIN_TOKEN: config.adminToken ?? '',
+    ALLOW_HTTP_URLS: String(config.allowHttpUrls),
+    ALLOW_PRIVATE_URLS: String(config.allowPrivateUrls),
+    REQUEST_TIMEOUT_MS: String(config.requestTimeoutMs),
+    RETRY_BASE_MS: String(config.retryBaseMs),
+    RETRY_FACTOR: String(config.retryFactor),
+    RETRY_MAX_DELAY_MS: String(config.retryMaxDelayMs),
+    RETRY_MAX_ATTEMPTS: String(config.retryMaxAttempts),
+    WORKER_CONCURRENCY: String(config.workerConcurrency),
+    QUEUE_PREFIX: config.queuePrefix,
+  };
+}
