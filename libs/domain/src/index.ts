@@ -4,3 +4,4 @@ export * from './event-matching';
 export * from './ids';
 export * from './retry-policy';
 export * from './signing';
+export * from './url-policy';

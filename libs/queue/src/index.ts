@@ -1,3 +1,4 @@
 export * from './queues';
 export * from './publisher';
 export * from './queue.module';
+export * from './enqueue';
