@@ -2,6 +2,8 @@
  * Every setting Hookline reads from the environment, validated once at start-up.
  * A bad value throws ConfigError naming the variable; main.ts turns that into exit code 1.
  */
+import { parseEncryptionKey } from './secret-cipher';
+
 export class ConfigError extends Error {}
 
 export interface HooklineConfig {
@@ -23,6 +25,8 @@ export interface HooklineConfig {
   /** Prefix of every BullMQ key; use a hash tag such as {hookline} on Redis Cluster. */
   queuePrefix: string;
   webhookTokenHeader: string;
+  /** AES-256-GCM key for secrets at rest; required when NODE_ENV=production. */
+  encryptionKey: Buffer | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,8 +76,9 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
 }
 
 export function loadConfig(env: Env = process.env): HooklineConfig {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
   return {
-    nodeEnv: str(env, 'NODE_ENV', 'development'),
+    nodeEnv,
     databaseUrl: url(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/hookline', ['postgresql:', 'postgres:']),
     databasePoolSize: num(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 500, integer: true }),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
@@ -90,5 +95,19 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     workerConcurrency: num(env, 'WORKER_CONCURRENCY', 50, { min: 1, max: 1000, integer: true }),
     queuePrefix: str(env, 'QUEUE_PREFIX', 'hookline'),
     webhookTokenHeader: str(env, 'WEBHOOK_TOKEN_HEADER', 'X-Webhook-Token'),
+    encryptionKey: encryptionKey(env, nodeEnv),
   };
+}
+
+function encryptionKey(env: Env, nodeEnv: string): Buffer | undefined {
+  const value = optional(env, 'ENCRYPTION_KEY');
+  if (!value) {
+    if (nodeEnv === 'production') throw new ConfigError('ENCRYPTION_KEY is required when NODE_ENV=production (openssl rand -base64 32).');
+    return undefined;
+  }
+  try {
+    return parseEncryptionKey(value);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }

@@ -5,3 +5,4 @@ export * from './ids';
 export * from './retry-policy';
 export * from './signing';
 export * from './url-policy';
+export * from './secret-cipher';
