@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { isPublicAddress } from './address-policy';
 import { DomainError } from './errors';
 
 export interface UrlPolicy {
@@ -27,5 +29,20 @@ export function assertTargetUrl(value: unknown, policy: UrlPolicy, field = 'url'
     throw fail(policy.allowHttp ? `${field} must use https or http` : `${field} must use https`);
   }
   if (parsed.username || parsed.password) throw fail(`${field} must not contain credentials`);
+  if (!policy.allowPrivate && isPrivateHost(parsed.hostname)) {
+    throw fail(`${field} must not point to a private, loopback or link-local address`);
+  }
   return value;
+}
+
+/**
+ * True for `localhost` names and for IP literals that are not public. WHATWG URL parsing has
+ * already turned odd IPv4 forms (`2130706433`, `0x7f.1`, `127.1`) into dotted decimal, and keeps
+ * IPv6 literals in brackets. Other names are checked when the worker resolves them.
+ */
+function isPrivateHost(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.+$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const literal = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+  return isIP(literal) !== 0 && !isPublicAddress(literal);
 }
