@@ -1,0 +1,65 @@
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { buildDeliveryRequest, type DeliveryRequestInput } from './payload';
+
+const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
+const createdAt = new Date('2026-01-02T03:04:05.678Z');
+const base: DeliveryRequestInput = {
+  event: { id: 'evt_1', organizationId: 'org_1', eventType: 'order.paid', data: { amount: 3 }, workflowId: null, channel: null, callId: null, createdAt },
+  target: { kind: 'subscription', payloadFormat: 'envelope', headers: { 'X-Team': 'billing' } },
+  secret,
+  attempt: 2,
+  now: new Date('2026-01-02T03:05:00.000Z'),
+  userAgent: 'Hookline/1.2.3',
+  tokenHeader: 'X-Webhook-Token',
+};
+
+describe('buildDeliveryRequest', () => {
+  it('sends the envelope without absent optional fields, with signed headers', () => {
+    const { body, headers } = buildDeliveryRequest(base);
+    expect(JSON.parse(body)).toEqual({ event_id: 'evt_1', event_type: 'order.paid', organization_id: 'org_1', timestamp: '2026-01-02T03:04:05.678Z', data: { amount: 3 } });
+    expect(headers).toMatchObject({
+      'Content-Type': 'application/json',
+      'User-Agent': 'Hookline/1.2.3',
+      'X-Team': 'billing',
+      'webhook-id': 'evt_1',
+      'webhook-timestamp': String(Date.parse('2026-01-02T03:05:00Z') / 1000),
+      'X-Webhook-Event': 'order.paid',
+      'X-Webhook-Attempt': '2',
+    });
+    const key = Buffer.from('0123456789abcdef0123');
+    expect(headers['X-Webhook-Signature']).toBe(`sha256=${createHmac('sha256', key).update(body).digest('hex')}`);
+    const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    jest.useFakeTimers({ now: base.now });
+    try {
+      expect(new Webhook(secret).verify(body, lowerCased)).toEqual(JSON.parse(body));
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(headers).not.toHaveProperty('X-Webhook-Token');
+    expect(headers).not.toHaveProperty('X-Webhook-Call-Id');
+  });
+
+  it('carries workflow_id, channel and call_id in the envelope when the event has them', () => {
+    const event = { ...base.event, workflowId: 'wf_1', channel: 'queue:1', callId: 'call_9' };
+    expect(JSON.parse(buildDeliveryRequest({ ...base, event }).body)).toMatchObject({ workflow_id: 'wf_1', channel: 'queue:1', call_id: 'call_9' });
+  });
+
+  it('sends the data alone in the "data" format, with the call id as a header', () => {
+    const event = { ...base.event, callId: 'call_9' };
+    const { body, headers } = buildDeliveryRequest({ ...base, event, target: { ...base.target, payloadFormat: 'data' } });
+    expect(body).toBe('{"amount":3}');
+    expect(headers['X-Webhook-Call-Id']).toBe('call_9');
+  });
+
+  it('adds the token header for a channel webhook, signed with the token', () => {
+    const { body, headers } = buildDeliveryRequest({ ...base, secret: 'whk_token', tokenHeader: 'X-Hook-Token', target: { ...base.target, kind: 'channel' } });
+    expect(headers['X-Hook-Token']).toBe('whk_token');
+    expect(headers['X-Webhook-Signature']).toBe(`sha256=${createHmac('sha256', 'whk_token').update(body).digest('hex')}`);
+  });
+
+  it('signs with both secrets during a rotation grace period', () => {
+    const { headers } = buildDeliveryRequest({ ...base, previousSecret: 'old-secret' });
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+  });
+});

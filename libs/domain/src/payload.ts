@@ -1,0 +1,80 @@
+import { signatureHeaders } from './signing';
+
+/** What a delivery body is built from: the stored event. */
+export interface PayloadEvent {
+  id: string;
+  organizationId: string;
+  eventType: string;
+  data: unknown;
+  workflowId: string | null;
+  channel: string | null;
+  callId: string | null;
+  createdAt: Date;
+}
+
+/** The receiving side: a subscription or a channel webhook. */
+export interface PayloadTarget {
+  kind: string;
+  /** "envelope" (default) or "data" (the event's data object alone). */
+  payloadFormat: string;
+  /** The subscription's custom headers (a string map; anything else is ignored). */
+  headers: unknown;
+}
+
+export interface DeliveryRequestInput {
+  event: PayloadEvent;
+  target: PayloadTarget;
+  /** Plain signing secret (for a channel webhook: its token). */
+  secret: string;
+  /** The secret being rotated out, while its grace period lasts. */
+  previousSecret?: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  now: Date;
+  userAgent: string;
+  /** Header that carries a channel webhook's token (WEBHOOK_TOKEN_HEADER). */
+  tokenHeader: string;
+}
+
+export interface DeliveryRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** The JSON envelope; optional fields appear only when the event has them. */
+export function buildEnvelope(event: PayloadEvent): Record<string, unknown> {
+  return {
+    event_id: event.id,
+    event_type: event.eventType,
+    organization_id: event.organizationId,
+    timestamp: event.createdAt.toISOString(),
+    ...(event.workflowId != null && { workflow_id: event.workflowId }),
+    ...(event.channel != null && { channel: event.channel }),
+    ...(event.callId != null && { call_id: event.callId }),
+    data: event.data,
+  };
+}
+
+/** The body and headers of one attempt; the signatures cover exactly the body sent. */
+export function buildDeliveryRequest(input: DeliveryRequestInput): DeliveryRequest {
+  const { event, target } = input;
+  const dataOnly = target.payloadFormat === 'data';
+  const body = JSON.stringify(dataOnly ? event.data : buildEnvelope(event));
+  const timestampSeconds = Math.floor(input.now.getTime() / 1000);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': input.userAgent,
+    ...customHeaders(target.headers),
+    ...signatureHeaders(input.secret, event.id, timestampSeconds, body, input.previousSecret),
+    'X-Webhook-Event': event.eventType,
+    'X-Webhook-Attempt': String(input.attempt),
+  };
+  if (dataOnly && event.callId != null) headers['X-Webhook-Call-Id'] = event.callId;
+  if (target.kind === 'channel') headers[input.tokenHeader] = input.secret;
+  return { body, headers };
+}
+
+function customHeaders(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
