@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import type { HooklineConfig } from '@app/domain/config';
 import { QueueModule } from '@app/queue';
 import { AuthModule } from './auth/auth.module';
+import { EventTypesModule } from './event-types/event-types.module';
 import { OrgsModule } from './orgs/orgs.module';
 
 @Module({})
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config?: HooklineConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, AuthModule, OrgsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, AuthModule, OrgsModule, EventTypesModule],
     };
   }
 }
