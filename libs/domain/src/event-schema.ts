@@ -55,7 +55,7 @@ export function compileEventSchema(schema: EventSchema): CompiledEventSchema {
     // Unresolvable $ref, an invalid regular expression in `pattern`, an unknown `$schema`, ...
     return { ok: false, details: [{ field: 'schema', message: (error as Error).message }] };
   }
-  if (validate.$async) {
+  if ((validate as { $async?: boolean }).$async) {
     return { ok: false, details: [{ field: 'schema', message: 'async schemas ($async) are not supported' }] };
   }
   return {
