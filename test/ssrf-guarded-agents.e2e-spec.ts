@@ -1,4 +1,5 @@
 import type { LookupAddress } from 'node:dns';
+import axios from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -76,6 +77,7 @@ describe('SSRF guard in the delivery agents', () => {
       expect(error.code).toBe(BLOCKED_ADDRESS_CODE);
       expect(error.message).toBe('blocked: 127.0.0.1 is a private address');
       expect(isBlockedAddressError(error)).toBe(true);
+      expect(error).toMatchObject({ permanent: true });
       expect(receiver.requests.length).toBe(before);
     });
 
@@ -119,6 +121,16 @@ describe('SSRF guard in the delivery agents', () => {
       const own = fixedResolver('rebind.test', '127.0.0.1');
       const error = await failure(get(`http://rebind.test:${port}/hook`, guarded, { lookup: own }));
       expect(isBlockedAddressError(error)).toBe(true);
+    });
+
+    it('is recognised through axios, as the worker sends with it', async () => {
+      const guarded = agents({ allowPrivate: false, lookup: fixedResolver('rebind.test', '127.0.0.1') });
+      const client = axios.create({ httpAgent: guarded.httpAgent, httpsAgent: guarded.httpsAgent, proxy: false, maxRedirects: 0 });
+      for (const url of [`http://rebind.test:${port}/hook`, `http://127.0.0.1:${port}/hook`]) {
+        const error = await failure(client.post(url, '{}'));
+        expect(isBlockedAddressError(error)).toBe(true);
+        expect((error as Error & { cause?: unknown }).cause).toMatchObject({ permanent: true, code: BLOCKED_ADDRESS_CODE });
+      }
     });
 
     it('keeps the sockets alive', () => {

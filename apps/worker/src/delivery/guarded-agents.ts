@@ -16,6 +16,8 @@ export const BLOCKED_ADDRESS_CODE = 'ERR_HOOKLINE_BLOCKED_ADDRESS';
 
 export class BlockedAddressError extends Error {
   readonly code = BLOCKED_ADDRESS_CODE;
+  /** Retrying cannot make the target public: the worker records the attempt as a permanent failure. */
+  readonly permanent = true;
 
   constructor(
     readonly host: string,
