@@ -1,15 +1,38 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@app/config';
+import { ConfigModule, HOOKLINE_CONFIG } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import type { HooklineConfig } from '@app/domain/config';
-import { QueueModule } from '@app/queue';
+import { DeliveryRepository } from '@app/database/repositories/delivery.repository';
+import { FanOutRepository } from '@app/database/repositories/fan-out.repository';
+import { loadConfig, type HooklineConfig } from '@app/domain/config';
+import { SecretCipher } from '@app/domain/secret-cipher';
+import { QueueModule, QueueName } from '@app/queue';
+import { DeliveryHttpClient } from './delivery/delivery-http-client';
+import { DeliveryProcessor } from './delivery/delivery.processor';
+import { DeliveryService } from './delivery/delivery.service';
+import { HttpAgents } from './delivery/http-agents';
+import { FanOutProcessor } from './fan-out/fan-out.processor';
+import { FanOutService } from './fan-out/fan-out.service';
+import { PublishedEventService } from './fan-out/published-event.service';
+import { configuredProcessor, deliveryWorkerOptions, fanOutWorkerOptions } from './worker-options';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config?: HooklineConfig): DynamicModule {
+  static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule],
+      providers: [
+        { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
+        HttpAgents,
+        DeliveryHttpClient,
+        DeliveryRepository,
+        DeliveryService,
+        configuredProcessor(DeliveryProcessor, QueueName.Deliveries, deliveryWorkerOptions(config)),
+        FanOutRepository,
+        PublishedEventService,
+        FanOutService,
+        configuredProcessor(FanOutProcessor, QueueName.Intake, fanOutWorkerOptions(config)),
+      ],
     };
   }
 }

@@ -16,6 +16,16 @@ describe('validatePublishedEvent', () => {
     expect(validatePublishedEvent({ ...valid, workflow_id: null })).toMatchObject({ valid: true, event: { workflowId: null } });
   });
 
+  it('accepts well-formed unicode, including astral characters, and nesting up to 64 levels', () => {
+    expect(validatePublishedEvent({ ...valid, data: nested(63, { leaf: '😀 é' }) }).valid).toBe(true);
+  });
+
+  it('rejects data nested deeper than 64 levels without overflowing the stack', () => {
+    for (const depth of [64, 100_000]) {
+      expect(validatePublishedEvent({ ...valid, data: nested(depth, {}) })).toEqual({ valid: false, problems: ['data must not be nested deeper than 64 levels'] });
+    }
+  });
+
   it.each([
     ['not an object', 'x', 'the event must be a JSON object'],
     ['missing organization', { event_type: 'a', data: {} }, 'organization_id is required'],
@@ -31,6 +41,9 @@ describe('validatePublishedEvent', () => {
     ['bad channel', { ...valid, channel: 'a/b' }, 'channel must be 1 to 128 characters of [A-Za-z0-9_.:-]'],
     ['long channel', { ...valid, channel: 'c'.repeat(129) }, 'channel must be 1 to 128 characters of [A-Za-z0-9_.:-]'],
     ['unknown field', { ...valid, extra: 1 }, 'property extra should not exist'],
+    ['NUL in data', { ...valid, data: { a: { b: ['x\u0000'] } } }, 'data must not contain NUL characters or unpaired surrogates'],
+    ['lone surrogate in a data key', { ...valid, data: { '\ud800': 1 } }, 'data must not contain NUL characters or unpaired surrogates'],
+    ['NUL in workflow_id', { ...valid, workflow_id: 'a\u0000' }, 'workflow_id must not contain NUL characters or unpaired surrogates'],
     ['oversize', { ...valid, data: { blob: 'x'.repeat(256 * 1024) } }, 'the event is larger than 256 KiB'],
   ])('rejects %s', (_, input, problem) => {
     const result = validatePublishedEvent(input);
@@ -38,3 +51,9 @@ describe('validatePublishedEvent', () => {
     expect(result.valid === false && result.problems).toContain(problem);
   });
 });
+
+function nested(levels: number, leaf: Record<string, unknown>): Record<string, unknown> {
+  let value: Record<string, unknown> = leaf;
+  for (let i = 0; i < levels; i++) value = { value };
+  return value;
+}

@@ -43,6 +43,10 @@ export function validatePublishedEvent(input: unknown): EventValidation {
   const eventType = requiredText(input, 'event_type', problems);
   if (eventType !== null && !EVENT_TYPE_PATTERN.test(eventType)) problems.push('event_type must use only the characters [A-Za-z0-9_.:-]');
   if (!isJsonObject(input.data)) problems.push('data must be a JSON object');
+  else {
+    const problem = unstorableJsonProblem(input.data);
+    if (problem) problems.push(`data ${problem}`);
+  }
   const workflowId = optionalText(input, 'workflow_id', problems);
   const callId = optionalText(input, 'call_id', problems);
   const idempotencyKey = optionalText(input, 'idempotency_key', problems);
@@ -88,6 +92,10 @@ function text(value: unknown, field: string, problems: string[]): string | null 
     problems.push(`${field} must be a string`);
     return null;
   }
+  if (unstorableJsonProblem(value)) {
+    problems.push(`${field} must not contain NUL characters or unpaired surrogates`);
+    return null;
+  }
   if (value.length === 0) {
     problems.push(`${field} should not be empty`);
     return null;
@@ -101,4 +109,27 @@ function text(value: unknown, field: string, problems: string[]): string | null 
 
 function truncate(value: string, length: number): string {
   return value.length > length ? `${value.slice(0, length)}…` : value;
+}
+
+/** NUL and unpaired UTF-16 surrogates, which PostgreSQL cannot store in text or jsonb. */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Deeper JSON overflows the stack of JSON.stringify (and of most receivers' parsers). */
+export const MAX_DATA_DEPTH = 64;
+
+/** The first reason a JSON value cannot be stored, or null; iterative, so deep input cannot overflow. */
+export function unstorableJsonProblem(value: unknown): string | null {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (typeof current === 'string') {
+      if (UNSTORABLE_TEXT.test(current)) return 'must not contain NUL characters or unpaired surrogates';
+    } else if (typeof current === 'object' && current !== null) {
+      if (depth >= MAX_DATA_DEPTH) return `must not be nested deeper than ${MAX_DATA_DEPTH} levels`;
+      for (const [key, item] of Object.entries(current)) {
+        if (UNSTORABLE_TEXT.test(key)) return 'must not contain NUL characters or unpaired surrogates';
+        pending.push([item, depth + 1]);
+      }
+    }
+  }
+  return null;
 }

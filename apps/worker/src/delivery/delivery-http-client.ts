@@ -1,0 +1,147 @@
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import { HOOKLINE_CONFIG } from '@app/config';
+import type { HooklineConfig } from '@app/domain/config';
+import { HttpAgents } from './http-agents';
+
+/** At most this much of a response is read; the rest is never downloaded. */
+export const MAX_RESPONSE_READ_BYTES = 64 * 1024;
+/** At most this much of a response body is stored with the attempt. */
+export const MAX_STORED_BODY_BYTES = 4 * 1024;
+
+/**
+ * A failure that retrying cannot fix (e.g. a target address refused by the SSRF guard). Thrown from
+ * anywhere in the request path (an agent's lookup included), it makes the attempt fail without retries.
+ */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+}
+
+export interface HttpAttemptResult {
+  /** The response status, or null when no response arrived. */
+  status: number | null;
+  /** Retry-After and Location response headers, when sent. */
+  retryAfter?: string;
+  location?: string;
+  /** Up to 4 KiB of the response body. */
+  body: string | null;
+  durationMs: number;
+  /** Why no (complete) response arrived, in words fit for the log. */
+  error: { message: string; permanent: boolean } | null;
+}
+
+class AttemptTimeout extends Error {}
+
+/** Sends one delivery request: no redirects, an overall deadline, a bounded read of the answer. */
+@Injectable()
+export class DeliveryHttpClient {
+  private readonly client: AxiosInstance;
+  private readonly timeoutMs: number;
+
+  constructor(@Inject(HOOKLINE_CONFIG) config: HooklineConfig, agents: HttpAgents) {
+    this.timeoutMs = config.requestTimeoutMs;
+    this.client = axios.create({
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+      maxRedirects: 0,
+      // Environment proxies would bypass the agents (and the address checks they make).
+      proxy: false,
+      responseType: 'stream',
+      validateStatus: () => true,
+      transformRequest: [(data: unknown) => data],
+    });
+  }
+
+  async post(url: string, body: string, headers: Record<string, string>): Promise<HttpAttemptResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const controller = new AbortController();
+    let responseStream: Readable | undefined;
+    let timedOut = false;
+    // One deadline for connecting, sending, waiting and reading: a trickling receiver cannot hold a worker slot.
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      responseStream?.destroy(new AttemptTimeout());
+    }, this.timeoutMs);
+    try {
+      const response = await this.client.post<Readable>(url, body, { headers, signal: controller.signal });
+      responseStream = response.data;
+      const result: HttpAttemptResult = {
+        status: response.status,
+        retryAfter: headerValue(response.headers['retry-after']),
+        location: headerValue(response.headers.location),
+        body: null,
+        durationMs: 0,
+        error: null,
+      };
+      try {
+        result.body = await readExcerpt(responseStream);
+      } catch (error) {
+        result.error = { message: `response interrupted: ${describeError(error, timedOut, this.timeoutMs).message}`, permanent: false };
+      }
+      result.durationMs = elapsed();
+      return result;
+    } catch (error) {
+      return { status: null, body: null, durationMs: elapsed(), error: describeError(error, timedOut, this.timeoutMs) };
+    } finally {
+      clearTimeout(deadline);
+      responseStream?.destroy();
+    }
+  }
+}
+
+function headerValue(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Reads up to MAX_RESPONSE_READ_BYTES, keeps the first MAX_STORED_BODY_BYTES, then drops the stream. */
+async function readExcerpt(stream: Readable): Promise<string | null> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let readBytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (keptBytes < MAX_STORED_BODY_BYTES) {
+      const part = chunk.subarray(0, MAX_STORED_BODY_BYTES - keptBytes);
+      kept.push(part);
+      keptBytes += part.length;
+    }
+    readBytes += chunk.length;
+    if (readBytes >= MAX_RESPONSE_READ_BYTES) break; // leaving the loop destroys the stream
+  }
+  if (keptBytes === 0) return null;
+  // A multi-byte character cut at the limit decodes as U+FFFD; PostgreSQL text cannot hold NUL.
+  return Buffer.concat(kept).toString('utf8').replace(/\u0000/g, '\uFFFD');
+}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the receiver',
+  EPIPE: 'connection closed by the receiver while sending the request',
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed (temporary)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  ECONNABORTED: 'connection aborted',
+};
+
+/** Words for the log, never the request body or headers (they carry the payload and signatures). */
+export function describeError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; permanent: boolean } {
+  if (timedOut || error instanceof AttemptTimeout) return { message: `timeout after ${timeoutMs} ms`, permanent: false };
+  const cause = (error as { cause?: unknown }).cause;
+  for (const candidate of [error, cause]) {
+    if (candidate instanceof PermanentDeliveryError || (candidate as { permanent?: unknown })?.permanent === true) {
+      return { message: (candidate as Error).message, permanent: true };
+    }
+  }
+  const code = String((error as { code?: unknown }).code ?? (cause as { code?: unknown })?.code ?? '');
+  const message = error instanceof Error ? error.message : String(error);
+  if (code in NETWORK_ERRORS) return { message: NETWORK_ERRORS[code], permanent: false };
+  if (/socket hang up/i.test(message)) return { message: 'connection closed by the receiver before it answered', permanent: false };
+  if (code === 'ERR_INVALID_URL' || code === 'ERR_BAD_OPTION_VALUE' || /invalid url/i.test(message)) return { message: 'invalid target URL', permanent: true };
+  if (/CERT|TLS|SSL/.test(code)) return { message: `TLS error (${code})`, permanent: false };
+  if (code.startsWith('HPE_')) return { message: `invalid HTTP response (${code})`, permanent: false };
+  return { message: code ? `request failed (${code}): ${message}` : `request failed: ${message}`, permanent: false };
+}

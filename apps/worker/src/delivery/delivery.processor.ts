@@ -1,0 +1,42 @@
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
+import type { DeliveryJob } from '@app/queue';
+import { describeRetry } from '../worker-options';
+import { DeliveryService } from './delivery.service';
+
+/**
+ * Consumes the deliveries queue (registered with its worker options by configuredProcessor). A retry
+ * keeps the same job: it is moved back to the delayed set until the next attempt is due.
+ */
+@Injectable()
+export class DeliveryProcessor extends WorkerHost implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+
+  constructor(private readonly deliveries: DeliveryService) {
+    super();
+  }
+
+  async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
+    const { retryAt } = await this.deliveries.deliver(job.data.delivery_id);
+    if (!retryAt) return;
+    await job.moveToDelayed(retryAt.getTime(), token);
+    // Tells BullMQ the job was rescheduled, not completed nor failed.
+    throw new DelayedError();
+  }
+
+  /** Finishes in-flight attempts before the database connections close (graceful shutdown). */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<DeliveryJob> | undefined, error: Error): void {
+    this.logger.error(`delivery job ${job?.id} failed (${describeRetry(job)}): ${error.message}`);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.error(`deliveries worker: ${error.message}`);
+  }
+}

@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HOOKLINE_CONFIG } from '@app/config';
+import { DeliveryRepository, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
+import type { HooklineConfig } from '@app/domain/config';
+import { newId } from '@app/domain/ids';
+import { buildDeliveryRequest } from '@app/domain/payload';
+import type { RetryPolicy } from '@app/domain/retry-policy';
+import { SecretCipher } from '@app/domain/secret-cipher';
+import { DeliveryHttpClient } from './delivery-http-client';
+import { decideOutcome, type Outcome } from './delivery-outcome';
+import { subscriptionSecrets } from './subscription-secrets';
+import { hooklineUserAgent } from './user-agent';
+
+/** What the queue must do after a delivery job: nothing, or run it again at `retryAt`. */
+export type DeliveryResult = { retryAt: Date } | { retryAt?: undefined };
+
+const FINISHED = new Set(['delivered', 'failed', 'cancelled']);
+/** A job that fires this much before the delivery's next_attempt_at still attempts (clock slack). */
+const EARLY_TOLERANCE_MS = 250;
+
+/** Makes one HTTP attempt of a delivery and records it; PostgreSQL holds the state, not the job. */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+  private readonly userAgent = hooklineUserAgent();
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
+    private readonly deliveries: DeliveryRepository,
+    private readonly http: DeliveryHttpClient,
+    private readonly cipher: SecretCipher,
+  ) {
+    this.policy = { baseMs: config.retryBaseMs, factor: config.retryFactor, maxDelayMs: config.retryMaxDelayMs };
+  }
+
+  /**
+   * Attempts the delivery unless it has ended or its subscription is gone. Database errors propagate
+   * (the job is retried by BullMQ); receiver failures are outcomes, recorded and retried by policy.
+   */
+  async deliver(deliveryId: string): Promise<DeliveryResult> {
+    const delivery = await this.deliveries.findWithContext(deliveryId);
+    if (!delivery) {
+      this.logger.warn(`delivery ${deliveryId} not found; job dropped`);
+      return {};
+    }
+    if (FINISHED.has(delivery.status)) return {};
+
+    const { subscription, event } = delivery;
+    const isTestEvent = event.targetSubscriptionId === subscription.id;
+    if (subscription.deletedAt) return this.cancel(delivery, 'subscription deleted');
+    if (!subscription.isActive && !isTestEvent) return this.cancel(delivery, 'subscription inactive');
+
+    // A job re-run early (recovered after a crash, re-enqueued by a fan-out replay) waits for its time.
+    if (delivery.status === 'retrying' && delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() - Date.now() > EARLY_TOLERANCE_MS) {
+      return { retryAt: delivery.nextAttemptAt };
+    }
+    return this.attempt(delivery);
+  }
+
+  private async attempt(delivery: DeliveryWithContext): Promise<DeliveryResult> {
+    const { subscription, event } = delivery;
+    const attempt = delivery.attempts + 1;
+    const startedAt = new Date();
+    const { secret, previousSecret } = subscriptionSecrets(subscription, this.cipher, startedAt);
+    const request = buildDeliveryRequest({
+      event,
+      target: subscription,
+      secret,
+      previousSecret,
+      attempt,
+      now: startedAt,
+      userAgent: this.userAgent,
+      tokenHeader: this.config.webhookTokenHeader,
+    });
+
+    const result = await this.http.post(subscription.url, request.body, request.headers);
+    const outcome = decideOutcome({
+      result,
+      attempt,
+      maxAttempts: subscription.maxAttempts ?? this.config.retryMaxAttempts,
+      policy: this.policy,
+      now: new Date(),
+    });
+
+    const updated = await this.deliveries.recordAttempt(
+      delivery,
+      {
+        id: newId('att'),
+        attempt,
+        url: subscription.url,
+        startedAt,
+        durationMs: result.durationMs,
+        responseStatus: result.status,
+        responseBody: result.body,
+        errorMessage: outcome.errorMessage ?? result.error?.message ?? null,
+        success: outcome.success,
+      },
+      {
+        status: outcome.status,
+        responseStatus: result.status,
+        errorMessage: outcome.errorMessage,
+        lastAttemptAt: startedAt,
+        nextAttemptAt: outcome.nextAttemptAt,
+      },
+      subscriptionChange(outcome, subscription.failingSince),
+    );
+    this.logAttempt(delivery, attempt, outcome, updated);
+    // A delivery cancelled or completed elsewhere meanwhile keeps that state: no retry.
+    return updated && outcome.nextAttemptAt ? { retryAt: outcome.nextAttemptAt } : {};
+  }
+
+  private async cancel(delivery: DeliveryWithContext, reason: string): Promise<DeliveryResult> {
+    if (await this.deliveries.cancel(delivery.id, reason)) {
+      this.logger.log(`delivery ${delivery.id} cancelled (${reason}); event ${delivery.eventId}, subscription ${delivery.subscriptionId}`);
+    }
+    return {};
+  }
+
+  private logAttempt(delivery: DeliveryWithContext, attempt: number, outcome: Outcome, updated: boolean): void {
+    const ids = `delivery ${delivery.id} (event ${delivery.eventId}, subscription ${delivery.subscriptionId}) attempt ${attempt}`;
+    if (!updated) {
+      this.logger.warn(`${ids}: recorded, but the delivery had meanwhile ended or been cancelled`);
+    } else if (outcome.status === 'delivered') {
+      this.logger.debug(`${ids}: delivered`);
+    } else if (outcome.status === 'retrying') {
+      this.logger.log(`${ids}: ${outcome.errorMessage}; retrying at ${outcome.nextAttemptAt?.toISOString()}`);
+    } else {
+      this.logger.warn(`${ids}: ${outcome.errorMessage}; failed${outcome.disabledReason ? `, subscription deactivated (${outcome.disabledReason})` : ''}`);
+    }
+  }
+}
+
+/** Deactivation on 410, and the run of failures auto-disable measures (written only when it changes). */
+function subscriptionChange(outcome: Outcome, failingSince: Date | null): SubscriptionChange {
+  const change: SubscriptionChange = {};
+  if (outcome.disabledReason) change.disabledReason = outcome.disabledReason;
+  if (outcome.success && failingSince) change.failingSince = 'clear';
+  if (!outcome.success && !failingSince) change.failingSince = 'start';
+  return change;
+}

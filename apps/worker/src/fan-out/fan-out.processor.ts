@@ -1,0 +1,42 @@
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { IntakeJob } from '@app/queue';
+import { describeRetry } from '../worker-options';
+import { FanOutService } from './fan-out.service';
+import { PublishedEventService } from './published-event.service';
+
+/**
+ * Consumes the intake queue: an event published over Redis is validated and stored first, then
+ * every event is fanned out to its subscriptions (registered by configuredProcessor).
+ */
+@Injectable()
+export class FanOutProcessor extends WorkerHost implements OnModuleDestroy {
+  private readonly logger = new Logger(FanOutProcessor.name);
+
+  constructor(
+    private readonly publishedEvents: PublishedEventService,
+    private readonly fanOut: FanOutService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<IntakeJob>): Promise<void> {
+    const eventId = job.data.event !== undefined ? await this.publishedEvents.accept(job.data) : job.data.event_id;
+    if (eventId) await this.fanOut.fanOut(eventId);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<IntakeJob> | undefined, error: Error): void {
+    this.logger.error(`intake job ${job?.id} failed (${describeRetry(job)}): ${error.message}`);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.error(`intake worker: ${error.message}`);
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Prisma } from '@app/generated/prisma/client';
+import { FanOutRepository, isUniqueViolation, type NewRejectedEvent } from '@app/database/repositories/fan-out.repository';
+import {
+  EVENT_ID_PATTERN,
+  IDEMPOTENCY_WINDOW_MS,
+  MAX_EVENT_BYTES,
+  isJsonObject,
+  unstorableJsonProblem,
+  validatePublishedEvent,
+  type ValidEvent,
+} from '@app/domain/event-validation';
+import { newId } from '@app/domain/ids';
+import type { IntakeJob } from '@app/queue';
+
+/**
+ * Intake of events published over Redis (HooklinePublisher): validated like POST /v1/events and
+ * stored under the job's event id. An invalid event is recorded as rejected and logged; it never
+ * fails the job, so a bad publisher cannot block or crash the worker.
+ */
+@Injectable()
+export class PublishedEventService {
+  private readonly logger = new Logger(PublishedEventService.name);
+
+  constructor(private readonly repository: FanOutRepository) {}
+
+  /** Stores the job's event; returns the id to fan out, or null when there is nothing to deliver. */
+  async accept(job: IntakeJob): Promise<string | null> {
+    const input: unknown = job.event;
+    const eventId = typeof job.event_id === 'string' && EVENT_ID_PATTERN.test(job.event_id) ? job.event_id : undefined;
+    if (!eventId) {
+      await this.reject(newId('evt'), input, ['event_id must be 1 to 255 characters of [A-Za-z0-9_.:-]']);
+      return null;
+    }
+    // A job may run twice (a crash after the insert): the stored event stands.
+    const stored = await this.repository.findEvent(eventId);
+    if (stored) return stored.status === 'accepted' ? stored.id : null;
+
+    const validation = validatePublishedEvent(input);
+    if (!validation.valid) {
+      await this.reject(eventId, input, validation.problems);
+      return null;
+    }
+    const event = validation.event;
+    if (!(await this.repository.organizationExists(event.organizationId))) {
+      this.logger.warn(`published event ${eventId} rejected: organization ${clip(event.organizationId, 64)} does not exist (not recorded)`);
+      return null;
+    }
+    if (event.idempotencyKey !== null && (await this.isRepeat(eventId, event))) return null;
+    return this.insert(eventId, event);
+  }
+
+  /** True when the organization's idempotency key names a recent event; frees the key when it expired. */
+  private async isRepeat(eventId: string, event: ValidEvent): Promise<boolean> {
+    const key = event.idempotencyKey as string;
+    const earlier = await this.repository.findEventByIdempotencyKey(event.organizationId, key);
+    if (!earlier) return false;
+    if (Date.now() - earlier.createdAt.getTime() >= IDEMPOTENCY_WINDOW_MS) {
+      await this.repository.releaseIdempotencyKey(earlier.id, key);
+      return false;
+    }
+    this.logger.log(`published event ${eventId} dropped: its idempotency key names event ${earlier.id} (organization ${event.organizationId})`);
+    return true;
+  }
+
+  private async insert(eventId: string, event: ValidEvent): Promise<string | null> {
+    try {
+      await this.repository.insertEvent({ id: eventId, ...event, data: event.data as Prisma.InputJsonObject });
+      return eventId;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Lost a race: either this job ran concurrently, or another event took the idempotency key.
+      const stored = await this.repository.findEvent(eventId);
+      if (stored) return stored.status === 'accepted' ? stored.id : null;
+      this.logger.log(`published event ${eventId} dropped: its idempotency key was just taken by another event (organization ${event.organizationId})`);
+      return null;
+    }
+  }
+
+  /** Records the rejection when the organization exists (an event row needs one), and logs one line. */
+  private async reject(eventId: string, input: unknown, problems: string[]): Promise<void> {
+    const reason = problems.join('; ');
+    const fields = isJsonObject(input) ? input : {};
+    const organizationId = typeof fields.organization_id === 'string' ? fields.organization_id : undefined;
+    const recordable = organizationId !== undefined && organizationId.length <= 255 && (await this.repository.organizationExists(organizationId));
+    if (recordable) await this.repository.insertRejectedEvent(rejectedRow(eventId, organizationId, fields, reason));
+    const org = organizationId !== undefined ? `organization ${clip(organizationId, 64)}` : 'no organization';
+    this.logger.warn(`published event ${eventId} rejected (${org}${recordable ? '' : ', not recorded'}): ${reason}`);
+  }
+}
+
+/** What is kept of an invalid event: its fields cut to the columns' sizes, data only when sane. */
+function rejectedRow(id: string, organizationId: string, fields: Record<string, unknown>, reason: string): NewRejectedEvent {
+  const textField = (name: string, max: number) => {
+    const value = fields[name];
+    return typeof value === 'string' && unstorableJsonProblem(value) === null ? clip(value, max) : null;
+  };
+  // Checked for depth and unstorable text before anything serializes it.
+  const dataFits = isJsonObject(fields.data) && unstorableJsonProblem(fields.data) === null && Buffer.byteLength(JSON.stringify(fields.data)) <= MAX_EVENT_BYTES;
+  return {
+    id,
+    organizationId,
+    eventType: textField('event_type', 255) ?? '',
+    data: dataFits ? (fields.data as Prisma.InputJsonObject) : {},
+    workflowId: textField('workflow_id', 255),
+    channel: textField('channel', 128),
+    callId: textField('call_id', 255),
+    rejectReason: reason,
+  };
+}
+
+function clip(value: string, max: number): string {
+  return value.length > max ? value.slice(0, max) : value;
+}

@@ -1,0 +1,30 @@
+import { receivesEvent, type MatchableEvent, type MatchableTarget } from './target-matching';
+
+const subscription = (events: string[], channels: string[] = []): MatchableTarget => ({ id: 'sub_1', kind: 'subscription', events, channels });
+const event = (eventType: string, channel: string | null = null, targetSubscriptionId: string | null = null): MatchableEvent => ({ eventType, channel, targetSubscriptionId });
+
+describe('receivesEvent', () => {
+  it('matches subscriptions by event type, with * and prefix wildcards', () => {
+    expect(receivesEvent(subscription(['*']), event('anything.at:all'))).toBe(true);
+    expect(receivesEvent(subscription(['workflow.*']), event('workflow.step.started'))).toBe(true);
+    expect(receivesEvent(subscription(['workflow.*']), event('workflowx.done'))).toBe(false);
+    expect(receivesEvent(subscription(['order.paid']), event('order.paid'))).toBe(true);
+    expect(receivesEvent(subscription(['order.paid']), event('order.refunded'))).toBe(false);
+  });
+
+  it('restricts a subscription with channels to events on those channels', () => {
+    expect(receivesEvent(subscription(['*'], ['queue:1']), event('a', 'queue:1'))).toBe(true);
+    expect(receivesEvent(subscription(['*'], ['queue:1']), event('a', 'queue:2'))).toBe(false);
+    expect(receivesEvent(subscription(['*'], ['queue:1']), event('a'))).toBe(false);
+    expect(receivesEvent(subscription(['*']), event('a', 'queue:2'))).toBe(true);
+  });
+
+  it('sends a test event to its target only, whatever its filter', () => {
+    expect(receivesEvent(subscription(['order.paid']), event('webhook.test', null, 'sub_1'))).toBe(true);
+    expect(receivesEvent({ ...subscription(['*']), id: 'sub_2' }, event('webhook.test', null, 'sub_1'))).toBe(false);
+  });
+
+  it('sends every event of its channel to a channel webhook', () => {
+    expect(receivesEvent({ id: 'sub_3', kind: 'channel', events: [], channels: [] }, event('task.created', 'worker:w_1'))).toBe(true);
+  });
+});
