@@ -5,14 +5,28 @@ import type { HooklineConfig } from '@app/domain/config';
 import { QueueModule } from '@app/queue';
 import { AuthModule } from './auth/auth.module';
 import { EventTypesModule } from './event-types/event-types.module';
+import { EventsModule } from './events/events.module';
+import { LogsModule } from './logs/logs.module';
 import { OrgsModule } from './orgs/orgs.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config?: HooklineConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, AuthModule, OrgsModule, EventTypesModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        QueueModule,
+        AuthModule,
+        OrgsModule,
+        EventTypesModule,
+        // LogsModule before SubscriptionsModule: its static "logs/..." routes come first.
+        LogsModule,
+        SubscriptionsModule,
+        EventsModule,
+      ],
     };
   }
 }

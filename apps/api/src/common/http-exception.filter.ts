@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainError, type ErrorCode } from '@app/domain/errors';
+import { isDatabaseUnavailable } from './database-unavailable';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -60,6 +61,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = fastifyError.statusCode;
       const message = status === 413 ? 'The request body is too large.' : (fastifyError.message ?? 'Bad request.');
       return { status, body: { error: CODE_BY_STATUS[status] ?? 'bad_request', message }, headers: {} };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn('PostgreSQL is unavailable; answering 503');
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { error: 'service_unavailable', message: 'The database is unavailable; try again shortly.' },
+        headers: { 'retry-after': '5' },
+      };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, error_id: errorId }, 'unhandled error');

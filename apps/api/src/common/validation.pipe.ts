@@ -1,5 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { validate } from 'class-validator';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
+import { isJsonObject, keptAsSentKeys } from './validators';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -9,13 +11,53 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
-/** Whitelists DTO fields, refuses unknown ones and answers 400 {error, message, details}. */
-export function createValidationPipe(): ValidationPipe {
+function invalidRequest(errors: ValidationError[]): DomainError {
+  return new DomainError('validation_failed', 'The request is invalid.', flatten(errors));
+}
+
+function pipe(forbidNonWhitelisted: boolean): ValidationPipe {
   return new ValidationPipe({
     transform: true,
     whitelist: true,
-    forbidNonWhitelisted: true,
+    forbidNonWhitelisted,
     forbidUnknownValues: true,
-    exceptionFactory: (errors) => new DomainError('validation_failed', 'The request is invalid.', flatten(errors)),
+    // One message per field: the first rule it breaks.
+    stopAtFirstError: true,
+    exceptionFactory: invalidRequest,
   });
+}
+
+/**
+ * Whitelists DTO fields and answers 400 {error, message, details}. Unknown body fields are refused;
+ * unknown query parameters are dropped, as HTTP clients and proxies add their own (cache busters).
+ */
+export function createValidationPipe(): PipeTransform {
+  const strict = pipe(true);
+  const lenient = pipe(false);
+  return {
+    transform: (value: unknown, metadata: ArgumentMetadata) => {
+      if (metadata.type === 'query') return lenient.transform(value, metadata);
+      if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isJsonObject(value)) {
+        throw new DomainError('validation_failed', 'The request body must be a JSON object.');
+      }
+      return validateKeepingFreeFormFields(strict, value, metadata);
+    },
+  };
+}
+
+/**
+ * Runs the pipe on a copy of the @KeepAsSent() fields (it strips keys from them), puts the fields
+ * back as sent and validates again, so their rules also see the keys the pipe would have removed.
+ */
+async function validateKeepingFreeFormFields(pipe: ValidationPipe, value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  const kept = keptAsSentKeys(metadata.metatype).filter((key) => isJsonObject(value) && Object.hasOwn(value, key));
+  if (kept.length === 0) return pipe.transform(value, metadata);
+  const sent = value as Record<string, unknown>;
+  const copy = { ...sent };
+  for (const key of kept) copy[key] = structuredClone(sent[key]);
+  const dto = (await pipe.transform(copy, metadata)) as Record<string, unknown>;
+  for (const key of kept) dto[key] = sent[key];
+  const errors = await validate(dto, { stopAtFirstError: true });
+  if (errors.length > 0) throw invalidRequest(errors);
+  return dto;
 }

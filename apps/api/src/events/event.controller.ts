@@ -1,0 +1,26 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import { EventCreateDto, EventLookupQueryDto } from './event.dto';
+import { EventService } from './event.service';
+
+@Controller('v1/events')
+@UseGuards(ApiKeyGuard)
+export class EventController {
+  constructor(private readonly events: EventService) {}
+
+  @Post()
+  @HttpCode(202)
+  intake(@OrgId() organizationId: string, @Body() body: EventCreateDto) {
+    return this.events.intake(organizationId, body);
+  }
+
+  @Get()
+  findByCallId(@OrgId() organizationId: string, @Query() query: EventLookupQueryDto) {
+    return this.events.findByCallId(organizationId, query.call_id);
+  }
+
+  @Get(':id')
+  find(@OrgId() organizationId: string, @Param('id') id: string) {
+    return this.events.find(organizationId, id);
+  }
+}

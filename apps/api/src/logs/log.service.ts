@@ -1,0 +1,66 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DeliveryLogRepository, type DeliveryLogFilter } from '@app/database/repositories/delivery-log.repository';
+import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
+import { DomainError, notFound } from '@app/domain/errors';
+import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
+import { pageOf } from '../common/paging.dto';
+import { withTimeout } from '../common/with-timeout';
+import type { LogQueryDto } from './log.dto';
+import { toLogDetailResponse, toLogResponse, type LogDetailResponseDto, type LogResponseDto } from './log.response';
+
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+@Injectable()
+export class LogService {
+  private readonly logger = new Logger(LogService.name);
+
+  constructor(
+    private readonly logs: DeliveryLogRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: Queue<DeliveryJob>,
+  ) {}
+
+  /** Every log of the organization, deleted subscriptions' and channel webhooks' included. */
+  async listAll(organizationId: string, query: LogQueryDto): Promise<{ logs: LogResponseDto[]; total: number }> {
+    return this.list(organizationId, { eventType: query.event_type, status: query.status }, query);
+  }
+
+  /** The logs of one live subscription; 404 for a deleted one or another organization's. */
+  async listForSubscription(organizationId: string, subscriptionId: string, query: LogQueryDto): Promise<{ logs: LogResponseDto[]; total: number }> {
+    if (!(await this.subscriptions.findLive(organizationId, subscriptionId))) throw notFound('Subscription');
+    return this.list(organizationId, { subscriptionId, eventType: query.event_type, status: query.status }, query);
+  }
+
+  async detail(organizationId: string, logId: string): Promise<LogDetailResponseDto> {
+    const log = await this.logs.findWithAttempts(organizationId, logId);
+    if (!log) throw notFound('Log');
+    return toLogDetailResponse(log);
+  }
+
+  /**
+   * Manual retry: back to pending and queued for an immediate attempt; the worker appends attempt
+   * n+1. The status is written before the job exists, so the worker never sees a final status.
+   */
+  async retry(organizationId: string, logId: string): Promise<LogResponseDto> {
+    const log = await this.logs.find(organizationId, logId);
+    if (!log) throw notFound('Log');
+    if (log.subscription.deletedAt) throw new DomainError('conflict', 'The webhook of this log was deleted; it cannot be retried.');
+    const pending = await this.logs.markPendingNow(organizationId, logId);
+    if (!pending) throw notFound('Log');
+    try {
+      await withTimeout(enqueueDelivery(this.deliveriesQueue, logId, { now: true }), ENQUEUE_TIMEOUT_MS, 'delivery enqueue');
+    } catch (error) {
+      this.logger.warn(`retry of delivery ${logId} could not be queued: ${(error as Error).message}`);
+      await this.logs.restoreSchedule(organizationId, logId, log);
+      throw new DomainError('service_unavailable', 'The delivery queue is unavailable; try the retry again shortly.');
+    }
+    return toLogResponse(pending);
+  }
+
+  private async list(organizationId: string, filter: DeliveryLogFilter, query: LogQueryDto) {
+    const { logs, total } = await this.logs.list(organizationId, filter, pageOf(query));
+    return { logs: logs.map(toLogResponse), total };
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HOOKLINE_CONFIG } from '@app/config';
+import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
+import { SubscriptionRepository, type SubscriptionChanges } from '@app/database/repositories/subscription.repository';
+import type { HooklineConfig } from '@app/domain/config';
+import { notFound } from '@app/domain/errors';
+import { newId } from '@app/domain/ids';
+import { SecretCipher } from '@app/domain/secret-cipher';
+import { generateSecret } from '@app/domain/signing';
+import { assertTargetUrl, type UrlPolicy } from '@app/domain/url-policy';
+import type { Subscription } from '@app/generated/prisma/client';
+import { EventService } from '../events/event.service';
+import type { SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
+import { toSubscriptionResponse, type SubscriptionResponseDto } from './subscription.response';
+
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+@Injectable()
+export class SubscriptionService {
+  private readonly urlPolicy: UrlPolicy;
+  /** Secrets are stored encrypted when ENCRYPTION_KEY is set; the worker decrypts them to sign. */
+  private readonly cipher: SecretCipher;
+
+  constructor(
+    @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly events: EventService,
+    private readonly catalog: EventTypeCatalog,
+  ) {
+    this.urlPolicy = { allowHttp: config.allowHttpUrls, allowPrivate: config.allowPrivateUrls };
+    this.cipher = new SecretCipher(config.encryptionKey);
+  }
+
+  async create(organizationId: string, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret: string }> {
+    const url = await assertTargetUrl(body.url, this.urlPolicy);
+    await this.catalog.assertSubscribableEvents(organizationId, body.events);
+    const secret = body.secret ?? generateSecret();
+    const subscription = await this.subscriptions.create({
+      id: newId('sub'),
+      organizationId,
+      name: body.name,
+      url,
+      events: body.events,
+      channels: body.channels ?? [],
+      headers: body.headers ?? {},
+      secret: this.cipher.encrypt(secret),
+      payloadFormat: body.payload_format ?? 'envelope',
+      isActive: body.is_active ?? true,
+      maxAttempts: body.max_attempts ?? null,
+      rateLimitPerSecond: body.rate_limit_per_second ?? null,
+    });
+    return { ...this.toResponse(subscription), secret };
+  }
+
+  async list(organizationId: string): Promise<{ subscriptions: SubscriptionResponseDto[]; total: number }> {
+    const subscriptions = await this.subscriptions.listLive(organizationId);
+    return { subscriptions: subscriptions.map((subscription) => this.toResponse(subscription)), total: subscriptions.length };
+  }
+
+  async get(organizationId: string, id: string): Promise<SubscriptionResponseDto> {
+    return this.toResponse(await this.findLive(organizationId, id));
+  }
+
+  async secret(organizationId: string, id: string): Promise<{ secret: string }> {
+    return { secret: this.cipher.decrypt((await this.findLive(organizationId, id)).secret) };
+  }
+
+  async update(organizationId: string, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionResponseDto> {
+    const changes: SubscriptionChanges = {};
+    if (body.name !== undefined) changes.name = body.name;
+    if (body.url !== undefined) changes.url = await assertTargetUrl(body.url, this.urlPolicy);
+    if (body.events !== undefined) {
+      await this.catalog.assertSubscribableEvents(organizationId, body.events);
+      changes.events = body.events;
+    }
+    if (body.channels !== undefined) changes.channels = body.channels;
+    if (body.headers !== undefined) changes.headers = body.headers;
+    if (body.payload_format !== undefined) changes.payloadFormat = body.payload_format;
+    if (body.max_attempts !== undefined) changes.maxAttempts = body.max_attempts;
+    if (body.rate_limit_per_second !== undefined) changes.rateLimitPerSecond = body.rate_limit_per_second;
+    if (body.secret !== undefined) {
+      // A PATCHed secret replaces the old one at once; rotation with a grace period is its own endpoint.
+      Object.assign(changes, { secret: this.cipher.encrypt(body.secret), previousSecret: null, previousSecretExpiresAt: null });
+    }
+    if (body.is_active !== undefined) {
+      changes.isActive = body.is_active;
+      // Re-enabling clears why it was disabled and restarts the failing-endpoint clock.
+      if (body.is_active) Object.assign(changes, { disabledReason: null, failingSince: null });
+    }
+    const updated = await this.subscriptions.update(organizationId, id, changes);
+    if (!updated) throw notFound('Subscription');
+    return this.toResponse(updated);
+  }
+
+  async remove(organizationId: string, id: string): Promise<void> {
+    if (!(await this.subscriptions.softDelete(organizationId, id))) throw notFound('Subscription');
+  }
+
+  /** Sends a webhook.test event to this subscription only, whatever its event filter. */
+  async sendTest(organizationId: string, id: string): Promise<{ message: string; event_id: string }> {
+    const subscription = await this.findLive(organizationId, id);
+    const event = await this.events.accept({
+      organizationId,
+      eventType: TEST_EVENT_TYPE,
+      data: { message: 'This is a test webhook from Hookline', subscription_id: subscription.id },
+      targetSubscriptionId: subscription.id,
+    });
+    return { message: 'Test webhook sent successfully', event_id: event.id };
+  }
+
+  private async findLive(organizationId: string, id: string): Promise<Subscription> {
+    const subscription = await this.subscriptions.findLive(organizationId, id);
+    if (!subscription) throw notFound('Subscription');
+    return subscription;
+  }
+
+  private toResponse(subscription: Subscription): SubscriptionResponseDto {
+    return toSubscriptionResponse(subscription, this.config.retryMaxAttempts);
+  }
+}

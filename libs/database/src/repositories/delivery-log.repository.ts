@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import type { Delivery, DeliveryAttempt, Prisma, Subscription } from '@app/generated/prisma/client';
+import { PrismaService } from '../prisma.service';
+
+/** A delivery ("log") with the target it was made for. */
+export type DeliveryLog = Delivery & { subscription: Pick<Subscription, 'kind' | 'url' | 'deletedAt'> };
+export type DeliveryLogWithAttempts = DeliveryLog & { attemptsLog: DeliveryAttempt[] };
+
+export interface DeliveryLogFilter {
+  subscriptionId?: string;
+  eventType?: string;
+  status?: string;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+const withTarget = { subscription: { select: { kind: true, url: true, deletedAt: true } } } satisfies Prisma.DeliveryInclude;
+
+@Injectable()
+export class DeliveryLogRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** One page of the organization's logs, newest first, and how many match in all. */
+  async list(organizationId: string, filter: DeliveryLogFilter, page: Page): Promise<{ logs: DeliveryLog[]; total: number }> {
+    const where: Prisma.DeliveryWhereInput = {
+      organizationId,
+      subscriptionId: filter.subscriptionId,
+      eventType: filter.eventType,
+      status: filter.status,
+    };
+    const [logs, total] = await Promise.all([
+      this.prisma.delivery.findMany({
+        where,
+        include: withTarget,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: page.limit,
+        skip: page.offset,
+      }),
+      this.prisma.delivery.count({ where }),
+    ]);
+    return { logs, total };
+  }
+
+  async find(organizationId: string, id: string): Promise<DeliveryLog | null> {
+    return this.prisma.delivery.findFirst({ where: { id, organizationId }, include: withTarget });
+  }
+
+  /** The log with every HTTP attempt, in attempt order. */
+  async findWithAttempts(organizationId: string, id: string): Promise<DeliveryLogWithAttempts | null> {
+    return this.prisma.delivery.findFirst({
+      where: { id, organizationId },
+      include: { ...withTarget, attemptsLog: { orderBy: [{ attempt: 'asc' }, { startedAt: 'asc' }] } },
+    });
+  }
+
+  /** Puts a delivery back to pending for an immediate attempt (manual retry); its attempts are kept. */
+  async markPendingNow(organizationId: string, id: string): Promise<DeliveryLog | null> {
+    return this.setSchedule(organizationId, id, { status: 'pending', nextAttemptAt: null });
+  }
+
+  /** Restores a status and schedule saved before markPendingNow (the retry could not be queued). */
+  async restoreSchedule(organizationId: string, id: string, previous: Pick<Delivery, 'status' | 'nextAttemptAt'>): Promise<void> {
+    await this.setSchedule(organizationId, id, { status: previous.status, nextAttemptAt: previous.nextAttemptAt });
+  }
+
+  private async setSchedule(organizationId: string, id: string, data: Pick<Delivery, 'status' | 'nextAttemptAt'>): Promise<DeliveryLog | null> {
+    const { count } = await this.prisma.delivery.updateMany({ where: { id, organizationId }, data });
+    return count > 0 ? this.find(organizationId, id) : null;
+  }
+}
