@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '@app/generated/prisma/client';
+import { EventTypeCatalog, schemaRejectReason } from '@app/database/event-type-catalog.service';
 import { FanOutRepository, isUniqueViolation, type NewRejectedEvent } from '@app/database/repositories/fan-out.repository';
 import {
   EVENT_ID_PATTERN,
@@ -22,7 +23,10 @@ import type { IntakeJob } from '@app/queue';
 export class PublishedEventService {
   private readonly logger = new Logger(PublishedEventService.name);
 
-  constructor(private readonly repository: FanOutRepository) {}
+  constructor(
+    private readonly repository: FanOutRepository,
+    private readonly catalog: EventTypeCatalog,
+  ) {}
 
   /** Stores the job's event; returns the id to fan out, or null when there is nothing to deliver. */
   async accept(job: IntakeJob): Promise<string | null> {
@@ -44,6 +48,12 @@ export class PublishedEventService {
     const event = validation.event;
     if (!(await this.repository.organizationExists(event.organizationId))) {
       this.logger.warn(`published event ${eventId} rejected: organization ${clip(event.organizationId, 64)} does not exist (not recorded)`);
+      return null;
+    }
+    // The catalog's JSON Schema for this type, if any (validated like POST /v1/events).
+    const violations = await this.catalog.validateEventData(event.organizationId, event.eventType, event.data);
+    if (violations) {
+      await this.reject(eventId, input, [schemaRejectReason(event.eventType, violations)]);
       return null;
     }
     if (event.idempotencyKey !== null && (await this.isRepeat(eventId, event))) return null;
