@@ -40,6 +40,7 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     RETRY_MAX_DELAY_MS: String(config.retryMaxDelayMs),
     RETRY_MAX_ATTEMPTS: String(config.retryMaxAttempts),
     WORKER_CONCURRENCY: String(config.workerConcurrency),
+    WORKER_LOCK_DURATION_MS: String(config.workerLockDurationMs),
     QUEUE_PREFIX: config.queuePrefix,
   };
 }

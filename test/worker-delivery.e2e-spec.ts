@@ -1,0 +1,166 @@
+import { createHmac } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Webhook } from 'standardwebhooks';
+import { startApi, type TestApi } from './support/api';
+import { testConfig } from './support/config';
+import { waitFor } from './support/poll';
+import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
+import { startWorker } from './support/worker';
+
+/** Signed deliveries, event-type matching, the test endpoint and 410 handling, through the real api and worker. */
+describe('worker: delivery', () => {
+  const config = testConfig();
+  let api: TestApi;
+  let worker: INestApplicationContext;
+  let receiver: Receiver;
+  // Each test has its own organization, so one test's catch-all subscriptions never see another's events.
+  let key: string;
+  let orgId: string;
+
+  beforeAll(async () => {
+    api = await startApi(config);
+    worker = await startWorker(config);
+    receiver = await startReceiver();
+  });
+
+  beforeEach(async () => {
+    ({ id: orgId, api_key: key } = await api.createOrg('worker delivery'));
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await receiver?.close();
+  });
+
+  const createSubscription = async (body: Record<string, unknown>) => {
+    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'hook', ...body } });
+    expect(response.status).toBe(201);
+    return response.body as { id: string; secret: string };
+  };
+  const publish = async (body: Record<string, unknown>) => {
+    const response = await api.request('POST', '/v1/events', { key, body });
+    expect(response.status).toBe(202);
+    return response.body.event_id as string;
+  };
+  const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+  /** The event's deliveries once none is pending any more. */
+  const settledDeliveries = (eventId: string, count: number) =>
+    waitFor(
+      async () => {
+        const { body } = await api.request('GET', `/v1/events/${eventId}`, { key });
+        const deliveries = body.deliveries as Array<{ log_id: string; webhook_id: string; status: string; attempts: number }>;
+        return deliveries.length === count && deliveries.every((delivery) => delivery.status !== 'pending' && delivery.status !== 'retrying') && deliveries;
+      },
+      { what: `${count} settled deliveries of ${eventId}` },
+    );
+
+  it('delivers the envelope with signatures that verify', async () => {
+    const subscription = await createSubscription({ url: `${receiver.url}/signed`, events: ['order.paid'], headers: { 'X-Team': 'billing' } });
+    const eventId = await publish({ event_type: 'order.paid', data: { order: 42, note: 'ünïcødé ✓' }, workflow_id: 'wf_7' });
+
+    const [request] = await waitFor(() => requestsTo('/signed').length === 1 && requestsTo('/signed'), { what: 'the delivery' });
+    const body = JSON.parse(request.body);
+    expect(body).toEqual({
+      event_id: eventId,
+      event_type: 'order.paid',
+      organization_id: orgId,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      workflow_id: 'wf_7',
+      data: { order: 42, note: 'ünïcødé ✓' },
+    });
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': expect.stringMatching(/^Hookline\/\d+\.\d+\.\d+/),
+      'webhook-id': eventId,
+      'x-webhook-event': 'order.paid',
+      'x-webhook-attempt': '1',
+      'x-team': 'billing',
+    });
+    expect(Math.abs(Number(request.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+
+    // The Standard Webhooks reference implementation verifies webhook-signature...
+    expect(new Webhook(subscription.secret).verify(request.body, request.headers as Record<string, string>)).toEqual(body);
+    expect(() => new Webhook(subscription.secret).verify(`${request.body} `, request.headers as Record<string, string>)).toThrow();
+    // ...and X-Webhook-Signature is the hex HMAC of the raw body under the decoded whsec_ key.
+    const key_ = Buffer.from(subscription.secret.slice('whsec_'.length), 'base64');
+    expect(request.headers['x-webhook-signature']).toBe(`sha256=${createHmac('sha256', key_).update(request.body).digest('hex')}`);
+
+    const [delivery] = await settledDeliveries(eventId, 1);
+    expect(delivery).toMatchObject({ webhook_id: subscription.id, status: 'delivered', attempts: 1 });
+    const detail = await api.request('GET', `/v1/webhooks/logs/${delivery.log_id}`, { key });
+    expect(detail.body).toMatchObject({ status: 'delivered', response_status: 200, attempts: 1 });
+    expect(detail.body.attempts_detail).toEqual([
+      expect.objectContaining({ attempt: 1, request_status: 'success', response_status: 200, response_body: 'ok', error_message: null }),
+    ]);
+  });
+
+  it('signs with a plain (non-whsec_) secret as UTF-8 bytes and omits workflow_id when absent', async () => {
+    await createSubscription({ url: `${receiver.url}/plain`, events: ['plain.secret'], secret: 'my plain secret' });
+    const eventId = await publish({ event_type: 'plain.secret', data: {} });
+    const [request] = await waitFor(() => requestsTo('/plain').length === 1 && requestsTo('/plain'), { what: 'the delivery' });
+    expect(JSON.parse(request.body)).not.toHaveProperty('workflow_id');
+    expect(request.headers['x-webhook-signature']).toBe(`sha256=${createHmac('sha256', 'my plain secret').update(request.body).digest('hex')}`);
+    await settledDeliveries(eventId, 1);
+  });
+
+  it('matches event types exactly, by prefix wildcard and by *', async () => {
+    const all = await createSubscription({ url: `${receiver.url}/all`, events: ['*'] });
+    const workflow = await createSubscription({ url: `${receiver.url}/workflow`, events: ['workflow.*'] });
+    const completed = await createSubscription({ url: `${receiver.url}/completed`, events: ['workflow.completed', 'other.type'] });
+    await createSubscription({ url: `${receiver.url}/inactive`, events: ['*'], is_active: false });
+
+    const expected: Record<string, string[]> = {
+      'workflow.step.started': [all.id, workflow.id],
+      'workflowx.done': [all.id],
+      'workflow.completed': [all.id, workflow.id, completed.id],
+      workflow: [all.id],
+    };
+    for (const [eventType, subscriptionIds] of Object.entries(expected)) {
+      const eventId = await publish({ event_type: eventType, data: {} });
+      const deliveries = await settledDeliveries(eventId, subscriptionIds.length);
+      expect(deliveries.map((delivery) => delivery.webhook_id).sort()).toEqual([...subscriptionIds].sort());
+      expect(deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
+    }
+    const eventTypesAt = (path: string) => requestsTo(path).map((request: ReceivedRequest) => request.headers['x-webhook-event']).sort();
+    expect(eventTypesAt('/workflow')).toEqual(['workflow.completed', 'workflow.step.started']);
+    expect(eventTypesAt('/completed')).toEqual(['workflow.completed']);
+    expect(requestsTo('/inactive')).toHaveLength(0);
+  });
+
+  it('sends a test event to the one subscription, whatever its filter', async () => {
+    const target = await createSubscription({ url: `${receiver.url}/test-target`, events: ['never.published'] });
+    await createSubscription({ url: `${receiver.url}/test-bystander`, events: ['*'] });
+
+    const response = await api.request('POST', `/v1/webhooks/${target.id}/test`, { key });
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ message: 'Test webhook sent successfully', event_id: expect.any(String) });
+
+    const deliveries = await settledDeliveries(response.body.event_id, 1);
+    expect(deliveries).toEqual([expect.objectContaining({ webhook_id: target.id, status: 'delivered' })]);
+    expect(requestsTo('/test-target').map((request) => request.headers['x-webhook-event'])).toEqual(['webhook.test']);
+    expect(requestsTo('/test-bystander')).toHaveLength(0);
+    const logs = await api.request('GET', `/v1/webhooks/${target.id}/logs`, { key });
+    expect(logs.body.logs).toEqual([expect.objectContaining({ event_type: 'webhook.test', status: 'delivered' })]);
+  });
+
+  it('marks a delivery answered 410 Gone failed at once and deactivates the subscription', async () => {
+    receiver.respondWith((request, response) => void response.writeHead(request.path === '/gone' ? 410 : 200).end(request.path === '/gone' ? 'gone for good' : 'ok'));
+    const gone = await createSubscription({ url: `${receiver.url}/gone`, events: ['gone.check'] });
+    const witness = await createSubscription({ url: `${receiver.url}/witness`, events: ['gone.check'] });
+
+    const eventId = await publish({ event_type: 'gone.check', data: {} });
+    const deliveries = await settledDeliveries(eventId, 2);
+    const delivery = deliveries.find((candidate) => candidate.webhook_id === gone.id)!;
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
+    const detail = await api.request('GET', `/v1/webhooks/logs/${delivery.log_id}`, { key });
+    expect(detail.body).toMatchObject({ response_status: 410, next_attempt_at: null });
+    expect(detail.body.attempts_detail).toEqual([expect.objectContaining({ request_status: 'error', response_status: 410, response_body: 'gone for good' })]);
+    expect((await api.request('GET', `/v1/webhooks/${gone.id}`, { key })).body.is_active).toBe(false);
+
+    // Deactivated: later events reach only the other subscription.
+    const later = await publish({ event_type: 'gone.check', data: {} });
+    expect(await settledDeliveries(later, 1)).toEqual([expect.objectContaining({ webhook_id: witness.id, status: 'delivered' })]);
+    expect(requestsTo('/gone')).toHaveLength(1);
+  });
+});
