@@ -32,7 +32,17 @@ export interface HooklineConfig {
   webhookTokenHeader: string;
   /** AES-256-GCM key for secrets at rest; required when NODE_ENV=production. */
   encryptionKey: Buffer | undefined;
+  /** Port of the worker's own HTTP listener (/health/*, /metrics); 0 picks a free one. */
+  workerHttpPort: number;
+  /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  metricsToken: string | undefined;
+  logLevel: LogLevel;
+  /** Human-readable logs (pino-pretty, if installed) instead of JSON lines. */
+  logPretty: boolean;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -102,7 +112,19 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     queuePrefix: str(env, 'QUEUE_PREFIX', 'hookline'),
     webhookTokenHeader: str(env, 'WEBHOOK_TOKEN_HEADER', 'X-Webhook-Token'),
     encryptionKey: encryptionKey(env, nodeEnv),
+    workerHttpPort: num(env, 'WORKER_HTTP_PORT', 3001, { min: 0, max: 65535, integer: true }),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
+    logLevel: logLevel(env),
+    logPretty: bool(env, 'LOG_PRETTY', false),
   };
+}
+
+function logLevel(env: Env): LogLevel {
+  const value = str(env, 'LOG_LEVEL', 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}".`);
+  }
+  return value as LogLevel;
 }
 
 function encryptionKey(env: Env, nodeEnv: string): Buffer | undefined {
