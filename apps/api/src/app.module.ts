@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import type { HooklineConfig } from '@app/domain/config';
 import { QueueModule } from '@app/queue';
 import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { LogsModule } from './logs/logs.module';
@@ -26,6 +27,7 @@ export class AppModule {
         LogsModule,
         SubscriptionsModule,
         EventsModule,
+        ChannelsModule,
       ],
     };
   }

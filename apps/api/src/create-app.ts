@@ -7,12 +7,14 @@ import { createValidationPipe } from './common/validation.pipe';
 
 /** Request bodies above this answer 413 (event intake limit). */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+/** Longest path parameter: a 128-character channel, even percent-encoded (Fastify's default is 100). */
+export const MAX_PARAM_LENGTH = 512;
 
 /** Builds the configured API app; main.ts listens on it, tests call it with their own config. */
 export async function createApiApp(config?: HooklineConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, maxParamLength: MAX_PARAM_LENGTH }),
     { logger: ['error', 'warn', 'log'] },
   );
   app.useGlobalPipes(createValidationPipe());

@@ -1,0 +1,31 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { MAX_URL_LENGTH } from '@app/domain/url-policy';
+import { OptionalNotNull } from '../common/validators';
+import { PAYLOAD_FORMATS, type PayloadFormat } from '../subscriptions/subscription.dto';
+
+/** Page numbers start at 1; the upper bound keeps the offset a safe integer. */
+const PAGE_PATTERN = /^[1-9]\d{0,8}$/;
+
+/** A URL, or null to clear the webhook; the URL policy (https, SSRF guard) is applied by the service. */
+const NullableUrlRules = () =>
+  applyDecorators(ValidateIf((_, value) => value !== null && value !== undefined), IsString(), IsNotEmpty(), MaxLength(MAX_URL_LENGTH));
+
+/** PUT body: `{url}`, or Human Lambdas' `{target}`, never both. */
+export class ChannelWebhookUpdateDto {
+  @NullableUrlRules()
+  url?: string | null;
+
+  @NullableUrlRules()
+  target?: string | null;
+
+  @OptionalNotNull()
+  @IsIn(PAYLOAD_FORMATS, { message: `payload_format must be one of: ${PAYLOAD_FORMATS.join(', ')}` })
+  payload_format?: PayloadFormat;
+}
+
+export class ChannelExecutionsQueryDto {
+  @IsOptional()
+  @Matches(PAGE_PATTERN, { message: 'page must be an integer between 1 and 999999999' })
+  page?: string;
+}
