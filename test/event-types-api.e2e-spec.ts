@@ -70,8 +70,11 @@ describe('Event-type catalog API', () => {
     expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
-  it('accepts a name of exactly 255 characters', async () => {
-    expect((await create(orgA.api_key, { name: 'n'.repeat(255) })).status).toBe(201);
+  it('accepts a name of exactly 255 characters and reads it back by that name', async () => {
+    const name = 'n'.repeat(250) + '.a:b-';
+    expect((await create(orgA.api_key, { name })).status).toBe(201);
+    const read = await api.request('GET', path(name), { key: orgA.api_key });
+    expect(read).toMatchObject({ status: 200, body: { name } });
   });
 
   it('refuses an invalid JSON Schema with 400 and the validator details, and stores nothing', async () => {
