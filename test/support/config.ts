@@ -22,6 +22,9 @@ export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineCon
     RETRY_MAX_ATTEMPTS: '5',
     WORKER_CONCURRENCY: '20',
     QUEUE_PREFIX: `hltest-${randomBytes(4).toString('hex')}`,
+    // Workers of parallel test files must not compete for the default port 3001.
+    WORKER_HTTP_PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   return { ...base, ...overrides };
 }
@@ -42,5 +45,7 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     WORKER_CONCURRENCY: String(config.workerConcurrency),
     WORKER_LOCK_DURATION_MS: String(config.workerLockDurationMs),
     QUEUE_PREFIX: config.queuePrefix,
+    WORKER_HTTP_PORT: String(config.workerHttpPort),
+    ...(config.metricsToken ? { METRICS_TOKEN: config.metricsToken } : {}),
   };
 }
