@@ -252,6 +252,15 @@ describe('Events API', () => {
       });
     });
 
+    it('tells when an event that came over Redis was rejected, and why', async () => {
+      const id = newId('evt');
+      await prisma.event.create({
+        data: { id, organizationId: orgA.id, eventType: 'bad.event', data: {}, status: 'rejected', rejectReason: 'data must be a JSON object', fannedOutAt: new Date() },
+      });
+      const response = await api.request('GET', `/v1/events/${id}`, { key: orgA.api_key });
+      expect(response.body).toMatchObject({ event_id: id, status: 'rejected', reject_reason: 'data must be a JSON object', deliveries: [] });
+    });
+
     it('finds the events of a call_id, each shaped like GET /v1/events/:id', async () => {
       const request = await publish(orgA.api_key, { event_type: 'approval.requested', data: { step: 1 }, call_id: 'call_abc' });
       const reply = await publish(orgA.api_key, { event_type: 'approval.granted', data: { step: 2 }, call_id: 'call_abc' });

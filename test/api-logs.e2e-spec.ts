@@ -266,6 +266,14 @@ describe('Delivery logs API', () => {
       for (const log of body.logs) expect(Object.keys(log).sort()).toEqual(LOG_FIELDS);
     });
 
+    it('keeps channel webhooks out of the subscription routes', async () => {
+      const listed = await get(org, '/v1/webhooks');
+      expect(listed.body.subscriptions.map((s: { id: string }) => s.id).sort()).toEqual([first.id, second.id].sort());
+      expect((await get(org, `/v1/webhooks/${channelWebhookId}`)).status).toBe(404);
+      expect((await get(org, `/v1/webhooks/${channelWebhookId}/logs`)).status).toBe(404);
+      expect((await get(org, `/v1/webhooks/logs/${ids.channel}`)).body).toMatchObject({ webhook_type: 'channel', attempts_detail: [] });
+    });
+
     it('filters by event_type, by status and by both', async () => {
       const byType = await list('?event_type=workflow.completed');
       expect(byType).toMatchObject({ total: 2 });
@@ -398,6 +406,19 @@ describe('Delivery logs API', () => {
       expect(response.body).toEqual({ error: 'conflict', message: expect.any(String) });
       expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
       expect(await deliveriesQueue.getJob(delivery.id)).toBeUndefined();
+    });
+
+    it('answers 409 while the subscription is inactive, and retries once it is re-enabled', async () => {
+      const subscription = await createSubscription(orgA);
+      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
+      await api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: false } });
+      const refused = await retry(orgA, delivery.id);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toBe('conflict');
+      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+
+      await api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: true } });
+      expect((await retry(orgA, delivery.id)).status).toBe(202);
     });
 
     it("answers 404 for an unknown log and for another organization's", async () => {

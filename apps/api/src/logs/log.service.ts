@@ -47,6 +47,10 @@ export class LogService {
     const log = await this.logs.find(organizationId, logId);
     if (!log) throw notFound('Log');
     if (log.subscription.deletedAt) throw new DomainError('conflict', 'The webhook of this log was deleted; it cannot be retried.');
+    // The worker cancels deliveries of inactive webhooks, so a retry now would only end cancelled.
+    if (!log.subscription.isActive) {
+      throw new DomainError('conflict', 'The webhook of this log is inactive; re-enable it (PATCH is_active: true) before retrying.');
+    }
     const pending = await this.logs.markPendingNow(organizationId, logId);
     if (!pending) throw notFound('Log');
     try {

@@ -3,7 +3,7 @@ import type { Delivery, DeliveryAttempt, Prisma, Subscription } from '@app/gener
 import { PrismaService } from '../prisma.service';
 
 /** A delivery ("log") with the target it was made for. */
-export type DeliveryLog = Delivery & { subscription: Pick<Subscription, 'kind' | 'url' | 'deletedAt'> };
+export type DeliveryLog = Delivery & { subscription: Pick<Subscription, 'kind' | 'url' | 'isActive' | 'deletedAt'> };
 export type DeliveryLogWithAttempts = DeliveryLog & { attemptsLog: DeliveryAttempt[] };
 
 export interface DeliveryLogFilter {
@@ -17,7 +17,7 @@ export interface Page {
   offset: number;
 }
 
-const withTarget = { subscription: { select: { kind: true, url: true, deletedAt: true } } } satisfies Prisma.DeliveryInclude;
+const withTarget = { subscription: { select: { kind: true, url: true, isActive: true, deletedAt: true } } } satisfies Prisma.DeliveryInclude;
 
 @Injectable()
 export class DeliveryLogRepository {
