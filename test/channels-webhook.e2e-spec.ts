@@ -287,6 +287,9 @@ describe('channel webhooks API', () => {
       expect((await api.request('GET', `/v1/webhooks/${id}`, { key: keyA })).status).toBe(404);
       expect((await api.request('PATCH', `/v1/webhooks/${id}`, { key: keyA, body: { name: 'renamed' } })).status).toBe(404);
       expect((await api.request('DELETE', `/v1/webhooks/${id}`, { key: keyA })).status).toBe(404);
+      expect((await api.request('GET', `/v1/webhooks/${id}/secret`, { key: keyA })).status).toBe(404);
+      expect((await api.request('GET', `/v1/webhooks/${id}/logs`, { key: keyA })).status).toBe(404);
+      expect((await api.request('POST', `/v1/webhooks/${id}/test`, { key: keyA })).status).toBe(404);
       expect((await api.request('GET', webhookPath(channel), { key: keyA })).body.url).toBe('https://example.com/hidden');
     });
   });
