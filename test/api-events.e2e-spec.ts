@@ -142,6 +142,37 @@ describe('Events API', () => {
     });
   });
 
+  describe('hostile input', () => {
+    const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+    it.each([
+      ['a NUL character in data', '{"event_type":"a.b","data":{"s":"x\\u0000y"}}'],
+      ['a NUL character in a data key', '{"event_type":"a.b","data":{"\\u0000":1}}'],
+      ['an unpaired surrogate in data', '{"event_type":"a.b","data":{"s":"\\ud800"}}'],
+      ['a NUL character in workflow_id', '{"event_type":"a.b","data":{},"workflow_id":"wf\\u0000"}'],
+      ['data nested 150 levels deep', `{"event_type":"a.b","data":${nested(150)}}`],
+      ['data nested 20000 levels deep', `{"event_type":"a.b","data":${nested(20_000)}}`],
+    ])('answers 400 for %s and stores nothing', async (_, rawBody) => {
+      const before = await prisma.event.count({ where: { organizationId: orgB.id } });
+      const response = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'validation_failed', message: expect.any(String) });
+      expect(await prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
+    });
+
+    it('accepts emoji (surrogate pairs) and data nested 50 levels deep', async () => {
+      const emoji = await publish(orgB.api_key, { event_type: 'a.b', data: { text: '🚀 done ✓' } });
+      expect(emoji.status).toBe(202);
+      const deep = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody: `{"event_type":"a.b","data":${nested(50)}}` });
+      expect(deep.status).toBe(202);
+    });
+
+    it('answers 400 for a NUL character in the path or the query', async () => {
+      expect((await api.request('GET', '/v1/events/evt_%00', { key: orgB.api_key })).status).toBe(400);
+      expect((await api.request('GET', '/v1/events?call_id=%00', { key: orgB.api_key })).status).toBe(400);
+    });
+  });
+
   describe('event-type catalog', () => {
     it("checks data against the schema of a registered type, and lets unregistered types through", async () => {
       const org = await api.createOrg('Events with a catalog');

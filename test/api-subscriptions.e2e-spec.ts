@@ -309,6 +309,8 @@ describe('Subscriptions API', () => {
       ['JSON null', 'null'],
       ['a JSON string', '"webhook"'],
       ['malformed JSON', '{"name": "x",'],
+      ['a name holding a NUL character', '{"name":"a\\u0000b","url":"https://hooks.example.com/in","events":["a.b"]}'],
+      ['a header value holding an unpaired surrogate', '{"name":"n","url":"https://hooks.example.com/in","events":["a.b"],"headers":{"X-A":"\\udc00"}}'],
     ])('answers 400 for a body that is %s', async (_, rawBody) => {
       const response = await api.request('POST', '/v1/webhooks', { key: orgA.api_key, rawBody });
       expect(response.status).toBe(400);

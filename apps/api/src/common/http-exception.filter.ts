@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainError, type ErrorCode } from '@app/domain/errors';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { isDatabaseUnavailable, isRejectedValue } from './database-errors';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -68,6 +68,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: { error: 'service_unavailable', message: 'The database is unavailable; try again shortly.' },
         headers: { 'retry-after': '5' },
+      };
+    }
+    if (isRejectedValue(exception)) {
+      this.logger.warn('PostgreSQL refused a value of the request; answering 400');
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        body: { error: 'validation_failed', message: 'The request holds a value that cannot be stored.' },
+        headers: {},
       };
     }
     const errorId = randomUUID();

@@ -1,7 +1,14 @@
 import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { validate } from 'class-validator';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
+import { unstorableJsonProblem } from './storable-input';
 import { isJsonObject, keptAsSentKeys } from './validators';
+
+const INPUT_NAMES: Record<Exclude<ArgumentMetadata['type'], 'custom'>, string> = {
+  body: 'The request body',
+  query: 'The query string',
+  param: 'The path',
+};
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -30,12 +37,16 @@ function pipe(forbidNonWhitelisted: boolean): ValidationPipe {
 /**
  * Whitelists DTO fields and answers 400 {error, message, details}. Unknown body fields are refused;
  * unknown query parameters are dropped, as HTTP clients and proxies add their own (cache busters).
+ * Before any of that, input PostgreSQL could not store (or too deep to copy safely) is a 400.
  */
 export function createValidationPipe(): PipeTransform {
   const strict = pipe(true);
   const lenient = pipe(false);
   return {
     transform: (value: unknown, metadata: ArgumentMetadata) => {
+      if (metadata.type === 'custom') return value;
+      const problem = unstorableJsonProblem(value, INPUT_NAMES[metadata.type]);
+      if (problem) throw new DomainError('validation_failed', problem);
       if (metadata.type === 'query') return lenient.transform(value, metadata);
       if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isJsonObject(value)) {
         throw new DomainError('validation_failed', 'The request body must be a JSON object.');

@@ -27,3 +27,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const sqlState = cause?.originalCode;
   return typeof sqlState === 'string' && (sqlState.startsWith('08') || sqlState.startsWith('57P'));
 }
+
+/**
+ * True when PostgreSQL refused a value itself (SQLSTATE class 22, data exception: NUL bytes, bad
+ * JSON escapes, out-of-range numbers). Input checks catch these first; this is the safety net that
+ * keeps such a value a 400 rather than a 500.
+ */
+export function isRejectedValue(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const cause = (error as ErrorShape).meta?.driverAdapterError?.cause;
+  const sqlState = cause?.originalCode;
+  return cause?.kind === 'InvalidInputValue' || cause?.kind === 'ValueOutOfRange' || (typeof sqlState === 'string' && sqlState.startsWith('22'));
+}
