@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { PrismaService } from '@app/database';
@@ -234,8 +234,8 @@ describe('channel webhooks: deliveries', () => {
   });
 });
 
-describe('channel webhooks: WEBHOOK_TOKEN_HEADER', () => {
-  const config = testConfig({ webhookTokenHeader: 'X-Handinger-Token' });
+describe('channel webhooks: WEBHOOK_TOKEN_HEADER and ENCRYPTION_KEY', () => {
+  const config = testConfig({ webhookTokenHeader: 'X-Handinger-Token', encryptionKey: randomBytes(32) });
   let api: TestApi;
   let worker: INestApplicationContext;
   let receiver: Receiver;
@@ -256,8 +256,29 @@ describe('channel webhooks: WEBHOOK_TOKEN_HEADER', () => {
     const { api_key: key } = await api.createOrg('token header');
     const put = await api.request('PUT', '/v1/channels/worker:custom/webhook', { key, body: { url: `${receiver.url}/custom` } });
     await api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:custom' } });
-    const [request] = await waitFor(() => (receiver.requests.length === 1 ? receiver.requests : undefined), { what: 'the delivery' });
+    const [request] = await waitFor(() => {
+      const custom = receiver.requests.filter((received) => received.path === '/custom');
+      return custom.length === 1 ? custom : undefined;
+    }, { what: 'the delivery' });
     expect(request.headers['x-handinger-token']).toBe(put.body.token);
     expect(request.headers).not.toHaveProperty('x-webhook-token');
+  });
+
+  it('stores the token encrypted and still answers and sends it in plain text', async () => {
+    const { id: organizationId, api_key: key } = await api.createOrg('encrypted tokens');
+    const put = await api.request('PUT', '/v1/channels/worker:sealed/webhook', { key, body: { url: `${receiver.url}/sealed` } });
+    const regenerated = await api.request('POST', '/v1/channels/worker:sealed/webhook/regenerate-token', { key });
+    const row = await api.app.get(PrismaService).subscription.findFirstOrThrow({ where: { organizationId, channelKey: 'worker:sealed' } });
+    expect(row.secret).toMatch(/^enc:v1:/);
+    expect(row.secret).not.toContain(regenerated.body.token.slice(4));
+    expect((await api.request('GET', '/v1/channels/worker:sealed/webhook', { key })).body).toEqual({ url: put.body.url, token: regenerated.body.token });
+
+    await api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:sealed' } });
+    const [request] = await waitFor(() => {
+      const sealed = receiver.requests.filter((received) => received.path === '/sealed');
+      return sealed.length === 1 ? sealed : undefined;
+    }, { what: 'the delivery' });
+    expect(request.headers['x-handinger-token']).toBe(regenerated.body.token);
+    expect(verifyWithToken(regenerated.body.token, request)).toEqual(JSON.parse(request.body));
   });
 });
