@@ -172,6 +172,15 @@ describe('channel webhooks API', () => {
       expect(response.body).toMatchObject({ error: 'validation_failed', details: [expect.objectContaining({ field })] });
     });
 
+    it.each([
+      ['a url with a NUL character', { url: 'https://example.com/a\u0000b' }],
+      ['a target with an unpaired surrogate', { target: 'https://example.com/\ud800' }],
+    ])('refuses a PUT with %s, which PostgreSQL could not store', async (_, body) => {
+      const response = await api.request('PUT', webhookPath(channel), { key: keyA, body });
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('validation_failed');
+    });
+
     it('refuses a PUT whose body is not a JSON object', async () => {
       const response = await api.request('PUT', webhookPath(channel), { key: keyA, rawBody: '["https://example.com"]' });
       expect(response.status).toBe(400);
