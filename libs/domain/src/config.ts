@@ -39,6 +39,12 @@ export interface HooklineConfig {
   logLevel: LogLevel;
   /** Human-readable logs (pino-pretty, if installed) instead of JSON lines. */
   logPretty: boolean;
+  /** How often the worker re-enqueues events and deliveries whose jobs are missing (lost with Redis). */
+  outboxSweepIntervalMs: number;
+  /** Events, deliveries and attempts older than this many days are deleted; 0 keeps them forever. */
+  retentionDays: number;
+  /** How often the retention job runs. */
+  retentionIntervalMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -116,6 +122,9 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     metricsToken: optional(env, 'METRICS_TOKEN'),
     logLevel: logLevel(env),
     logPretty: bool(env, 'LOG_PRETTY', false),
+    outboxSweepIntervalMs: num(env, 'OUTBOX_SWEEP_INTERVAL_MS', 5000, { min: 100, max: 3600_000, integer: true }),
+    retentionDays: num(env, 'RETENTION_DAYS', 30, { min: 0, max: 36500 }),
+    retentionIntervalMs: num(env, 'RETENTION_INTERVAL_MS', 3600_000, { min: 1000, max: 7 * 24 * 3600_000, integer: true }),
   };
 }
 
