@@ -27,7 +27,9 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleDestroy {
 
   /** Finishes in-flight attempts before the database connections close (graceful shutdown). */
   async onModuleDestroy(): Promise<void> {
+    this.logger.log('shutting down: finishing in-flight deliveries');
     await this.worker.close();
+    this.logger.log('deliveries worker closed');
   }
 
   @OnWorkerEvent('failed')
