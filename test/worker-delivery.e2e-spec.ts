@@ -1,8 +1,12 @@
 import { createHmac } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
+import { DeliveryProcessor } from '../apps/worker/src/delivery/delivery.processor';
+import { FanOutProcessor } from '../apps/worker/src/fan-out/fan-out.processor';
+import type { Pool } from 'pg';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
+import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
 import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
 import { startWorker } from './support/worker';
@@ -13,6 +17,7 @@ describe('worker: delivery', () => {
   let api: TestApi;
   let worker: INestApplicationContext;
   let receiver: Receiver;
+  let db: Pool;
   // Each test has its own organization, so one test's catch-all subscriptions never see another's events.
   let key: string;
   let orgId: string;
@@ -21,6 +26,7 @@ describe('worker: delivery', () => {
     api = await startApi(config);
     worker = await startWorker(config);
     receiver = await startReceiver();
+    db = createTestPool(config.databaseUrl);
   });
 
   beforeEach(async () => {
@@ -31,6 +37,7 @@ describe('worker: delivery', () => {
     await worker?.close();
     await api?.close();
     await receiver?.close();
+    await db?.end();
   });
 
   const createSubscription = async (body: Record<string, unknown>) => {
@@ -129,7 +136,8 @@ describe('worker: delivery', () => {
   });
 
   it('sends a test event to the one subscription, whatever its filter', async () => {
-    const target = await createSubscription({ url: `${receiver.url}/test-target`, events: ['never.published'] });
+    // Inactive and filtering for another type: a test event still reaches it.
+    const target = await createSubscription({ url: `${receiver.url}/test-target`, events: ['never.published'], is_active: false });
     await createSubscription({ url: `${receiver.url}/test-bystander`, events: ['*'] });
 
     const response = await api.request('POST', `/v1/webhooks/${target.id}/test`, { key });
@@ -142,6 +150,39 @@ describe('worker: delivery', () => {
     expect(requestsTo('/test-bystander')).toHaveLength(0);
     const logs = await api.request('GET', `/v1/webhooks/${target.id}/logs`, { key });
     expect(logs.body.logs).toEqual([expect.objectContaining({ event_type: 'webhook.test', status: 'delivered' })]);
+  });
+
+  it('sends the data alone in the "data" format, with the call id as a header', async () => {
+    const subscription = await createSubscription({ url: `${receiver.url}/data-only`, events: ['task.done'], payload_format: 'data' });
+    const eventId = await publish({ event_type: 'task.done', data: { task: 't_1', result: [1, 2] }, call_id: 'call_42', channel: 'queue:7' });
+    const [request] = await waitFor(() => requestsTo('/data-only').length === 1 && requestsTo('/data-only'), { what: 'the delivery' });
+    expect(JSON.parse(request.body)).toEqual({ task: 't_1', result: [1, 2] });
+    expect(request.headers['x-webhook-call-id']).toBe('call_42');
+    expect(new Webhook(subscription.secret).verify(request.body, request.headers as Record<string, string>)).toEqual({ task: 't_1', result: [1, 2] });
+    await settledDeliveries(eventId, 1);
+  });
+
+  it("delivers every event of a channel to the channel's webhook, with its token", async () => {
+    const put = await api.request('PUT', '/v1/channels/worker:w_1/webhook', { key, body: { url: `${receiver.url}/channel` } });
+    expect(put.status).toBe(200);
+    const token = put.body.token as string;
+    const onChannel = await publish({ event_type: 'any.type', data: { n: 1 }, channel: 'worker:w_1' });
+    const elsewhere = await publish({ event_type: 'any.type', data: { n: 2 }, channel: 'worker:w_2' });
+
+    const [request] = await waitFor(() => requestsTo('/channel').length === 1 && requestsTo('/channel'), { what: 'the channel delivery' });
+    expect(JSON.parse(request.body)).toMatchObject({ event_id: onChannel, channel: 'worker:w_1', data: { n: 1 } });
+    expect(request.headers['x-webhook-token']).toBe(token);
+    expect(request.headers['x-webhook-signature']).toBe(`sha256=${createHmac('sha256', token).update(request.body).digest('hex')}`);
+    await settledDeliveries(onChannel, 1);
+    await waitFor(async () => (await db.query('SELECT 1 FROM events WHERE id = $1 AND fanned_out_at IS NOT NULL', [elsewhere])).rowCount, { what: 'the other fan-out' });
+    expect((await api.request('GET', `/v1/events/${elsewhere}`, { key })).body.deliveries).toEqual([]);
+  });
+
+  it('runs its BullMQ workers with the configured concurrency and lock duration', () => {
+    const deliveryWorker = worker.get(DeliveryProcessor).worker;
+    expect(deliveryWorker.concurrency).toBe(config.workerConcurrency);
+    expect(deliveryWorker.opts).toMatchObject({ lockDuration: config.workerLockDurationMs, stalledInterval: config.workerLockDurationMs });
+    expect(worker.get(FanOutProcessor).worker.concurrency).toBeLessThanOrEqual(config.workerConcurrency);
   });
 
   it('marks a delivery answered 410 Gone failed at once and deactivates the subscription', async () => {
