@@ -88,6 +88,8 @@ describe('worker: events published over Redis', () => {
       { organization_id: orgId, event_type: 'ok.type', data: [1, 2] },
       { organization_id: orgId, event_type: 'ok.type', data: {}, unexpected: true },
       { organization_id: orgId, event_type: 'ok.type', data: {}, channel: 'no/slashes' },
+      { organization_id: orgId, event_type: 'ok.type', data: { text: 'nul \u0000 inside' } },
+      { organization_id: orgId, event_type: 'ok.type', data: deeplyNested(1000) },
     ];
     const ids = [];
     for (const event of invalid) ids.push((await publisher.publish(event as never)).event_id);
@@ -98,12 +100,14 @@ describe('worker: events published over Redis', () => {
     for (const id of [...ids, orphan.event_id]) await handled(id);
     await waitFor(() => deliveredBodies().some((body) => body.event_id === validId), { what: 'the valid event after the invalid ones' });
     const rejected = await Promise.all(ids.map(async (id) => (await storedEvent(id))!));
-    expect(rejected.map((event) => event.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(rejected.map((event) => event.status)).toEqual(invalid.map(() => 'rejected'));
     expect(rejected.map((event) => event.reject_reason)).toEqual([
       'event_type must use only the characters [A-Za-z0-9_.:-]',
       'data must be a JSON object',
       'property unexpected should not exist',
       'channel must be 1 to 128 characters of [A-Za-z0-9_.:-]',
+      'data contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored',
+      'data is nested too deeply (at most 100 levels)',
     ]);
     // Rejected rows count as handled, so the outbox sweeper never re-enqueues them.
     expect(rejected.every((event) => event.fanned_out_at !== null)).toBe(true);
@@ -133,3 +137,9 @@ describe('worker: events published over Redis', () => {
     expect(deliveredBodies().filter((body) => body.event_id === event_id)).toHaveLength(1);
   });
 });
+
+function deeplyNested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {};
+  for (let i = 0; i < levels; i++) value = { value };
+  return value;
+}

@@ -10,8 +10,8 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
 /** Same limit as the HTTP intake's request body. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 const MAX_TEXT_LENGTH = 255;
-/** Ids a publisher may choose itself (HooklinePublisher.publish({event_id})). */
-export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
+/** Ids a publisher may choose itself (HooklinePublisher.publish({event_id})); BullMQ job ids take no ':'. */
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,255}$/;
 
 const KNOWN_FIELDS = new Set(['organization_id', 'event_type', 'data', 'workflow_id', 'channel', 'call_id', 'idempotency_key']);
 
@@ -37,14 +37,16 @@ export function validatePublishedEvent(input: unknown): EventValidation {
   const problems: string[] = [];
 
   for (const field of Object.keys(input)) {
-    if (!KNOWN_FIELDS.has(field)) problems.push(`property ${truncate(field, 64)} should not exist`);
+    if (KNOWN_FIELDS.has(field)) continue;
+    problems.push(isStorableText(field) ? `property ${truncate(field, 64)} should not exist` : 'a property with an unprintable name should not exist');
   }
   const organizationId = requiredText(input, 'organization_id', problems);
   const eventType = requiredText(input, 'event_type', problems);
   if (eventType !== null && !EVENT_TYPE_PATTERN.test(eventType)) problems.push('event_type must use only the characters [A-Za-z0-9_.:-]');
   if (!isJsonObject(input.data)) problems.push('data must be a JSON object');
   else {
-    const problem = unstorableJsonProblem(input.data);
+    // The event is level 1 (as the HTTP request body is), so data starts at level 2.
+    const problem = unstorableJsonProblem(input.data, 2);
     if (problem) problems.push(`data ${problem}`);
   }
   const workflowId = optionalText(input, 'workflow_id', problems);
@@ -92,8 +94,8 @@ function text(value: unknown, field: string, problems: string[]): string | null 
     problems.push(`${field} must be a string`);
     return null;
   }
-  if (unstorableJsonProblem(value)) {
-    problems.push(`${field} must not contain NUL characters or unpaired surrogates`);
+  if (!isStorableText(value)) {
+    problems.push(`${field} ${TEXT_PROBLEM}`);
     return null;
   }
   if (value.length === 0) {
@@ -111,22 +113,31 @@ function truncate(value: string, length: number): string {
   return value.length > length ? `${value.slice(0, length)}…` : value;
 }
 
-/** NUL and unpaired UTF-16 surrogates, which PostgreSQL cannot store in text or jsonb. */
-const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** Deeper JSON overflows the stack of JSON.stringify (and of most receivers' parsers). */
-export const MAX_DATA_DEPTH = 64;
+const TEXT_PROBLEM = 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored';
+/** An unpaired UTF-16 surrogate: JSON.parse lets it through, PostgreSQL's jsonb does not. */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Deepest nesting accepted, counting the event itself as level 1 (the HTTP intake's MAX_JSON_DEPTH). */
+export const MAX_JSON_DEPTH = 100;
 
-/** The first reason a JSON value cannot be stored, or null; iterative, so deep input cannot overflow. */
-export function unstorableJsonProblem(value: unknown): string | null {
-  const pending: Array<[unknown, number]> = [[value, 0]];
+/** PostgreSQL text cannot hold NUL, and jsonb refuses unpaired surrogates. */
+export function isStorableText(text: string): boolean {
+  return !text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text);
+}
+
+/**
+ * Why a JSON value at nesting level `level` cannot be stored (too deep, or text PostgreSQL refuses,
+ * in a value or a key), or null. Walks without recursion, so deep input cannot overflow the stack.
+ */
+export function unstorableJsonProblem(value: unknown, level = 1): string | null {
+  const pending: Array<[unknown, number]> = [[value, level]];
   while (pending.length > 0) {
     const [current, depth] = pending.pop() as [unknown, number];
     if (typeof current === 'string') {
-      if (UNSTORABLE_TEXT.test(current)) return 'must not contain NUL characters or unpaired surrogates';
+      if (!isStorableText(current)) return TEXT_PROBLEM;
     } else if (typeof current === 'object' && current !== null) {
-      if (depth >= MAX_DATA_DEPTH) return `must not be nested deeper than ${MAX_DATA_DEPTH} levels`;
+      if (depth > MAX_JSON_DEPTH) return `is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`;
       for (const [key, item] of Object.entries(current)) {
-        if (UNSTORABLE_TEXT.test(key)) return 'must not contain NUL characters or unpaired surrogates';
+        if (!isStorableText(key)) return TEXT_PROBLEM;
         pending.push([item, depth + 1]);
       }
     }

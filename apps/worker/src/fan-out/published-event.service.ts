@@ -7,6 +7,7 @@ import {
   IDEMPOTENCY_WINDOW_MS,
   MAX_EVENT_BYTES,
   isJsonObject,
+  isStorableText,
   unstorableJsonProblem,
   validatePublishedEvent,
   type ValidEvent,
@@ -33,7 +34,7 @@ export class PublishedEventService {
     const input: unknown = job.event;
     const eventId = typeof job.event_id === 'string' && EVENT_ID_PATTERN.test(job.event_id) ? job.event_id : undefined;
     if (!eventId) {
-      await this.reject(newId('evt'), input, ['event_id must be 1 to 255 characters of [A-Za-z0-9_.:-]']);
+      await this.reject(newId('evt'), input, ['event_id must be 1 to 255 characters of [A-Za-z0-9_.-]']);
       return null;
     }
     // A job may run twice (a crash after the insert): the stored event stands.
@@ -103,10 +104,10 @@ export class PublishedEventService {
 function rejectedRow(id: string, organizationId: string, fields: Record<string, unknown>, reason: string): NewRejectedEvent {
   const textField = (name: string, max: number) => {
     const value = fields[name];
-    return typeof value === 'string' && unstorableJsonProblem(value) === null ? clip(value, max) : null;
+    return typeof value === 'string' && isStorableText(value) ? clip(value, max) : null;
   };
   // Checked for depth and unstorable text before anything serializes it.
-  const dataFits = isJsonObject(fields.data) && unstorableJsonProblem(fields.data) === null && Buffer.byteLength(JSON.stringify(fields.data)) <= MAX_EVENT_BYTES;
+  const dataFits = isJsonObject(fields.data) && unstorableJsonProblem(fields.data, 2) === null && Buffer.byteLength(JSON.stringify(fields.data)) <= MAX_EVENT_BYTES;
   return {
     id,
     organizationId,
