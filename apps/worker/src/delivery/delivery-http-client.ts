@@ -115,6 +115,22 @@ async function readExcerpt(stream: Readable): Promise<string | null> {
   return Buffer.concat(kept).toString('utf8').replace(/\u0000/g, '\uFFFD');
 }
 
+/** A PermanentDeliveryError (or any error flagged `permanent`) in the chain axios and net wrap it in. */
+function findPermanent(error: unknown): Error | undefined {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
+    seen.add(current);
+    if (current instanceof PermanentDeliveryError || (current as { permanent?: unknown }).permanent === true) return current as Error;
+    pending.push((current as { cause?: unknown }).cause);
+    const inner = (current as { errors?: unknown }).errors; // AggregateError (Happy Eyeballs)
+    if (Array.isArray(inner)) pending.push(...inner);
+  }
+  return undefined;
+}
+
 const NETWORK_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset by the receiver',
@@ -130,12 +146,9 @@ const NETWORK_ERRORS: Record<string, string> = {
 /** Words for the log, never the request body or headers (they carry the payload and signatures). */
 export function describeError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; permanent: boolean } {
   if (timedOut || error instanceof AttemptTimeout) return { message: `timeout after ${timeoutMs} ms`, permanent: false };
+  const permanent = findPermanent(error);
+  if (permanent) return { message: permanent.message, permanent: true };
   const cause = (error as { cause?: unknown }).cause;
-  for (const candidate of [error, cause]) {
-    if (candidate instanceof PermanentDeliveryError || (candidate as { permanent?: unknown })?.permanent === true) {
-      return { message: (candidate as Error).message, permanent: true };
-    }
-  }
   const code = String((error as { code?: unknown }).code ?? (cause as { code?: unknown })?.code ?? '');
   const message = error instanceof Error ? error.message : String(error);
   if (code in NETWORK_ERRORS) return { message: NETWORK_ERRORS[code], permanent: false };
