@@ -182,6 +182,9 @@ describe('worker: delivery', () => {
     const deliveryWorker = worker.get(DeliveryProcessor).worker;
     expect(deliveryWorker.concurrency).toBe(config.workerConcurrency);
     expect(deliveryWorker.opts).toMatchObject({ lockDuration: config.workerLockDurationMs, stalledInterval: config.workerLockDurationMs });
+    // The processors' @OnWorkerEvent handlers survive the per-config subclass.
+    expect(deliveryWorker.listenerCount('failed')).toBeGreaterThan(0);
+    expect(deliveryWorker.listenerCount('error')).toBeGreaterThan(0);
     expect(worker.get(FanOutProcessor).worker.concurrency).toBeLessThanOrEqual(config.workerConcurrency);
   });
 
