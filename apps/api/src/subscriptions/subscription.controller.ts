@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
-import { SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
+import { SecretRotateDto, SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
+import { OptionalBodyInterceptor } from './optional-body.interceptor';
 import { SubscriptionService } from './subscription.service';
 
 /** Org-wide webhook subscriptions. The logs routes under v1/webhooks live in LogController. */
@@ -27,6 +28,13 @@ export class SubscriptionController {
   @Get(':id/secret')
   secret(@OrgId() organizationId: string, @Param('id') id: string) {
     return this.subscriptions.secret(organizationId, id);
+  }
+
+  @Post(':id/secret/rotate')
+  @HttpCode(200)
+  @UseInterceptors(OptionalBodyInterceptor)
+  rotateSecret(@OrgId() organizationId: string, @Param('id') id: string, @Body() body: SecretRotateDto) {
+    return this.subscriptions.rotateSecret(organizationId, id, body);
   }
 
   @Patch(':id')

@@ -124,3 +124,21 @@ export class SubscriptionUpdateDto {
   @RateLimitRules()
   rate_limit_per_second?: number | null;
 }
+
+/** The longest grace period a rotated-out secret may keep signing: 7 days. */
+export const MAX_GRACE_SECONDS = 604_800;
+/** Default grace period of POST /v1/webhooks/:id/secret/rotate: 24 hours. */
+export const DEFAULT_GRACE_SECONDS = 86_400;
+
+/** POST /v1/webhooks/:id/secret/rotate: a new secret (generated when left out) and how long the old one still signs. */
+export class SecretRotateDto {
+  @OptionalNotNull()
+  @SecretRules()
+  secret?: string;
+
+  @OptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_GRACE_SECONDS)
+  grace_seconds?: number;
+}

@@ -10,7 +10,7 @@ import { generateSecret } from '@app/domain/signing';
 import { assertTargetUrl, type UrlPolicy } from '@app/domain/url-policy';
 import type { Subscription } from '@app/generated/prisma/client';
 import { EventService } from '../events/event.service';
-import type { SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
+import { DEFAULT_GRACE_SECONDS, type SecretRotateDto, type SubscriptionCreateDto, type SubscriptionUpdateDto } from './subscription.dto';
 import { toSubscriptionResponse, type SubscriptionResponseDto } from './subscription.response';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
@@ -63,6 +63,26 @@ export class SubscriptionService {
 
   async secret(organizationId: string, id: string): Promise<{ secret: string }> {
     return { secret: this.cipher.decrypt((await this.findLive(organizationId, id)).secret) };
+  }
+
+  /**
+   * Replaces the signing secret; the old one keeps signing alongside (a second webhook-signature
+   * entry) until the grace period ends, so receivers can switch without dropping deliveries.
+   */
+  async rotateSecret(organizationId: string, id: string, body: SecretRotateDto): Promise<{ secret: string; previous_secret_expires_at: string }> {
+    const current = await this.findLive(organizationId, id);
+    const secret = body.secret ?? generateSecret();
+    const graceSeconds = body.grace_seconds ?? DEFAULT_GRACE_SECONDS;
+    const expiresAt = new Date(Date.now() + graceSeconds * 1000);
+    // With no grace period the old secret is not kept at all; re-encrypting also covers a secret stored before ENCRYPTION_KEY.
+    const previousSecret = graceSeconds > 0 ? this.cipher.encrypt(this.cipher.decrypt(current.secret)) : null;
+    const updated = await this.subscriptions.update(organizationId, id, {
+      secret: this.cipher.encrypt(secret),
+      previousSecret,
+      previousSecretExpiresAt: previousSecret ? expiresAt : null,
+    });
+    if (!updated) throw notFound('Subscription');
+    return { secret, previous_secret_expires_at: expiresAt.toISOString() };
   }
 
   async update(organizationId: string, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionResponseDto> {
