@@ -45,6 +45,8 @@ export interface HooklineConfig {
   retentionDays: number;
   /** How often the retention job runs. */
   retentionIntervalMs: number;
+  /** Requests per minute each API key may make (shared by every api replica through Redis); 0 turns the limit off. */
+  apiRateLimitPerMinute: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     outboxSweepIntervalMs: num(env, 'OUTBOX_SWEEP_INTERVAL_MS', 5000, { min: 100, max: 3600_000, integer: true }),
     retentionDays: num(env, 'RETENTION_DAYS', 30, { min: 0, max: 36500 }),
     retentionIntervalMs: num(env, 'RETENTION_INTERVAL_MS', 3600_000, { min: 1000, max: 7 * 24 * 3600_000, integer: true }),
+    apiRateLimitPerMinute: num(env, 'API_RATE_LIMIT_PER_MINUTE', 6000, { min: 0, max: 10_000_000, integer: true }),
   };
 }
 
