@@ -25,6 +25,9 @@ export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineCon
     // Workers of parallel test files must not compete for the default port 3001.
     WORKER_HTTP_PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Test files share one database: a worker's outbox sweep would fan out other files' events (into
+    // its own queues, to their receivers). Tests of the sweep set a short interval themselves.
+    OUTBOX_SWEEP_INTERVAL_MS: '3600000',
   });
   return { ...base, ...overrides };
 }
@@ -46,6 +49,9 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     WORKER_LOCK_DURATION_MS: String(config.workerLockDurationMs),
     QUEUE_PREFIX: config.queuePrefix,
     WORKER_HTTP_PORT: String(config.workerHttpPort),
+    OUTBOX_SWEEP_INTERVAL_MS: String(config.outboxSweepIntervalMs),
+    RETENTION_DAYS: String(config.retentionDays),
+    RETENTION_INTERVAL_MS: String(config.retentionIntervalMs),
     ...(config.metricsToken ? { METRICS_TOKEN: config.metricsToken } : {}),
   };
 }
