@@ -98,7 +98,7 @@ describe('examples/agent-resume through the real api and worker', () => {
     waitFor(
       async () => {
         const { run } = await getRun(agentUrl, callId);
-        return run.status === status && run;
+        return run.status === status ? run : undefined;
       },
       { what: `run ${callId} to be ${status}` },
     );
@@ -109,7 +109,7 @@ describe('examples/agent-resume through the real api and worker', () => {
       async () => {
         const events = await hookline.findEventsByCallId(callId);
         const open = events.some((event) => event.deliveries.some((delivery) => delivery.status === 'pending' || delivery.status === 'retrying'));
-        return events.length === count && !open && events;
+        return events.length === count && !open ? events : undefined;
       },
       { what: `${count} settled events with call_id ${callId}` },
     );
@@ -127,7 +127,7 @@ describe('examples/agent-resume through the real api and worker', () => {
     const callId = paused.call_id;
 
     // The approver's system receives the request, verifies it with the kit and sees what to decide on.
-    const [request] = await waitFor(() => inboxRequestsFor(callId).length === 1 && inboxRequestsFor(callId), { what: 'the approval request' });
+    const [request] = await waitFor(() => (inboxRequestsFor(callId).length === 1 ? inboxRequestsFor(callId) : undefined), { what: 'the approval request' });
     const requested = verifyWebhook<{ event_type: string; call_id: string; data: Record<string, unknown> }>(request.body, request.headers, inbox.secret);
     expect(requested).toMatchObject({ event_type: 'approval.requested', call_id: callId, data: { tool_call: REFUND } });
     expect(await getRun(running.url, callId)).toMatchObject({ status: 200, run: { status: 'awaiting_approval' } });

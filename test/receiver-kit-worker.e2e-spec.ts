@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import {
+  createMemoryReplayGuard,
+  InvalidSignatureError,
+  MissingHeadersError,
+  ReplayedWebhookError,
+  TimestampOutOfToleranceError,
+  verifyWebhook,
+} from '../packages/receiver-kit/src';
+import { startApi, type TestApi } from './support/api';
+import { testConfig } from './support/config';
+import { waitFor } from './support/poll';
+import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
+import { startWorker } from './support/worker';
+
+/** A token header name other than the default, so the kit's tokenHeader option meets the worker's WEBHOOK_TOKEN_HEADER. */
+const TOKEN_HEADER = 'X-Hook-Token';
+
+/** Deliveries signed by the real worker, verified with the receiver kit as a receiver would. */
+describe('receiver kit: deliveries signed by the real worker', () => {
+  // Retries over a second apart (jitter ±20 %), so a retry always carries a later webhook-timestamp than its first attempt.
+  const config = testConfig({ webhookTokenHeader: TOKEN_HEADER, retryBaseMs: 1300 });
+  let api: TestApi;
+  let worker: INestApplicationContext;
+  let receiver: Receiver;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApi(config);
+    worker = await startWorker(config);
+    receiver = await startReceiver();
+    ({ api_key: key } = await api.createOrg('receiver kit'));
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await receiver?.close();
+  });
+
+  const subscribe = async (body: Record<string, unknown>) => {
+    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'kit', ...body } });
+    expect(response.status).toBe(201);
+    return response.body as { id: string; secret: string };
+  };
+  const publish = async (body: Record<string, unknown>) => {
+    const response = await api.request('POST', '/v1/events', { key, body });
+    expect(response.status).toBe(202);
+    return response.body.event_id as string;
+  };
+  /** The one delivery of `eventId` to `path` (paths are unique per test). */
+  const deliveryTo = async (path: string, eventId: string) => {
+    const matching = () => receiver.requests.filter((request) => request.path === path && request.headers['webhook-id'] === eventId);
+    const [request] = await waitFor(() => (matching().length > 0 ? matching() : undefined), { what: `the delivery of ${eventId} to ${path}` });
+    return request;
+  };
+  const tampered = (request: ReceivedRequest) => request.body.replace('"amount":42', '"amount":4200');
+  const withoutStandardHeaders = (request: ReceivedRequest) =>
+    Object.fromEntries(Object.entries(request.headers).filter(([name]) => !name.startsWith('webhook-')));
+
+  it('verifies an envelope signed with a generated whsec_ secret, and rejects a tampered body or another secret', async () => {
+    const { secret } = await subscribe({ url: `${receiver.url}/whsec`, events: ['invoice.paid'] });
+    expect(secret).toMatch(/^whsec_/);
+    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42, note: 'ünïcødé ✓' }, call_id: 'call_kit_1' });
+    const request = await deliveryTo('/whsec', eventId);
+
+    expect(verifyWebhook(request.body, request.headers, secret)).toEqual({
+      event_id: eventId,
+      event_type: 'invoice.paid',
+      organization_id: expect.any(String),
+      timestamp: expect.any(String),
+      call_id: 'call_kit_1',
+      data: { amount: 42, note: 'ünïcødé ✓' },
+    });
+    // The raw bytes as a Buffer verify the same way.
+    expect(verifyWebhook(Buffer.from(request.body, 'utf8'), request.headers, secret)).toMatchObject({ event_id: eventId });
+    expect(() => verifyWebhook(tampered(request), request.headers, secret)).toThrow(InvalidSignatureError);
+    expect(() => verifyWebhook(request.body, request.headers, `whsec_${randomBytes(24).toString('base64')}`)).toThrow(InvalidSignatureError);
+    expect(() => verifyWebhook(request.body, request.headers, 'not-the-secret')).toThrow(InvalidSignatureError);
+  });
+
+  it('verifies with a plain secret, through the standard headers and through X-Webhook-Signature alone', async () => {
+    const secret = 'a plain secret ✓ (UTF-8 bytes are the key)';
+    await subscribe({ url: `${receiver.url}/plain`, events: ['invoice.paid'], secret });
+    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42 } });
+    const request = await deliveryTo('/plain', eventId);
+
+    expect(verifyWebhook(request.body, request.headers, secret)).toMatchObject({ event_id: eventId, data: { amount: 42 } });
+    expect(() => verifyWebhook(tampered(request), request.headers, secret)).toThrow(InvalidSignatureError);
+    expect(() => verifyWebhook(request.body, request.headers, `${secret}!`)).toThrow(InvalidSignatureError);
+
+    // Stripped of its webhook-* headers, the worker's X-Webhook-Signature (body HMAC) still proves the sender...
+    const bodySignatureOnly = withoutStandardHeaders(request);
+    expect(bodySignatureOnly['x-webhook-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(verifyWebhook(request.body, bodySignatureOnly, secret)).toMatchObject({ event_id: eventId });
+    expect(() => verifyWebhook(tampered(request), bodySignatureOnly, secret)).toThrow(InvalidSignatureError);
+    // ...unless the receiver insists on the timestamped scheme.
+    expect(() => verifyWebhook(request.body, bodySignatureOnly, secret, { schemes: ['standard'] })).toThrow(MissingHeadersError);
+  });
+
+  it('verifies the bare data body of payload_format "data"', async () => {
+    const { secret } = await subscribe({ url: `${receiver.url}/data`, events: ['invoice.paid'], payload_format: 'data' });
+    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42, lines: [1, 2] }, call_id: 'call_kit_data' });
+    const request = await deliveryTo('/data', eventId);
+
+    expect(verifyWebhook(request.body, request.headers, secret)).toEqual({ amount: 42, lines: [1, 2] });
+    expect(request.headers['x-webhook-call-id']).toBe('call_kit_data');
+    expect(() => verifyWebhook(tampered(request), request.headers, secret)).toThrow(InvalidSignatureError);
+  });
+
+  it('refuses a stale or replayed delivery; a retry of the same event (new timestamp) passes the replay guard', async () => {
+    const { secret } = await subscribe({ url: `${receiver.url}/flaky`, events: ['invoice.retried'] });
+    receiver.respondWith((request, response) => {
+      const isFirstAttempt = request.path === '/flaky' && request.headers['x-webhook-attempt'] === '1';
+      response.writeHead(isFirstAttempt ? 503 : 200).end(isFirstAttempt ? 'busy' : 'ok');
+    });
+    try {
+      const eventId = await publish({ event_type: 'invoice.retried', data: { amount: 42 } });
+      const attempts = await waitFor(
+        () => {
+          const seen = receiver.requests.filter((request) => request.path === '/flaky' && request.headers['webhook-id'] === eventId);
+          return seen.length === 2 ? seen : undefined;
+        },
+        { what: 'the first attempt and its retry' },
+      );
+      const [first, retry] = attempts;
+      expect(retry.headers['x-webhook-attempt']).toBe('2');
+      expect(Number(retry.headers['webhook-timestamp'])).toBeGreaterThan(Number(first.headers['webhook-timestamp']));
+      expect(retry.headers['webhook-signature']).not.toBe(first.headers['webhook-signature']);
+
+      const replayGuard = createMemoryReplayGuard({ ttlSeconds: 300 });
+      expect(verifyWebhook(first.body, first.headers, secret, { replayGuard })).toMatchObject({ event_id: eventId });
+      expect(() => verifyWebhook(first.body, first.headers, secret, { replayGuard })).toThrow(ReplayedWebhookError);
+      expect(verifyWebhook(retry.body, retry.headers, secret, { replayGuard })).toMatchObject({ event_id: eventId });
+      expect(() => verifyWebhook(retry.body, retry.headers, secret, { replayGuard })).toThrow(ReplayedWebhookError);
+
+      // Ten minutes later the same delivery is outside the default 300 s tolerance.
+      const later = () => Number(first.headers['webhook-timestamp']) * 1000 + 10 * 60 * 1000;
+      expect(() => verifyWebhook(first.body, first.headers, secret, { now: later })).toThrow(TimestampOutOfToleranceError);
+    } finally {
+      receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
+    }
+  });
+
+  it('verifies a channel webhook with its token, as signing secret and as the configured token header', async () => {
+    const channel = 'worker:w_kit';
+    const put = await api.request('PUT', `/v1/channels/${channel}/webhook`, { key, body: { url: `${receiver.url}/channel` } });
+    expect(put.status).toBe(200);
+    const { token } = put.body as { token: string };
+    const eventId = await publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
+    const request = await deliveryTo('/channel', eventId);
+
+    expect(request.headers[TOKEN_HEADER.toLowerCase()]).toBe(token);
+    expect(verifyWebhook(request.body, request.headers, token)).toMatchObject({ event_id: eventId, channel });
+    expect(() => verifyWebhook(tampered(request), request.headers, token)).toThrow(InvalidSignatureError);
+    expect(() => verifyWebhook(request.body, request.headers, `${token}x`)).toThrow(InvalidSignatureError);
+
+    // The token scheme alone, for receivers that only compare the header.
+    const tokenOnly = { schemes: ['token'] as const, tokenHeader: TOKEN_HEADER };
+    expect(verifyWebhook(request.body, request.headers, token, tokenOnly)).toMatchObject({ event_id: eventId });
+    expect(() => verifyWebhook(request.body, request.headers, `${token}x`, tokenOnly)).toThrow(InvalidSignatureError);
+    // Under the default header name the worker's token is not found.
+    expect(() => verifyWebhook(request.body, request.headers, token, { schemes: ['token'] })).toThrow(MissingHeadersError);
+
+    // After regenerate-token, a new delivery verifies with the new token only.
+    const regenerated = await api.request('POST', `/v1/channels/${channel}/webhook/regenerate-token`, { key });
+    expect(regenerated.status).toBe(200);
+    const newToken = regenerated.body.token as string;
+    const nextId = await publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
+    const next = await deliveryTo('/channel', nextId);
+    expect(verifyWebhook(next.body, next.headers, newToken)).toMatchObject({ event_id: nextId });
+    expect(() => verifyWebhook(next.body, next.headers, token)).toThrow(InvalidSignatureError);
+  });
+});
