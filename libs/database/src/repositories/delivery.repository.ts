@@ -3,7 +3,31 @@ import type { Delivery, Event, Prisma, Subscription } from '@app/generated/prism
 import { PrismaService } from '../prisma.service';
 import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
 
-export type DeliveryWithContext = Delivery & { event: Event; subscription: Subscription };
+/** What one attempt needs of a delivery, its event and its subscription (loaded in one query). */
+export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt'> & {
+  event: Pick<Event, 'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId'>;
+  subscription: Pick<
+    Subscription,
+    | 'id'
+    | 'kind'
+    | 'url'
+    | 'headers'
+    | 'secret'
+    | 'previousSecret'
+    | 'previousSecretExpiresAt'
+    | 'payloadFormat'
+    | 'isActive'
+    | 'maxAttempts'
+    | 'failingSince'
+    | 'deletedAt'
+  >;
+};
+
+type ContextRow = Omit<DeliveryWithContext, 'event' | 'subscription'> & {
+  [K in keyof DeliveryWithContext['event'] as `event_${K}`]: DeliveryWithContext['event'][K];
+} & {
+  [K in keyof DeliveryWithContext['subscription'] as `subscription_${K}`]: DeliveryWithContext['subscription'][K];
+};
 
 /** One HTTP attempt as stored in delivery_attempts. */
 export interface AttemptRecord {
@@ -39,8 +63,23 @@ export interface SubscriptionChange {
 export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** One round trip per attempt: Prisma's include would send three queries. */
   async findWithContext(id: string): Promise<DeliveryWithContext | null> {
-    return this.prisma.delivery.findUnique({ where: { id }, include: { event: true, subscription: true } });
+    const rows = await this.prisma.$queryRaw<ContextRow[]>`
+      SELECT d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
+             e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
+             e.workflow_id AS "event_workflowId", e.channel AS event_channel, e.call_id AS "event_callId", e.created_at AS "event_createdAt",
+             e.target_subscription_id AS "event_targetSubscriptionId",
+             s.id AS subscription_id, s.kind AS subscription_kind, s.url AS subscription_url, s.headers AS subscription_headers,
+             s.secret AS subscription_secret, s.previous_secret AS "subscription_previousSecret",
+             s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.payload_format AS "subscription_payloadFormat",
+             s.is_active AS "subscription_isActive", s.max_attempts AS "subscription_maxAttempts",
+             s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt"
+      FROM deliveries d
+      JOIN events e ON e.id = d.event_id
+      JOIN subscriptions s ON s.id = d.subscription_id
+      WHERE d.id = ${id}`;
+    return rows.length === 0 ? null : nestContext(rows[0]);
   }
 
   /** Cancels a delivery that is still open; returns false when it had already ended. */
@@ -78,4 +117,17 @@ export class DeliveryRepository {
     const [deliveryUpdate] = (await this.prisma.$transaction(writes)) as [Prisma.BatchPayload, ...unknown[]];
     return deliveryUpdate.count === 1;
   }
+}
+
+/** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns. */
+function nestContext(row: ContextRow): DeliveryWithContext {
+  const delivery: Record<string, unknown> = {};
+  const event: Record<string, unknown> = {};
+  const subscription: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (column.startsWith('event_')) event[column.slice('event_'.length)] = value;
+    else if (column.startsWith('subscription_')) subscription[column.slice('subscription_'.length)] = value;
+    else delivery[column] = value;
+  }
+  return { ...delivery, event, subscription } as DeliveryWithContext;
 }
