@@ -52,8 +52,8 @@ describe('compileEventSchema', () => {
     expect(second({ a: 1 })).not.toBeNull();
   });
 
-  it('ignores unknown keywords and formats instead of refusing the schema', () => {
-    expect(validatorOf({ type: 'string', format: 'email', 'x-owner': 'billing' })('not an email')).toBeNull();
+  it('ignores unknown keywords and unknown formats instead of refusing the schema', () => {
+    expect(validatorOf({ type: 'string', format: 'x-internal-code', 'x-owner': 'billing' })('anything')).toBeNull();
   });
 
   it('caps the number of details', () => {
@@ -118,5 +118,18 @@ describe('helpers', () => {
     expect(describeSchemaViolations([{ field: '/amount', message: 'must be number' }, { field: '', message: 'must be object' }])).toBe(
       '/amount must be number; (root) must be object',
     );
+  });
+});
+
+describe('format keywords', () => {
+  it('enforces format: email and date-time', () => {
+    const compiled = compileEventSchema({
+      type: 'object',
+      properties: { email: { type: 'string', format: 'email' }, at: { type: 'string', format: 'date-time' } },
+    });
+    if (!compiled.ok) throw new Error('schema should compile');
+    expect(compiled.validate({ email: 'a@example.com', at: '2026-11-24T10:00:00Z' })).toBeNull();
+    expect(compiled.validate({ email: 'not-an-email' })).toEqual([expect.objectContaining({ field: '/email', keyword: 'format' })]);
+    expect(compiled.validate({ at: 'yesterday' })).toEqual([expect.objectContaining({ field: '/at', keyword: 'format' })]);
   });
 });

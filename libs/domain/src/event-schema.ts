@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019';
 import { Ajv2020 } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { ErrorDetail } from './errors';
 
@@ -21,8 +22,6 @@ const AJV_OPTIONS: Options = {
   strict: false,
   allErrors: true,
   logger: false,
-  // No format plugin is installed, so `format` stays an annotation instead of ajv warning about each one.
-  validateFormats: false,
 };
 
 const DRAFT_2019_09 = /^https?:\/\/json-schema\.org\/draft\/2019-09\/schema#?$/;
@@ -34,6 +33,11 @@ const DRAFT_2020_12 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
  * draft; without one it is draft-07.
  */
 function ajvFor(schema: EventSchema) {
+  // `format` (email, date-time, uri, ...) is enforced, as producers describing data with it expect.
+  return addFormats(newAjv(schema));
+}
+
+function newAjv(schema: EventSchema): Ajv {
   const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
   if (DRAFT_2020_12.test(declared)) return new Ajv2020(AJV_OPTIONS);
   if (DRAFT_2019_09.test(declared)) return new Ajv2019(AJV_OPTIONS);
