@@ -9,6 +9,7 @@ import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { LogsModule } from './logs/logs.module';
 import { OrgsModule } from './orgs/orgs.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         DatabaseModule,
         QueueModule,
         AuthModule,
+        RateLimitModule,
         OrgsModule,
         EventTypesModule,
         // LogsModule before SubscriptionsModule: its static "logs/..." routes come first.
