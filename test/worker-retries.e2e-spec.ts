@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
+import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
 import { startWorker } from './support/worker';
@@ -23,12 +25,14 @@ describe('worker: retries', () => {
   let api: TestApi;
   let worker: INestApplicationContext;
   let receiver: Receiver;
+  let db: Pool;
   let key: string;
 
   beforeAll(async () => {
     api = await startApi(config);
     worker = await startWorker(config);
     receiver = await startReceiver();
+    db = createTestPool(config.databaseUrl);
   });
 
   beforeEach(async () => {
@@ -39,6 +43,7 @@ describe('worker: retries', () => {
     await worker?.close();
     await api?.close();
     await receiver?.close();
+    await db?.end();
   });
 
   const createSubscription = async (body: Record<string, unknown>) => {
@@ -138,9 +143,12 @@ describe('worker: retries', () => {
   it('appends attempts when a failed delivery is retried by hand', async () => {
     let healthy = false;
     receiver.respondWith((request, response) => void response.writeHead(request.path === '/later' && !healthy ? 500 : 200).end());
-    await createSubscription({ url: `${receiver.url}/later`, max_attempts: 1 });
+    const subscription = await createSubscription({ url: `${receiver.url}/later`, max_attempts: 1 });
     const logId = await logOf(await publish());
     await settledLog(logId, 'failed', 1);
+    // The run of failures auto-disable measures starts with the first failed attempt...
+    const failingSince = async () => (await db.query('SELECT failing_since FROM subscriptions WHERE id = $1', [subscription.id])).rows[0].failing_since as Date | null;
+    expect(await failingSince()).toBeInstanceOf(Date);
 
     healthy = true;
     const retry = await api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key });
@@ -151,6 +159,8 @@ describe('worker: retries', () => {
       { attempt: 2, request_status: 'success' },
     ]);
     expect(requestsTo('/later').map((request) => request.headers['x-webhook-attempt'])).toEqual(['1', '2']);
+    // ...and ends with a success.
+    expect(await failingSince()).toBeNull();
   });
 
   it('cancels pending deliveries of a deleted subscription', async () => {

@@ -27,12 +27,14 @@ export class FanOutService {
     if (event.status !== 'accepted') return;
 
     let matched: number | undefined;
+    let openDeliveryIds: string[];
     if (!event.fannedOutAt || event._count.deliveries === 0) {
       const targets = (await this.repository.findCandidates(event)).filter((candidate) => receivesEvent(candidate, event));
-      await this.repository.createDeliveries(event, targets.map((target) => target.id));
+      openDeliveryIds = await this.repository.createDeliveries(event, targets.map((target) => target.id));
       matched = targets.length;
+    } else {
+      openDeliveryIds = await this.repository.openDeliveryIds(event.id);
     }
-    const openDeliveryIds = await this.repository.openDeliveryIds(event.id);
     await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
     const what = matched === undefined ? 're-enqueued' : `matched ${matched} subscription(s),`;
     this.logger.debug(`event ${event.id} (${event.eventType}, organization ${event.organizationId}) ${what} ${openDeliveryIds.length} delivery job(s) enqueued`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Delivery, Event, Prisma, Subscription } from '@app/generated/prisma/client';
+import { Prisma, type Delivery, type Event, type Subscription } from '@app/generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
 
@@ -92,31 +92,44 @@ export class DeliveryRepository {
   }
 
   /**
-   * Writes the attempt row, the delivery's new state and the subscription changes in one transaction.
-   * The delivery is updated only while it is still open (a concurrent cancel or success wins); the
-   * attempt is recorded anyway, since the request was sent. Returns whether the delivery was updated.
+   * Writes the attempt row, the delivery's new state and the subscription changes atomically, in one
+   * statement (one round trip: these writes are the worker's main cost per attempt). The delivery is
+   * updated only while it is still open (a concurrent cancel or success wins); the attempt is
+   * recorded anyway, since the request was sent. Returns whether the delivery was updated.
    */
   async recordAttempt(delivery: Pick<Delivery, 'id' | 'subscriptionId'>, attempt: AttemptRecord, update: DeliveryUpdate, change: SubscriptionChange = {}): Promise<boolean> {
     const subscriptionId = delivery.subscriptionId;
-    const writes: Prisma.PrismaPromise<unknown>[] = [
-      this.prisma.delivery.updateMany({
-        where: { id: delivery.id, status: { in: OPEN_DELIVERY_STATUSES } },
-        data: { ...update, attempts: attempt.attempt },
-      }),
-      this.prisma.deliveryAttempt.create({ data: { ...attempt, deliveryId: delivery.id, subscriptionId } }),
-    ];
-    if (change.disabledReason !== undefined) {
-      writes.push(this.prisma.subscription.update({ where: { id: subscriptionId }, data: { isActive: false, disabledReason: change.disabledReason } }));
-    }
-    // Raw SQL so this bookkeeping does not touch updated_at (@updatedAt), which users read as "last edited".
-    if (change.failingSince === 'start') {
-      writes.push(this.prisma.$executeRaw`UPDATE subscriptions SET failing_since = ${attempt.startedAt} WHERE id = ${subscriptionId} AND failing_since IS NULL`);
-    } else if (change.failingSince === 'clear') {
-      writes.push(this.prisma.$executeRaw`UPDATE subscriptions SET failing_since = NULL WHERE id = ${subscriptionId} AND failing_since IS NOT NULL`);
-    }
-    const [deliveryUpdate] = (await this.prisma.$transaction(writes)) as [Prisma.BatchPayload, ...unknown[]];
-    return deliveryUpdate.count === 1;
+    const rows = await this.prisma.$queryRaw<{ updated: number }[]>`
+      WITH updated AS (
+        UPDATE deliveries
+        SET status = ${update.status}, attempts = ${attempt.attempt}, response_status = ${update.responseStatus}::int,
+            error_message = ${update.errorMessage}::text, last_attempt_at = ${update.lastAttemptAt}::timestamptz,
+            next_attempt_at = ${update.nextAttemptAt}::timestamptz
+        WHERE id = ${delivery.id} AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
+        RETURNING id
+      ), recorded AS (
+        INSERT INTO delivery_attempts (id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success)
+        VALUES (${attempt.id}, ${delivery.id}, ${subscriptionId}, ${attempt.attempt}, ${attempt.url}, ${attempt.startedAt}::timestamptz, ${attempt.durationMs},
+                ${attempt.responseStatus}::int, ${attempt.responseBody}::text, ${attempt.errorMessage}::text, ${attempt.success})
+      )${subscriptionUpdate(subscriptionId, attempt.startedAt, change)}
+      SELECT count(*)::int AS updated FROM updated`;
+    return rows[0]?.updated === 1;
   }
+}
+
+/**
+ * The subscription's part of an attempt, as one more CTE (one UPDATE: a row may be changed only once
+ * per statement). failing_since is bookkeeping and leaves updated_at alone; deactivation sets it.
+ */
+function subscriptionUpdate(subscriptionId: string, startedAt: Date, change: SubscriptionChange): Prisma.Sql {
+  const assignments: Prisma.Sql[] = [];
+  if (change.disabledReason !== undefined) {
+    assignments.push(Prisma.sql`is_active = false, disabled_reason = ${change.disabledReason}, updated_at = now()`);
+  }
+  if (change.failingSince === 'start') assignments.push(Prisma.sql`failing_since = COALESCE(failing_since, ${startedAt}::timestamptz)`);
+  if (change.failingSince === 'clear') assignments.push(Prisma.sql`failing_since = NULL`);
+  if (assignments.length === 0) return Prisma.empty;
+  return Prisma.sql`, subscription AS (UPDATE subscriptions SET ${Prisma.join(assignments)} WHERE id = ${subscriptionId})`;
 }
 
 /** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns. */

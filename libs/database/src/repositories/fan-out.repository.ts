@@ -85,19 +85,27 @@ export class FanOutRepository {
     });
   }
 
-  /** Creates one delivery per subscription (existing pairs are kept) and marks the event fanned out. */
-  async createDeliveries(event: Event, subscriptionIds: string[]): Promise<void> {
-    const rows = subscriptionIds.map((subscriptionId) => ({
-      id: newId('dlv'),
-      organizationId: event.organizationId,
-      eventId: event.id,
-      subscriptionId,
-      eventType: event.eventType,
-    }));
-    await this.prisma.$transaction([
-      this.prisma.delivery.createMany({ data: rows, skipDuplicates: true }),
-      this.prisma.event.updateMany({ where: { id: event.id, fannedOutAt: null }, data: { fannedOutAt: new Date() } }),
-    ]);
+  /**
+   * Creates one delivery per subscription (existing pairs are kept), marks the event fanned out and
+   * returns the event's open deliveries: one statement, so atomic and one round trip.
+   */
+  async createDeliveries(event: Event, subscriptionIds: string[]): Promise<string[]> {
+    const ids = subscriptionIds.map(() => newId('dlv'));
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH created AS (
+        INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type)
+        SELECT pair.id, ${event.organizationId}, ${event.id}, pair.subscription_id, ${event.eventType}
+        FROM unnest(${ids}::text[], ${subscriptionIds}::text[]) AS pair(id, subscription_id)
+        ON CONFLICT (event_id, subscription_id) DO NOTHING
+        RETURNING id
+      ), marked AS (
+        UPDATE events SET fanned_out_at = now() WHERE id = ${event.id} AND fanned_out_at IS NULL
+      )
+      SELECT id FROM created
+      UNION
+      SELECT id FROM deliveries WHERE event_id = ${event.id} AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
+      ORDER BY id`;
+    return rows.map((row) => row.id);
   }
 
   async openDeliveryIds(eventId: string): Promise<string[]> {
