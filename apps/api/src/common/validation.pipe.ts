@@ -1,7 +1,7 @@
 import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { validate } from 'class-validator';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
-import { unstorableJsonProblem } from './storable-input';
+import { unstorableJsonProblem } from '@app/domain/storable-input';
 import { isJsonObject, keptAsSentKeys } from './validators';
 
 const INPUT_NAMES: Record<Exclude<ArgumentMetadata['type'], 'custom'>, string> = {
@@ -45,8 +45,8 @@ export function createValidationPipe(): PipeTransform {
   return {
     transform: (value: unknown, metadata: ArgumentMetadata) => {
       if (metadata.type === 'custom') return value;
-      const problem = unstorableJsonProblem(value, INPUT_NAMES[metadata.type]);
-      if (problem) throw new DomainError('validation_failed', problem);
+      const problem = unstorableJsonProblem(value);
+      if (problem) throw new DomainError('validation_failed', `${INPUT_NAMES[metadata.type]} ${problem}.`);
       if (metadata.type === 'query') return lenient.transform(value, metadata);
       if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isJsonObject(value)) {
         throw new DomainError('validation_failed', 'The request body must be a JSON object.');

@@ -5,14 +5,13 @@ import type { Event } from '@app/generated/prisma/client';
 import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
 import { EventRepository, isUniqueViolation, type EventCreateInput } from '@app/database/repositories/event.repository';
 import { notFound } from '@app/domain/errors';
+import { IDEMPOTENCY_WINDOW_MS } from '@app/domain/event-validation';
 import { newId } from '@app/domain/ids';
 import { QueueName, enqueueIntake, type IntakeJob } from '@app/queue';
 import { withTimeout } from '../common/with-timeout';
 import type { EventCreateDto } from './event.dto';
 import { toEventAcceptedResponse, toEventResponse, type EventAcceptedResponseDto, type EventResponseDto } from './event.response';
 
-/** A repeated idempotency key within this window answers the first event. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
 /** How long intake waits for Redis before answering anyway (the outbox sweeper enqueues later). */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 /** Events a call_id lookup returns at most. */

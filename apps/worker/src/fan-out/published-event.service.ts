@@ -7,11 +7,10 @@ import {
   IDEMPOTENCY_WINDOW_MS,
   MAX_EVENT_BYTES,
   isJsonObject,
-  isStorableText,
-  unstorableJsonProblem,
   validatePublishedEvent,
   type ValidEvent,
 } from '@app/domain/event-validation';
+import { isStorableText, unstorableJsonProblem } from '@app/domain/storable-input';
 import { newId } from '@app/domain/ids';
 import type { IntakeJob } from '@app/queue';
 
