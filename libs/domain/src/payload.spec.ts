@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { buildDeliveryRequest, type DeliveryRequestInput } from './payload';
+import { buildDeliveryRequest, headerSafeCallId, type DeliveryRequestInput } from './payload';
 
 const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
 const createdAt = new Date('2026-01-02T03:04:05.678Z');
@@ -61,5 +61,19 @@ describe('buildDeliveryRequest', () => {
   it('signs with both secrets during a rotation grace period', () => {
     const { headers } = buildDeliveryRequest({ ...base, previousSecret: 'old-secret' });
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+  });
+});
+
+describe('headerSafeCallId', () => {
+  it('keeps printable ASCII call ids as they are', () => {
+    expect(headerSafeCallId('toolu_01/abc:42 x')).toBe('toolu_01/abc:42 x');
+  });
+
+  it('percent-encodes what a header cannot carry, reversibly', () => {
+    for (const callId of ['toolu_01/ünï ✓', '100%', 'emoji 🚀', 'line\nbreak']) {
+      const encoded = headerSafeCallId(callId);
+      expect(encoded).toMatch(/^[\x20-\x7e]*$/);
+      expect(decodeURIComponent(encoded)).toBe(callId);
+    }
   });
 });

@@ -69,7 +69,7 @@ export function buildDeliveryRequest(input: DeliveryRequestInput): DeliveryReque
     'X-Webhook-Event': event.eventType,
     'X-Webhook-Attempt': String(input.attempt),
   };
-  if (dataOnly && event.callId != null) headers['X-Webhook-Call-Id'] = event.callId;
+  if (dataOnly && event.callId != null) headers['X-Webhook-Call-Id'] = headerSafeCallId(event.callId);
   if (target.kind === 'channel') headers[input.tokenHeader] = input.secret;
   return { body, headers };
 }
@@ -77,4 +77,12 @@ export function buildDeliveryRequest(input: DeliveryRequestInput): DeliveryReque
 function customHeaders(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/**
+ * HTTP header values are Latin-1 on the wire, so a call_id outside printable ASCII (and "%" itself)
+ * is percent-encoded; decodeURIComponent on the receiver gives back the exact call_id.
+ */
+export function headerSafeCallId(callId: string): string {
+  return callId.replace(/[^\x20-\x24\x26-\x7e]+/gu, (run) => encodeURIComponent(run));
 }
