@@ -23,7 +23,8 @@ export function readApprovalWebhook(payload: unknown, headers: Headers): Approva
   let data: unknown;
   if (headerCallId !== undefined) {
     eventType = header(headers, 'x-webhook-event');
-    callId = headerCallId;
+    // Hookline percent-encodes what a header cannot carry (non-ASCII, "%").
+    callId = decodeURIComponent(headerCallId);
     eventId = header(headers, 'webhook-id');
     data = payload;
   } else {
