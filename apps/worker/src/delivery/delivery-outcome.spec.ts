@@ -9,6 +9,15 @@ describe('decideOutcome', () => {
     for (const status of [200, 201, 204, 299]) expect(decideOutcome({ ...base, result: response(status) })).toMatchObject({ status: 'delivered', success: true, nextAttemptAt: null });
   });
 
+  it('retries a 2xx whose answer was cut off (the receiver may not have finished with it)', () => {
+    const cut = response(200, { error: { message: 'response interrupted: connection reset by the receiver', permanent: false } });
+    expect(decideOutcome({ ...base, result: cut })).toMatchObject({
+      status: 'retrying',
+      success: false,
+      errorMessage: 'HTTP 200, then response interrupted: connection reset by the receiver',
+    });
+  });
+
   it('fails a 410 at once and deactivates the subscription', () => {
     expect(decideOutcome({ ...base, result: response(410) })).toEqual({ status: 'failed', success: false, errorMessage: 'HTTP 410', nextAttemptAt: null, disabledReason: GONE_REASON });
   });

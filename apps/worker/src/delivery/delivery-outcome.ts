@@ -23,13 +23,13 @@ export interface Outcome {
 }
 
 /**
- * What an attempt means: 2xx delivered; 410 failed for good and the subscription deactivated; a
- * permanent error failed; anything else retried with backoff (Retry-After honoured on 429/503)
- * until the attempts run out.
+ * What an attempt means: a complete 2xx answer delivered; 410 failed for good and the subscription
+ * deactivated; a permanent error failed; anything else (a 2xx cut off mid-answer included) retried
+ * with backoff (Retry-After honoured on 429/503) until the attempts run out.
  */
 export function decideOutcome({ result, attempt, maxAttempts, policy, now, random }: OutcomeInput): Outcome {
   const { status } = result;
-  if (status !== null && status >= 200 && status < 300) {
+  if (status !== null && status >= 200 && status < 300 && !result.error) {
     return { status: 'delivered', success: true, errorMessage: null, nextAttemptAt: null };
   }
   const errorMessage = describeFailure(result);
@@ -46,6 +46,7 @@ export function decideOutcome({ result, attempt, maxAttempts, policy, now, rando
 
 function describeFailure(result: OutcomeInput['result']): string {
   if (result.status === null) return result.error?.message ?? 'no response';
+  if (result.error) return `HTTP ${result.status}, then ${result.error.message}`;
   if (result.status >= 300 && result.status < 400) {
     return `HTTP ${result.status}: redirects are not followed${result.location ? ` (to ${result.location.slice(0, 512)})` : ''}`;
   }
