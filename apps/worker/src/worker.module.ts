@@ -13,6 +13,7 @@ import { HttpAgents } from './delivery/http-agents';
 import { FanOutProcessor } from './fan-out/fan-out.processor';
 import { FanOutService } from './fan-out/fan-out.service';
 import { PublishedEventService } from './fan-out/published-event.service';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { configuredProcessor, deliveryWorkerOptions, fanOutWorkerOptions } from './worker-options';
 
 @Module({})
@@ -20,7 +21,7 @@ export class WorkerModule {
   static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, MaintenanceModule],
       providers: [
         { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
         HttpAgents,
