@@ -19,6 +19,8 @@ export function assertTargetUrl(value: unknown, policy: UrlPolicy, field = 'url'
   const fail = (message: string) => new DomainError('validation_failed', 'The request is invalid.', [{ field, message }]);
   if (typeof value !== 'string' || value.length === 0) throw fail(`${field} must be a non-empty string`);
   if (value.length > MAX_URL_LENGTH) throw fail(`${field} must be at most ${MAX_URL_LENGTH} characters`);
+  // WHATWG parsing silently drops tabs/CR/LF and trims spaces, so the stored string would not be the URL checked.
+  if (/[\s\u0000-\u001f\u007f]/.test(value)) throw fail(`${field} must not contain whitespace or control characters`);
   let parsed: URL;
   try {
     parsed = new URL(value);
