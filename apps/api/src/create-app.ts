@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HooklineConfig } from '@app/domain/config';
 import { AppModule } from './app.module';
+import { answerFrameworkError } from './common/framework-errors';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
@@ -14,7 +15,7 @@ export const MAX_PARAM_LENGTH = 512;
 export async function createApiApp(config?: HooklineConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, maxParamLength: MAX_PARAM_LENGTH }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, maxParamLength: MAX_PARAM_LENGTH, frameworkErrors: answerFrameworkError }),
     { logger: ['error', 'warn', 'log'] },
   );
   app.useGlobalPipes(createValidationPipe());
