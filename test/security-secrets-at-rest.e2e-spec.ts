@@ -175,7 +175,7 @@ describe('security: secrets at rest', () => {
       if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
       else if (type === 'string') dump.push((await redis.get(key)) ?? '');
       else if (type === 'list') dump.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'zset') dump.push(...(await redis.zrange(key, 0, -1)));
+      else if (type === 'zset') dump.push(...(await redis.zrange(key, '0', '-1')));
       else if (type === 'set') dump.push(...(await redis.smembers(key)));
     }
     const text = dump.join('\n');
