@@ -90,6 +90,8 @@ async function main() {
     PORT: String(API_PORT),
     WORKER_HTTP_PORT: '0',
     LOG_LEVEL: 'warn',
+    // Every benchmark request uses one API key; the per-key limit would cap intake at 6000/min.
+    API_RATE_LIMIT_PER_MINUTE: '0',
   };
   const api = startProcess('api', 'dist/apps/api/apps/api/src/main.js', env);
   const worker = startProcess('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
