@@ -23,6 +23,7 @@ module.exports = {
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@app/queue(|/.*)$': '<rootDir>/libs/queue/src$1',
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
+    '^@app/observability(|/.*)$': '<rootDir>/libs/observability/src$1',
     '^@app/generated/(.*)$': '<rootDir>/generated/$1',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',

@@ -8,6 +8,7 @@ import { ChannelsModule } from './channels/channels.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { LogsModule } from './logs/logs.module';
+import { ApiObservabilityModule } from './observability/api-observability.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -30,6 +31,7 @@ export class AppModule {
         SubscriptionsModule,
         EventsModule,
         ChannelsModule,
+        ApiObservabilityModule,
       ],
     };
   }

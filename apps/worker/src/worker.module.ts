@@ -14,6 +14,7 @@ import { FanOutProcessor } from './fan-out/fan-out.processor';
 import { FanOutService } from './fan-out/fan-out.service';
 import { PublishedEventService } from './fan-out/published-event.service';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { WorkerObservabilityModule } from './observability/worker-observability.module';
 import { configuredProcessor, deliveryWorkerOptions, fanOutWorkerOptions } from './worker-options';
 
 @Module({})
@@ -21,7 +22,7 @@ export class WorkerModule {
   static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, MaintenanceModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, WorkerObservabilityModule, MaintenanceModule],
       providers: [
         { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
         HttpAgents,

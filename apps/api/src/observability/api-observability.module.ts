@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ObservabilityModule } from '@app/observability';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+
+/** /health/live, /health/ready and /metrics of the API. */
+@Module({
+  imports: [ObservabilityModule],
+  controllers: [HealthController, MetricsController],
+})
+export class ApiObservabilityModule {}
