@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { HOOKLINE_CONFIG } from '@app/config';
 import type { HooklineConfig } from '@app/domain/config';
 import { redisOptionsFromUrl } from './publisher';
+import { QueueConnectionLogger } from './queue-connection.logger';
 import { QueueName, defaultJobOptions } from './queues';
 
 /** BullMQ on the configured Redis, with Hookline's queues registered for injection (@InjectQueue). */
@@ -19,6 +20,7 @@ import { QueueName, defaultJobOptions } from './queues';
     }),
     BullModule.registerQueue({ name: QueueName.Intake }, { name: QueueName.Deliveries }),
   ],
+  providers: [QueueConnectionLogger],
   exports: [BullModule],
 })
 export class QueueModule {}
