@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import { EventRejectionMetricsInterceptor } from '../observability/event-rejection-metrics.interceptor';
 import { EventCreateDto, EventLookupQueryDto } from './event.dto';
 import { EventService } from './event.service';
 
@@ -10,6 +11,7 @@ export class EventController {
 
   @Post()
   @HttpCode(202)
+  @UseInterceptors(EventRejectionMetricsInterceptor)
   intake(@OrgId() organizationId: string, @Body() body: EventCreateDto) {
     return this.events.intake(organizationId, body);
   }

@@ -7,6 +7,7 @@ import { EventRepository, isUniqueViolation, type EventCreateInput } from '@app/
 import { notFound } from '@app/domain/errors';
 import { IDEMPOTENCY_WINDOW_MS } from '@app/domain/event-validation';
 import { newId } from '@app/domain/ids';
+import { MetricsService } from '@app/observability';
 import { QueueName, enqueueIntake, type IntakeJob } from '@app/queue';
 import { withTimeout } from '../common/with-timeout';
 import type { EventCreateDto } from './event.dto';
@@ -27,6 +28,7 @@ export class EventService {
     private readonly events: EventRepository,
     private readonly catalog: EventTypeCatalog,
     @InjectQueue(QueueName.Intake) private readonly intakeQueue: Queue<IntakeJob>,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -67,6 +69,7 @@ export class EventService {
    */
   async accept(input: NewEvent): Promise<Event> {
     const event = await this.events.create({ ...input, id: newId('evt') });
+    this.metrics.eventAccepted();
     try {
       await withTimeout(enqueueIntake(this.intakeQueue, event.id), ENQUEUE_TIMEOUT_MS, 'intake enqueue');
     } catch (error) {

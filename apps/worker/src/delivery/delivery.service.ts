@@ -6,6 +6,8 @@ import { newId } from '@app/domain/ids';
 import { buildDeliveryRequest } from '@app/domain/payload';
 import type { RetryPolicy } from '@app/domain/retry-policy';
 import { SecretCipher } from '@app/domain/secret-cipher';
+import { MetricsService } from '@app/observability';
+import { attemptOutcomeLabel } from '../observability/attempt-outcome';
 import { DeliveryHttpClient } from './delivery-http-client';
 import { decideOutcome, type Outcome } from './delivery-outcome';
 import { subscriptionSecrets } from './subscription-secrets';
@@ -30,6 +32,7 @@ export class DeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly http: DeliveryHttpClient,
     private readonly cipher: SecretCipher,
+    private readonly metrics: MetricsService,
   ) {
     this.policy = { baseMs: config.retryBaseMs, factor: config.retryFactor, maxDelayMs: config.retryMaxDelayMs };
   }
@@ -106,12 +109,14 @@ export class DeliveryService {
       subscriptionChange(outcome, subscription.failingSince),
     );
     this.logAttempt(delivery, attempt, outcome, updated);
+    this.metrics.recordAttempt(attemptOutcomeLabel(outcome, result), result.durationMs / 1000);
     // A delivery cancelled or completed elsewhere meanwhile keeps that state: no retry.
     return updated && outcome.nextAttemptAt ? { retryAt: outcome.nextAttemptAt } : {};
   }
 
   private async cancel(delivery: DeliveryWithContext, reason: string): Promise<DeliveryResult> {
     if (await this.deliveries.cancel(delivery.id, reason)) {
+      this.metrics.recordDeliveryOutcome('cancelled');
       this.logger.log(`delivery ${delivery.id} cancelled (${reason}); event ${delivery.eventId}, subscription ${delivery.subscriptionId}`);
     }
     return {};

@@ -12,6 +12,7 @@ import {
 } from '@app/domain/event-validation';
 import { isStorableText, unstorableJsonProblem } from '@app/domain/storable-input';
 import { newId } from '@app/domain/ids';
+import { MetricsService } from '@app/observability';
 import type { IntakeJob } from '@app/queue';
 
 /**
@@ -26,6 +27,7 @@ export class PublishedEventService {
   constructor(
     private readonly repository: FanOutRepository,
     private readonly catalog: EventTypeCatalog,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Stores the job's event; returns the id to fan out, or null when there is nothing to deliver. */
@@ -47,6 +49,7 @@ export class PublishedEventService {
     }
     const event = validation.event;
     if (!(await this.repository.organizationExists(event.organizationId))) {
+      this.metrics.eventRejected('unknown_organization');
       this.logger.warn(`published event ${eventId} rejected: organization ${clip(event.organizationId, 64)} does not exist (not recorded)`);
       return null;
     }
@@ -76,6 +79,7 @@ export class PublishedEventService {
   private async insert(eventId: string, event: ValidEvent): Promise<string | null> {
     try {
       await this.repository.insertEvent({ id: eventId, ...event, data: event.data as Prisma.InputJsonObject });
+      this.metrics.eventAccepted();
       return eventId;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -89,6 +93,7 @@ export class PublishedEventService {
 
   /** Records the rejection when the organization exists (an event row needs one), and logs one line. */
   private async reject(eventId: string, input: unknown, problems: string[]): Promise<void> {
+    this.metrics.eventRejected('validation_failed');
     const reason = problems.join('; ');
     const fields = isJsonObject(input) ? input : {};
     const organizationId = typeof fields.organization_id === 'string' ? fields.organization_id : undefined;
