@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { HooklineConfig } from '@app/domain/config';
 
@@ -20,16 +21,19 @@ export const REDACTED_PATHS = [
  * `destination` lets tests read the lines.
  */
 export function createLogger(config: HooklineConfig, app: 'api' | 'worker', destination?: DestinationStream): Logger {
-  return pino(
+  const pretty = config.logPretty && !destination ? prettyStream() : undefined;
+  const logger = pino(
     {
       level: config.logLevel,
-      base: { app, pid: process.pid },
+      base: { app, pid: process.pid, hostname: hostname() },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    destination ?? (config.logPretty ? prettyStream() : undefined) ?? pino.destination({ dest: 1, sync: true }),
+    destination ?? pretty ?? pino.destination({ dest: 1, sync: true }),
   );
+  if (config.logPretty && !destination && !pretty) logger.warn('LOG_PRETTY=true, but pino-pretty is not installed: logging JSON lines');
+  return logger;
 }
 
 function prettyStream(): DestinationStream | undefined {
