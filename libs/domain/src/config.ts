@@ -47,7 +47,18 @@ export interface HooklineConfig {
   retentionIntervalMs: number;
   /** Requests per minute each API key may make (shared by every api replica through Redis); 0 turns the limit off. */
   apiRateLimitPerMinute: number;
+  /** Consecutive failed attempts to one origin (scheme://host:port) that open its circuit breaker; 0 turns the breaker off. */
+  breakerFailures: number;
+  /** First cool-down of an open breaker; it doubles after each failed probe, up to 10 minutes. */
+  breakerCooldownMs: number;
+  /** A subscription whose deliveries have all failed for this many hours (fractions allowed) is disabled; 0 never disables. */
+  disableAfterHours: number;
+  /** How often the worker looks for subscriptions to disable (also checked right after each failed attempt). */
+  disableCheckIntervalMs: number;
 }
+
+/** The longest cool-down of an open circuit breaker: 10 minutes. */
+export const MAX_BREAKER_COOLDOWN_MS = 600_000;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -128,6 +139,11 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     retentionDays: num(env, 'RETENTION_DAYS', 30, { min: 0, max: 36500 }),
     retentionIntervalMs: num(env, 'RETENTION_INTERVAL_MS', 3600_000, { min: 1000, max: 7 * 24 * 3600_000, integer: true }),
     apiRateLimitPerMinute: num(env, 'API_RATE_LIMIT_PER_MINUTE', 6000, { min: 0, max: 10_000_000, integer: true }),
+    breakerFailures: num(env, 'BREAKER_FAILURES', 10, { min: 0, max: 100_000, integer: true }),
+    breakerCooldownMs: num(env, 'BREAKER_COOLDOWN_MS', 30_000, { min: 1, max: MAX_BREAKER_COOLDOWN_MS, integer: true }),
+    disableAfterHours: num(env, 'DISABLE_AFTER_HOURS', 120, { min: 0, max: 87_600 }),
+    // At least once a minute, as the failing-endpoint policy promises.
+    disableCheckIntervalMs: num(env, 'DISABLE_CHECK_INTERVAL_MS', 60_000, { min: 100, max: 60_000, integer: true }),
   };
 }
 
