@@ -9,6 +9,7 @@ import { QueueModule, QueueName } from '@app/queue';
 import { DeliveryHttpClient } from './delivery/delivery-http-client';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
+import { EndpointHealthModule } from './endpoint-health/endpoint-health.module';
 import { HttpAgents } from './delivery/http-agents';
 import { FanOutProcessor } from './fan-out/fan-out.processor';
 import { FanOutService } from './fan-out/fan-out.service';
@@ -22,7 +23,7 @@ export class WorkerModule {
   static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, WorkerObservabilityModule, MaintenanceModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, WorkerObservabilityModule, MaintenanceModule, EndpointHealthModule],
       providers: [
         { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
         HttpAgents,

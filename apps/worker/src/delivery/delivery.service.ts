@@ -7,6 +7,7 @@ import { buildDeliveryRequest } from '@app/domain/payload';
 import type { RetryPolicy } from '@app/domain/retry-policy';
 import { SecretCipher } from '@app/domain/secret-cipher';
 import { MetricsService } from '@app/observability';
+import { EndpointHealthService, type Admission, type AttemptPass } from '../endpoint-health/endpoint-health.service';
 import { attemptOutcomeLabel } from '../observability/attempt-outcome';
 import { DeliveryHttpClient } from './delivery-http-client';
 import { decideOutcome, type Outcome } from './delivery-outcome';
@@ -33,6 +34,7 @@ export class DeliveryService {
     private readonly http: DeliveryHttpClient,
     private readonly cipher: SecretCipher,
     private readonly metrics: MetricsService,
+    private readonly endpointHealth: EndpointHealthService,
   ) {
     this.policy = { baseMs: config.retryBaseMs, factor: config.retryFactor, maxDelayMs: config.retryMaxDelayMs };
   }
@@ -58,10 +60,13 @@ export class DeliveryService {
     if (delivery.status === 'retrying' && delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() - Date.now() > EARLY_TOLERANCE_MS) {
       return { retryAt: delivery.nextAttemptAt };
     }
-    return this.attempt(delivery);
+    // Circuit breaker of the target origin and the subscription's rate limit: waiting is not an attempt.
+    const admission = await this.endpointHealth.admit(delivery);
+    if (admission.postponeUntil) return this.postpone(delivery, admission);
+    return this.attempt(delivery, admission.pass);
   }
 
-  private async attempt(delivery: DeliveryWithContext): Promise<DeliveryResult> {
+  private async attempt(delivery: DeliveryWithContext, pass: AttemptPass): Promise<DeliveryResult> {
     const { subscription, event } = delivery;
     const attempt = delivery.attempts + 1;
     const startedAt = new Date();
@@ -109,9 +114,17 @@ export class DeliveryService {
       subscriptionChange(outcome, subscription.failingSince),
     );
     this.logAttempt(delivery, attempt, outcome, updated);
-    this.metrics.recordAttempt(attemptOutcomeLabel(outcome, result), result.durationMs / 1000);
+    const outcomeLabel = attemptOutcomeLabel(outcome, result);
+    this.metrics.recordAttempt(outcomeLabel, result.durationMs / 1000);
+    await this.endpointHealth.afterAttempt(pass, { sent: outcomeLabel !== 'blocked', success: outcome.success }, subscription);
     // A delivery cancelled or completed elsewhere meanwhile keeps that state: no retry.
     return updated && outcome.nextAttemptAt ? { retryAt: outcome.nextAttemptAt } : {};
+  }
+
+  private async postpone(delivery: DeliveryWithContext, { postponeUntil, reason }: Extract<Admission, { postponeUntil: Date }>): Promise<DeliveryResult> {
+    if (!(await this.deliveries.postpone(delivery.id, postponeUntil))) return {};
+    this.logger.debug(`delivery ${delivery.id} (subscription ${delivery.subscriptionId}) postponed to ${postponeUntil.toISOString()}: ${reason}`);
+    return { retryAt: postponeUntil };
   }
 
   private async cancel(delivery: DeliveryWithContext, reason: string): Promise<DeliveryResult> {

@@ -18,6 +18,7 @@ export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptio
     | 'payloadFormat'
     | 'isActive'
     | 'maxAttempts'
+    | 'rateLimitPerSecond'
     | 'failingSince'
     | 'deletedAt'
   >;
@@ -74,7 +75,7 @@ export class DeliveryRepository {
              s.secret AS subscription_secret, s.previous_secret AS "subscription_previousSecret",
              s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.payload_format AS "subscription_payloadFormat",
              s.is_active AS "subscription_isActive", s.max_attempts AS "subscription_maxAttempts",
-             s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt"
+             s.rate_limit_per_second AS "subscription_rateLimitPerSecond", s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt"
       FROM deliveries d
       JOIN events e ON e.id = d.event_id
       JOIN subscriptions s ON s.id = d.subscription_id
@@ -87,6 +88,18 @@ export class DeliveryRepository {
     const { count } = await this.prisma.delivery.updateMany({
       where: { id, status: { in: OPEN_DELIVERY_STATUSES } },
       data: { status: 'cancelled', errorMessage: reason, nextAttemptAt: null },
+    });
+    return count === 1;
+  }
+
+  /**
+   * Reschedules an open delivery without an attempt (circuit breaker open, rate limit reached): only
+   * next_attempt_at moves, the status stays pending or retrying. False when it had already ended.
+   */
+  async postpone(id: string, until: Date): Promise<boolean> {
+    const { count } = await this.prisma.delivery.updateMany({
+      where: { id, status: { in: OPEN_DELIVERY_STATUSES } },
+      data: { nextAttemptAt: until },
     });
     return count === 1;
   }
