@@ -17,7 +17,8 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  // content-disposition (under @fastify/static) ships ESM only, like @nestjs.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
   moduleNameMapper: {
     '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
