@@ -3,10 +3,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { DestinationStream } from 'pino';
 import { loadConfig, type HooklineConfig } from '@app/domain/config';
 import { PinoNestLogger, createLogger } from '@app/observability';
+import { setupQueueBoard } from './admin-queues/setup-queue-board';
 import { AppModule } from './app.module';
 import { answerFrameworkError } from './common/framework-errors';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { setupDocs } from './docs/setup-docs';
 import { RequestLogging } from './observability/request-logging';
 
 /** Request bodies above this answer 413 (event intake limit). */
@@ -37,5 +39,7 @@ export async function createApiApp(config: HooklineConfig = loadConfig(), option
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  setupDocs(app);
+  await setupQueueBoard(app, config);
   return app;
 }

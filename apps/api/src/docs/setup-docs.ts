@@ -1,0 +1,20 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './openapi-document';
+
+/** Where the Swagger UI and the JSON document are served; both without authentication. */
+export const DOCS_PATH = 'docs';
+export const DOCS_JSON_PATH = 'docs-json';
+
+/**
+ * Serves the hand-written OpenAPI document at /docs-json and Swagger UI at /docs (its assets from
+ * swagger-ui-dist through @fastify/static). The document is data rather than decorators, so the
+ * controllers stay as they are; a test compares it with the routes the app registers.
+ */
+export function setupDocs(app: NestFastifyApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(), {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Hookline API',
+  });
+}
