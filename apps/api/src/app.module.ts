@@ -11,6 +11,7 @@ import { LogsModule } from './logs/logs.module';
 import { ApiObservabilityModule } from './observability/api-observability.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         // LogsModule before SubscriptionsModule: its static "logs/..." routes come first.
         LogsModule,
         SubscriptionsModule,
+        RecoveryModule,
         EventsModule,
         ChannelsModule,
         ApiObservabilityModule,

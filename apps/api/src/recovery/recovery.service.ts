@@ -1,0 +1,86 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DeliveryRecoveryRepository, type RecoveryCursor } from '@app/database/repositories/delivery-recovery.repository';
+import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
+import { DomainError, invalid, notFound } from '@app/domain/errors';
+import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
+import { withTimeout } from '../common/with-timeout';
+import type { RecoverDto } from './recovery.dto';
+
+/** The longest window one recover call may cover. */
+export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 3600_000;
+/** Deliveries put back to pending (and enqueued) per step. */
+const BATCH_SIZE = 500;
+/** How long one batch waits for Redis before the rest is left to the outbox sweeper. */
+const ENQUEUE_TIMEOUT_MS = 5_000;
+
+@Injectable()
+export class RecoveryService {
+  private readonly logger = new Logger(RecoveryService.name);
+
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly recovery: DeliveryRecoveryRepository,
+    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: Queue<DeliveryJob>,
+  ) {}
+
+  /**
+   * Replays every failed delivery of the subscription created within [since, until]: back to
+   * pending, queued for an immediate attempt (attempt n+1, like a manual retry). The rows are the
+   * source of truth: if Redis cannot take the jobs, the outbox sweeper enqueues them later.
+   */
+  async recover(organizationId: string, subscriptionId: string, body: RecoverDto): Promise<{ recovered: number }> {
+    const { since, until } = recoveryWindow(body, new Date());
+    const subscription = await this.subscriptions.findLive(organizationId, subscriptionId);
+    if (!subscription) throw notFound('Subscription');
+    // The worker cancels deliveries of inactive webhooks, so replaying now would only end them cancelled.
+    if (!subscription.isActive) {
+      throw new DomainError('conflict', 'The webhook is inactive; re-enable it (PATCH is_active: true) before recovering its deliveries.');
+    }
+
+    let recovered = 0;
+    let enqueueing = true;
+    let cursor: RecoveryCursor | null = null;
+    for (;;) {
+      const batch = await this.recovery.markFailedPending(subscriptionId, since, until, cursor, BATCH_SIZE);
+      recovered += batch.length;
+      if (batch.length === 0) break;
+      cursor = lastOf(batch);
+      if (enqueueing) enqueueing = await this.enqueue(batch.map((delivery) => delivery.id), subscriptionId);
+      if (batch.length < BATCH_SIZE) break;
+    }
+    this.logger.log(`recovered ${recovered} failed delivery(ies) of subscription ${subscriptionId} created ${since.toISOString()} .. ${until.toISOString()}`);
+    return { recovered };
+  }
+
+  /** Enqueues the batch; false when Redis did not take it in time (the sweeper will). */
+  private async enqueue(ids: string[], subscriptionId: string): Promise<boolean> {
+    try {
+      await withTimeout(Promise.all(ids.map((id) => enqueueDelivery(this.deliveriesQueue, id, { now: true }))), ENQUEUE_TIMEOUT_MS, 'delivery enqueue');
+      return true;
+    } catch (error) {
+      this.logger.warn(`recovery of subscription ${subscriptionId}: deliveries set pending but not all enqueued (${(error as Error).message}); the outbox sweeper will enqueue them`);
+      return false;
+    }
+  }
+}
+
+/** Parses and checks the window: since ≤ until (default now), at most 14 days apart. */
+export function recoveryWindow(body: RecoverDto, now: Date): { since: Date; until: Date } {
+  const since = new Date(body.since);
+  const until = body.until === undefined ? now : new Date(body.until);
+  if (Number.isNaN(since.getTime())) throw invalid('since', 'since must be a valid ISO 8601 date-time');
+  if (Number.isNaN(until.getTime())) throw invalid('until', 'until must be a valid ISO 8601 date-time');
+  if (since.getTime() > until.getTime()) {
+    throw invalid(body.until === undefined ? 'since' : 'until', `since (${since.toISOString()}) must not be after until (${until.toISOString()})`);
+  }
+  if (until.getTime() - since.getTime() > MAX_RECOVERY_WINDOW_MS) {
+    throw invalid('since', 'the window from since to until may span at most 14 days');
+  }
+  return { since, until };
+}
+
+function lastOf(batch: RecoveryCursor[]): RecoveryCursor {
+  return batch.reduce((last, row) => (row.createdAt > last.createdAt || (row.createdAt.getTime() === last.createdAt.getTime() && row.id > last.id) ? row : last));
+}
