@@ -139,6 +139,26 @@ describe('OpenAPI document against live answers', () => {
     await call('DELETE', '/v1/webhooks/{id}', { key: apiKey, params: { id } });
   });
 
+  it('recovering failed deliveries', async () => {
+    const failing = await startReceiver((_, response) => void response.writeHead(500).end('down'));
+    try {
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const created = await call('POST', '/v1/webhooks', { key: apiKey, body: { name: 'failing', url: failing.url, events: ['order.paid'], max_attempts: 1 } });
+      const id = created.body.id;
+      await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.paid', data: { order_id: 'ord_2' } } });
+      await waitFor(async () => (await api.request('GET', `/v1/webhooks/${id}/logs?status=failed`, { key: apiKey })).body.total === 1, { what: 'the failed delivery' });
+      const recovered = await call('POST', '/v1/webhooks/{id}/recover', { key: apiKey, params: { id }, body: { since } });
+      expect(recovered.body).toEqual({ recovered: 1 });
+      await call('POST', '/v1/webhooks/{id}/recover', { key: apiKey, params: { id }, body: { since: '2025-07-02T00:00:00Z', until: '2025-07-01T00:00:00Z' } });
+      await call('POST', '/v1/webhooks/{id}/recover', { key: apiKey, params: { id: 'sub_unknown' }, body: { since } });
+      await call('PATCH', '/v1/webhooks/{id}', { key: apiKey, params: { id }, body: { is_active: false } });
+      await call('POST', '/v1/webhooks/{id}/recover', { key: apiKey, params: { id }, body: { since } });
+      await call('DELETE', '/v1/webhooks/{id}', { key: apiKey, params: { id } });
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('channel webhooks', async () => {
     const channel = 'worker:docs_1';
     await call('GET', '/v1/channels/{channel}/webhook', { key: apiKey, params: { channel } });

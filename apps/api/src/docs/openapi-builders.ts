@@ -93,8 +93,9 @@ export interface OperationSpec {
 
 /** The errors every operation with that access can answer, whatever its own. */
 const ACCESS_ERRORS: Record<Access, string[]> = {
-  apiKey: ['Unauthorized', 'Forbidden', 'RateLimited'],
-  admin: ['AdminUnauthorized'],
+  // Authentication reads PostgreSQL: while it is down, every such request answers 503.
+  apiKey: ['Unauthorized', 'Forbidden', 'RateLimited', 'ServiceUnavailable'],
+  admin: ['AdminUnauthorized', 'ServiceUnavailable'],
   public: [],
   metrics: ['MetricsUnauthorized'],
 };

@@ -94,7 +94,7 @@ export const eventsDocument: ResourceDocument = {
             created_at: '2025-07-01T09:31:00.000Z',
           }),
         },
-        errors: ['ValidationFailed', 'ServiceUnavailable'],
+        errors: ['ValidationFailed'],
       }),
       get: operation({
         tag: TAG,

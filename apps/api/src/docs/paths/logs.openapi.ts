@@ -143,7 +143,7 @@ export const logsDocument: ResourceDocument = {
             },
           },
         },
-        errors: ['NotFound', 'ServiceUnavailable'],
+        errors: ['NotFound'],
       }),
     },
     '/v1/webhooks/{id}/logs': {

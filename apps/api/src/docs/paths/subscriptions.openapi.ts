@@ -135,6 +135,14 @@ export const subscriptionsDocument: ResourceDocument = {
         'Until then `webhook-signature` carries a signature with each secret, space-separated; `X-Webhook-Signature` uses the new one.',
       ),
     }),
+    Recover: object(
+      {
+        since: dateTime('Start of the window (inclusive): deliveries created at or after it.'),
+        until: dateTime('End of the window (inclusive); default now. At most 14 days after since.'),
+      },
+      { optional: ['until'] },
+    ),
+    Recovered: object({ recovered: integer('Failed deliveries put back to pending and queued.', { minimum: 0 }) }),
     TestWebhookSent: object({
       message: string('Always "Test webhook sent successfully".'),
       event_id: string('The `webhook.test` event, delivered to this subscription only; visible in its logs.'),
@@ -230,6 +238,26 @@ export const subscriptionsDocument: ResourceDocument = {
           }),
         },
         errors: ['ValidationFailed', 'NotFound'],
+      }),
+    },
+    '/v1/webhooks/{id}/recover': {
+      post: operation({
+        tag: TAG,
+        operationId: 'recoverSubscriptionDeliveries',
+        summary: 'Replay the failed deliveries of a time window',
+        description:
+          'Every failed delivery of this subscription created within [since, until] goes back to pending and is attempted again at once (attempts are appended, as for a manual retry). For after an outage of the endpoint.',
+        access: 'apiKey',
+        parameters: [subscriptionIdParameter],
+        requestBody: jsonBody(ref('Recover'), { since: '2025-07-01T00:00:00Z', until: '2025-07-01T12:00:00Z' }),
+        responses: {
+          202: jsonResponse('Queued.', ref('Recovered'), { recovered: 42 }),
+          409: jsonResponse('The subscription is inactive: re-enable it first.', ref('Error'), {
+            error: 'conflict',
+            message: 'The webhook is inactive; re-enable it (PATCH is_active: true) before recovering its deliveries.',
+          }),
+        },
+        errors: ['NotFound'],
       }),
     },
     '/v1/webhooks/{id}/test': {
