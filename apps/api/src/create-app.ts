@@ -29,7 +29,7 @@ export async function createApiApp(config: HooklineConfig = loadConfig(), option
     new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
       trustProxy: true,
-      maxParamLength: MAX_PARAM_LENGTH,
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
       loggerInstance: logger,
       logController: new RequestLogging(),
       frameworkErrors: answerFrameworkError,
