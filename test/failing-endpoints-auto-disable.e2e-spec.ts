@@ -100,13 +100,13 @@ describe('failing endpoints: auto-disable', () => {
     // Its open deliveries ended: a disabled endpoint gets nothing more.
     const deliveries = await waitFor(async () => {
       const rows = await deliveriesOf(failing.id);
-      return rows.every((row) => row.status !== 'pending' && row.status !== 'retrying') && rows;
+      return rows.every((row) => row.status !== 'pending' && row.status !== 'retrying') ? rows : undefined;
     });
     expect(deliveries.filter((row) => row.status === 'failed' && row.error_message === 'webhook disabled: all deliveries failed for 0.0005 hours').length).toBeGreaterThan(0);
     const requestsWhenDisabled = dead.requests.length;
 
     // The organization's other subscription hears it, once; the disabled one does not.
-    const [notice] = await waitFor(() => noticesReceived(watch, failing.id).length > 0 && noticesReceived(watch, failing.id), { what: 'the webhook.disabled notice' });
+    const [notice] = await waitFor(() => (noticesReceived(watch, failing.id).length > 0 ? noticesReceived(watch, failing.id) : undefined), { what: 'the webhook.disabled notice' });
     expect(notice.data).toEqual({
       subscription_id: failing.id,
       name: 'failing endpoint',
@@ -156,7 +156,7 @@ describe('failing endpoints: auto-disable', () => {
 
     const disabled = await waitFor(async () => {
       const subscription = await getSubscription(key, stale.id);
-      return !subscription.is_active && subscription;
+      return subscription.is_active ? undefined : subscription;
     }, { what: 'the scheduled check to disable the stale subscription' });
     expect(disabled.disabled_reason).toBe('all deliveries failed for 120 hours');
     expect((await getSubscription(key, recent.id)).is_active).toBe(true);

@@ -88,7 +88,7 @@ describe('failing endpoints: a dead endpoint does not slow a live one', () => {
            FROM deliveries d WHERE d.subscription_id = $1`,
           [deadSubscription.body.id],
         );
-        return rows.length === EVENTS && rows.every((row) => row.status === 'delivered') && rows;
+        return rows.length === EVENTS && rows.every((row) => row.status === 'delivered') ? rows : undefined;
       },
       { timeoutMs: 30_000, what: "the dead endpoint's backlog to be delivered" },
     );

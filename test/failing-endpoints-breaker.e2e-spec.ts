@@ -74,7 +74,7 @@ describe('failing endpoints: circuit breaker', () => {
       healthy = true;
       const delivered = await waitFor(async () => {
         const { rows } = await db.query('SELECT status, attempts FROM deliveries WHERE event_id = $1', [eventId]);
-        return rows[0]?.status === 'delivered' && rows[0];
+        return rows[0]?.status === 'delivered' ? rows[0] : undefined;
       }, { what: 'the probe that closes the breaker' });
 
       const received = origin.requests.map((request) => request.receivedAt);
@@ -106,7 +106,7 @@ describe('failing endpoints: circuit breaker', () => {
     const times = await waitFor(async () => {
       const all = await attemptTimes(subscriptionId);
       const end = burstEnd(all);
-      return end > 0 && all.length - end >= 3 && all;
+      return end > 0 && all.length - end >= 3 ? all : undefined;
     }, { what: 'three probes after the first failures' });
     expect(burstEnd(times)).toBeGreaterThanOrEqual(3);
     expect(burstEnd(times)).toBeLessThanOrEqual(10);

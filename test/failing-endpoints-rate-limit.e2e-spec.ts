@@ -80,7 +80,7 @@ describe('failing endpoints: rate_limit_per_second', () => {
          FROM deliveries d WHERE d.subscription_id = $1`,
         [limited.body.id],
       );
-      return rows.length === 20 && rows.every((row) => row.status === 'delivered') && rows;
+      return rows.length === 20 && rows.every((row) => row.status === 'delivered') ? rows : undefined;
     }, { what: 'all 20 delivered' });
     expect(stored.every((row) => row.attempts === 1 && row.recorded === 1)).toBe(true);
 

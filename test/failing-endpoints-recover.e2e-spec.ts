@@ -55,7 +55,7 @@ describe('failing endpoints: recover', () => {
     waitFor(
       async () => {
         const rows = await rowsOf(subscriptionId);
-        return rows.length === count && done(rows) && rows;
+        return rows.length === count && done(rows) ? rows : undefined;
       },
       { what },
     );
