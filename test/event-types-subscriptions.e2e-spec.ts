@@ -60,6 +60,12 @@ describe('Event-type catalog and subscription filters', () => {
       expect((await subscribe(org.api_key, ['*'])).status).toBe(201);
     });
 
+    it("accepts Hookline's own event types without registering them", async () => {
+      expect((await subscribe(org.api_key, ['webhook.disabled'])).status).toBe(201);
+      expect((await subscribe(org.api_key, ['webhook.*'])).status).toBe(201);
+      expect((await subscribe(org.api_key, ['webhook.disable'])).status).toBe(400);
+    });
+
     it('checks the events of a PATCH the same way', async () => {
       const created = await subscribe(org.api_key, ['workflow.failed']);
       expect(created.status).toBe(201);

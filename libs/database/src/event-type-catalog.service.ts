@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
-import { matchesEventType } from '@app/domain/event-matching';
+import { SYSTEM_EVENT_TYPES, matchesEventType } from '@app/domain/event-matching';
 import { EventSchemaCache, describeSchemaViolations, type EventDataValidator, type EventSchema } from '@app/domain/event-schema';
 import { EventTypeRepository } from './repositories/event-type.repository';
 
@@ -54,8 +54,9 @@ export class EventTypeCatalog {
    */
   async assertSubscribableEvents(organizationId: string, events: readonly string[]): Promise<void> {
     if (events.length === 0) return;
-    const names = await this.eventTypes.listNames(organizationId);
-    if (names.length === 0) return;
+    const catalog = await this.eventTypes.listNames(organizationId);
+    if (catalog.length === 0) return;
+    const names = [...catalog, ...SYSTEM_EVENT_TYPES];
     const registered = new Set(names);
     const unknown = events.filter((filter) => !registered.has(filter) && !names.some((name) => matchesEventType(filter, name)));
     if (unknown.length === 0) return;

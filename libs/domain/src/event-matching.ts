@@ -19,3 +19,10 @@ export function matchesAnyEventType(filters: readonly string[], eventType: strin
 export function matchesChannel(channels: readonly string[], eventChannel: string | null | undefined): boolean {
   return channels.length === 0 || (eventChannel != null && channels.includes(eventChannel));
 }
+
+/** Event types Hookline itself publishes; subscribable whatever an organization's catalog holds. */
+export const SystemEventType = {
+  Test: 'webhook.test',
+  Disabled: 'webhook.disabled',
+} as const;
+export const SYSTEM_EVENT_TYPES: readonly string[] = Object.values(SystemEventType);

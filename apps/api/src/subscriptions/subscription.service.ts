@@ -1,3 +1,4 @@
+import { SystemEventType } from '@app/domain/event-matching';
 import { Inject, Injectable } from '@nestjs/common';
 import { HOOKLINE_CONFIG } from '@app/config';
 import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
@@ -13,7 +14,7 @@ import { EventService } from '../events/event.service';
 import { DEFAULT_GRACE_SECONDS, type SecretRotateDto, type SubscriptionCreateDto, type SubscriptionUpdateDto } from './subscription.dto';
 import { toSubscriptionResponse, type SubscriptionResponseDto } from './subscription.response';
 
-export const TEST_EVENT_TYPE = 'webhook.test';
+export const TEST_EVENT_TYPE = SystemEventType.Test;
 
 @Injectable()
 export class SubscriptionService {

@@ -1,3 +1,4 @@
+import { SystemEventType } from '@app/domain/event-matching';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -9,7 +10,7 @@ import { withTimeout } from '@app/observability/with-timeout';
 import { QueueName, enqueueIntake, type IntakeJob } from '@app/queue';
 
 /** The event an organization receives when one of its webhooks is disabled. */
-export const WEBHOOK_DISABLED_EVENT = 'webhook.disabled';
+export const WEBHOOK_DISABLED_EVENT = SystemEventType.Disabled;
 /** Subscriptions disabled per transaction by the periodic check. */
 const BATCH_SIZE = 100;
 /** How long a notice waits for Redis before it is left to the outbox sweeper. */
