@@ -79,8 +79,8 @@ describe('structured logs', () => {
       expect.objectContaining({ app: 'api', msg: 'request completed', method: 'POST', path: '/v1/events', status: 202, duration_ms: expect.any(Number) }),
     );
     expect(records).toContainEqual(expect.objectContaining({ app: 'api', path: '/v1/webhooks', status: 401 }));
-    // Nest's Logger calls of the worker go through pino and name the delivery's event and subscription.
-    await waitFor(() => captured.records().some((record) => record.app === 'worker' && String(record.msg).includes(event.body.event_id) && String(record.msg).includes(subscription.body.id)), {
+    // Nest's Logger calls of the worker go through pino and carry the delivery's ids as fields.
+    await waitFor(() => captured.records().some((record) => record.app === 'worker' && record.event_id === event.body.event_id && record.subscription_id === subscription.body.id && typeof record.delivery_id === 'string'), {
       what: 'a worker line naming the event and the subscription',
     });
 

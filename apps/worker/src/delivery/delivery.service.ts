@@ -46,7 +46,7 @@ export class DeliveryService {
   async deliver(deliveryId: string): Promise<DeliveryResult> {
     const delivery = await this.deliveries.findWithContext(deliveryId);
     if (!delivery) {
-      this.logger.warn(`delivery ${deliveryId} not found; job dropped`);
+      this.logger.warn({ delivery_id: deliveryId, msg: 'delivery not found; job dropped' });
       return {};
     }
     if (FINISHED.has(delivery.status)) return {};
@@ -123,30 +123,35 @@ export class DeliveryService {
 
   private async postpone(delivery: DeliveryWithContext, { postponeUntil, reason }: Extract<Admission, { postponeUntil: Date }>): Promise<DeliveryResult> {
     if (!(await this.deliveries.postpone(delivery.id, postponeUntil))) return {};
-    this.logger.debug(`delivery ${delivery.id} (subscription ${delivery.subscriptionId}) postponed to ${postponeUntil.toISOString()}: ${reason}`);
+    this.logger.debug({ ...logIds(delivery), postponed_until: postponeUntil.toISOString(), reason, msg: 'delivery postponed' });
     return { retryAt: postponeUntil };
   }
 
   private async cancel(delivery: DeliveryWithContext, reason: string): Promise<DeliveryResult> {
     if (await this.deliveries.cancel(delivery.id, reason)) {
       this.metrics.recordDeliveryOutcome('cancelled');
-      this.logger.log(`delivery ${delivery.id} cancelled (${reason}); event ${delivery.eventId}, subscription ${delivery.subscriptionId}`);
+      this.logger.log({ ...logIds(delivery), reason, msg: 'delivery cancelled' });
     }
     return {};
   }
 
   private logAttempt(delivery: DeliveryWithContext, attempt: number, outcome: Outcome, updated: boolean): void {
-    const ids = `delivery ${delivery.id} (event ${delivery.eventId}, subscription ${delivery.subscriptionId}) attempt ${attempt}`;
+    const fields = { ...logIds(delivery), attempt, status: outcome.status };
     if (!updated) {
-      this.logger.warn(`${ids}: recorded, but the delivery had meanwhile ended or been cancelled`);
+      this.logger.warn({ ...fields, msg: 'attempt recorded, but the delivery had meanwhile ended or been cancelled' });
     } else if (outcome.status === 'delivered') {
-      this.logger.debug(`${ids}: delivered`);
+      this.logger.debug({ ...fields, msg: 'delivered' });
     } else if (outcome.status === 'retrying') {
-      this.logger.log(`${ids}: ${outcome.errorMessage}; retrying at ${outcome.nextAttemptAt?.toISOString()}`);
+      this.logger.log({ ...fields, error_message: outcome.errorMessage, next_attempt_at: outcome.nextAttemptAt?.toISOString(), msg: 'attempt failed; retrying' });
     } else {
-      this.logger.warn(`${ids}: ${outcome.errorMessage}; failed${outcome.disabledReason ? `, subscription deactivated (${outcome.disabledReason})` : ''}`);
+      this.logger.warn({ ...fields, error_message: outcome.errorMessage, disabled_reason: outcome.disabledReason, msg: 'delivery failed' });
     }
   }
+}
+
+/** The ids every delivery log line carries, as fields (never payloads or secrets). */
+function logIds(delivery: DeliveryWithContext) {
+  return { delivery_id: delivery.id, event_id: delivery.eventId, subscription_id: delivery.subscriptionId };
 }
 
 /** Deactivation on 410, and the run of failures auto-disable measures (written only when it changes). */

@@ -21,7 +21,7 @@ export class FanOutService {
   async fanOut(eventId: string): Promise<void> {
     const event = await this.repository.findEventForFanOut(eventId);
     if (!event) {
-      this.logger.warn(`event ${eventId} not found; intake job dropped`);
+      this.logger.warn({ event_id: eventId, msg: 'event not found; intake job dropped' });
       return;
     }
     if (event.status !== 'accepted') return;
@@ -36,7 +36,7 @@ export class FanOutService {
       openDeliveryIds = await this.repository.openDeliveryIds(event.id);
     }
     await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
-    const what = matched === undefined ? 're-enqueued' : `matched ${matched} subscription(s),`;
-    this.logger.debug(`event ${event.id} (${event.eventType}, organization ${event.organizationId}) ${what} ${openDeliveryIds.length} delivery job(s) enqueued`);
+    const what = matched === undefined ? "re-enqueued" : `matched ${matched} subscription(s)`;
+    this.logger.debug({ event_id: event.id, event_type: event.eventType, organization_id: event.organizationId, deliveries: openDeliveryIds.length, msg: `${what}; delivery jobs enqueued` });
   }
 }
