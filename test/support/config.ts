@@ -32,10 +32,16 @@ export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineCon
   return { ...base, ...overrides };
 }
 
-/** The same settings as environment variables, for worker/api child processes. */
+/**
+ * The same settings as environment variables, for worker/api child processes;
+ * test/support/config.spec.ts proves loadConfig(configEnv(config)) gives `config` back.
+ */
 export function configEnv(config: HooklineConfig): Record<string, string> {
   return {
+    NODE_ENV: config.nodeEnv,
     DATABASE_URL: config.databaseUrl,
+    DATABASE_POOL_SIZE: String(config.databasePoolSize),
+    PORT: String(config.port),
     REDIS_URL: config.redisUrl,
     ADMIN_TOKEN: config.adminToken ?? '',
     ALLOW_HTTP_URLS: String(config.allowHttpUrls),
@@ -52,6 +58,16 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     OUTBOX_SWEEP_INTERVAL_MS: String(config.outboxSweepIntervalMs),
     RETENTION_DAYS: String(config.retentionDays),
     RETENTION_INTERVAL_MS: String(config.retentionIntervalMs),
+    WEBHOOK_TOKEN_HEADER: config.webhookTokenHeader,
+    LOG_LEVEL: config.logLevel,
+    LOG_PRETTY: String(config.logPretty),
+    API_RATE_LIMIT_PER_MINUTE: String(config.apiRateLimitPerMinute),
+    BREAKER_FAILURES: String(config.breakerFailures),
+    BREAKER_COOLDOWN_MS: String(config.breakerCooldownMs),
+    DISABLE_AFTER_HOURS: String(config.disableAfterHours),
+    DISABLE_CHECK_INTERVAL_MS: String(config.disableCheckIntervalMs),
+    ...(config.bootstrapApiKey ? { BOOTSTRAP_API_KEY: config.bootstrapApiKey } : {}),
     ...(config.metricsToken ? { METRICS_TOKEN: config.metricsToken } : {}),
+    ...(config.encryptionKey ? { ENCRYPTION_KEY: config.encryptionKey.toString('base64') } : {}),
   };
 }

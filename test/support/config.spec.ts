@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@app/domain/config';
+import { configEnv, testConfig } from './config';
+
+describe('configEnv', () => {
+  it('passes every setting to child processes (loadConfig gives the same config back)', () => {
+    const config = testConfig({
+      metricsToken: 'metrics-token',
+      bootstrapApiKey: 'hk_bootstrap',
+      encryptionKey: randomBytes(32),
+      breakerFailures: 3,
+      disableAfterHours: 0.5,
+      apiRateLimitPerMinute: 7,
+      webhookTokenHeader: 'X-Hook-Token',
+    });
+    expect(loadConfig(configEnv(config))).toEqual(config);
+  });
+});
