@@ -26,7 +26,8 @@ export async function startWorkerProcess(config: HooklineConfig, { readyTimeoutM
     throw new Error(`${WORKER_MAIN} is missing: build the worker first (npm run build, or npx nest build worker).`);
   }
   const child = spawn(process.execPath, [WORKER_MAIN], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...configEnv(config) },
+    // The ready line is logged at info: a quieter LOG_LEVEL would hide it (and the test would time out).
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...configEnv(config), LOG_LEVEL: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
