@@ -1,8 +1,11 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
+import { HOOKLINE_CONFIG } from '@app/config';
+import type { HooklineConfig } from '@app/domain/config';
 import type { DeliveryJob } from '@app/queue';
 import { describeRetry } from '../worker-options';
+import { closeWorker } from '../worker-shutdown';
 import { DeliveryService } from './delivery.service';
 
 /**
@@ -13,7 +16,10 @@ import { DeliveryService } from './delivery.service';
 export class DeliveryProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger(DeliveryProcessor.name);
 
-  constructor(private readonly deliveries: DeliveryService) {
+  constructor(
+    private readonly deliveries: DeliveryService,
+    @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
+  ) {
     super();
   }
 
@@ -28,7 +34,8 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleDestroy {
   /** Finishes in-flight attempts before the database connections close (graceful shutdown). */
   async onModuleDestroy(): Promise<void> {
     this.logger.log('shutting down: finishing in-flight deliveries');
-    await this.worker.close();
+    // An attempt in flight ends within the request timeout; the margin is for recording it.
+    await closeWorker(this.worker, this.logger, this.config.requestTimeoutMs + 5_000);
     this.logger.log('deliveries worker closed');
   }
 

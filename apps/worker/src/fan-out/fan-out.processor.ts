@@ -3,8 +3,12 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { IntakeJob } from '@app/queue';
 import { describeRetry } from '../worker-options';
+import { closeWorker } from '../worker-shutdown';
 import { FanOutService } from './fan-out.service';
 import { PublishedEventService } from './published-event.service';
+
+/** Fan-out jobs are a few queries each: in-flight ones finish well within this on shutdown. */
+const FAN_OUT_SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * Consumes the intake queue: an event published over Redis is validated and stored first, then
@@ -27,7 +31,7 @@ export class FanOutProcessor extends WorkerHost implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
+    await closeWorker(this.worker, this.logger, FAN_OUT_SHUTDOWN_GRACE_MS);
   }
 
   @OnWorkerEvent('failed')
