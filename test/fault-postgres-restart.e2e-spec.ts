@@ -22,11 +22,10 @@ describe('fault: PostgreSQL restarted while deliveries run', () => {
 
   beforeAll(async () => {
     // A receiver taking a little time keeps attempts in flight when PostgreSQL goes away.
-    [redis, postgres, receiver] = await Promise.all([
-      startThrowawayRedis(),
-      startThrowawayPostgres(),
-      startReceiver((_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 20)),
-    ]);
+    // One at a time: a start that fails must not leave an already started one unknown to afterAll.
+    redis = await startThrowawayRedis();
+    postgres = await startThrowawayPostgres();
+    receiver = await startReceiver((_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 20));
     const config = testConfig({
       redisUrl: redis.url,
       databaseUrl: postgres.url,
@@ -34,7 +33,8 @@ describe('fault: PostgreSQL restarted while deliveries run', () => {
       workerLockDurationMs: 1000,
       workerConcurrency: WORKER_CONCURRENCY,
     });
-    [api, worker] = await Promise.all([startApiProcess(config), startWorkerProcess(config)]);
+    api = await startApiProcess(config);
+    worker = await startWorkerProcess(config);
     const org = await api.request('POST', '/v1/orgs', { admin: true, body: { name: 'postgres restart' } });
     expect(org.status).toBe(201);
     key = org.body.api_key;

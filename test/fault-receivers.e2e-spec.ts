@@ -42,7 +42,8 @@ describe('fault: misbehaving receivers', () => {
   const receivers: Receiver[] = [];
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(config), startWorkerProcess(config)]);
+    api = await startApi(config);
+    worker = await startWorkerProcess(config);
     ({ api_key: key } = await api.createOrg('misbehaving receivers'));
   });
 
@@ -52,7 +53,7 @@ describe('fault: misbehaving receivers', () => {
     await api?.close();
   });
 
-  const receiver = async (handler: Parameters<typeof startReceiver>[0]) => {
+  const receiver = async (handler?: Parameters<typeof startReceiver>[0]) => {
     const started = await startReceiver(handler);
     receivers.push(started);
     return started;
@@ -75,7 +76,7 @@ describe('fault: misbehaving receivers', () => {
     return waitFor(
       async () => {
         const log = (await api.request<DeliveryLog>('GET', `/v1/webhooks/logs/${logId}`, { key })).body;
-        return done(log) && log;
+        return done(log) ? log : undefined;
       },
       { timeoutMs, what: `the delivery log of ${eventId} to settle` },
     );
@@ -128,7 +129,7 @@ describe('fault: misbehaving receivers', () => {
 
   it('records a redirect as a failure and does not follow it', async () => {
     const target = await receiver();
-    const redirecting = await receiver((_, response) => response.writeHead(302, { location: `${target.url}/elsewhere` }).end());
+    const redirecting = await receiver((_, response) => void response.writeHead(302, { location: `${target.url}/elsewhere` }).end());
     await subscribe(`${redirecting.url}/moved`, 'fault.redirect', { max_attempts: 2 });
     const log = await settledLog(await publish('fault.redirect'), (entry) => entry.status === 'failed');
 

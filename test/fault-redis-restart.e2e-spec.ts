@@ -19,9 +19,13 @@ describe('fault: Redis restarted while events stream in', () => {
   let key: string;
 
   beforeAll(async () => {
-    [redis, postgres, receiver] = await Promise.all([startThrowawayRedis(), startThrowawayPostgres(), startReceiver()]);
+    // One at a time: a start that fails must not leave an already started one unknown to afterAll.
+    redis = await startThrowawayRedis();
+    postgres = await startThrowawayPostgres();
+    receiver = await startReceiver();
     const config = testConfig({ redisUrl: redis.url, databaseUrl: postgres.url, outboxSweepIntervalMs: 500, workerLockDurationMs: 1000, workerConcurrency: 10 });
-    [api, worker] = await Promise.all([startApiProcess(config), startWorkerProcess(config)]);
+    api = await startApiProcess(config);
+    worker = await startWorkerProcess(config);
     const org = await api.request('POST', '/v1/orgs', { admin: true, body: { name: 'redis restart' } });
     expect(org.status).toBe(201);
     key = org.body.api_key;
@@ -59,5 +63,16 @@ describe('fault: Redis restarted while events stream in', () => {
     expect(rawConnectionErrors(worker.output())).toEqual([]);
     expect(api.child.exitCode).toBeNull();
     expect(worker.child.exitCode).toBeNull();
+  });
+
+  it('lets API and worker shut down promptly on SIGTERM while Redis is down', async () => {
+    await redis.stop();
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    // Neither may wait for Redis to return: an outage can outlast any termination grace period.
+    const ended = (child: typeof api.child) => child.exitCode !== null || child.signalCode !== null;
+    await waitFor(() => ended(api.child) && ended(worker.child), { timeoutMs: 10_000, what: 'both processes to exit' });
+    expect(worker.child.signalCode).toBe('SIGTERM');
+    expect(worker.output()).toContain('deliveries worker closed');
   });
 });

@@ -31,11 +31,10 @@ describe('fault: worker SIGKILLed under load', () => {
 
   beforeAll(async () => {
     // Slow answers keep every slot of the worker busy when it is killed.
-    [redis, postgres, receiver] = await Promise.all([
-      startThrowawayRedis(),
-      startThrowawayPostgres(),
-      startReceiver((_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 50)),
-    ]);
+    // One at a time: a start that fails must not leave an already started one unknown to afterAll.
+    redis = await startThrowawayRedis();
+    postgres = await startThrowawayPostgres();
+    receiver = await startReceiver((_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 50));
     api = await startApiProcess(config());
     const org = await api.request('POST', '/v1/orgs', { admin: true, body: { name: 'worker kill' } });
     expect(org.status).toBe(201);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HooklineConfig } from '@app/domain/config';
 import { ADMIN_TOKEN, configEnv } from './config';
-import { sparePort } from './fault-services';
+import { cleanupWhenGone, sparePort } from './fault-services';
 
 /** The built API; `npm test` builds it first (`npx nest build api` does it alone). */
 export const API_MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
@@ -34,7 +34,9 @@ export async function startApiProcess(config: HooklineConfig, { readyTimeoutMs =
   const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Should the test process die without stop(), the API goes with it.
+  const cancelWatchdog = cleanupWhenGone(`kill -9 ${child.pid}`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve())).finally(cancelWatchdog);
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const request: ApiProcess['request'] = async (method, path, options = {}) => {

@@ -22,6 +22,25 @@ export async function sparePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Runs the shell command `cleanup` once this test process is gone, unless cancelled first (call the
+ * returned function). Without it a crashed or killed Jest would leave the services running: pg_ctl
+ * detaches the server, and Jest's own process may die before any afterAll.
+ */
+export function cleanupWhenGone(cleanup: string): () => void {
+  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}`], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return () => {
+    if (watchdog.exitCode === null && watchdog.pid) {
+      try {
+        process.kill(watchdog.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+}
+
 /** A service the test owns: it may stop and start it at will, on the same port. */
 export interface FaultService {
   url: string;
@@ -44,22 +63,23 @@ export async function startThrowawayRedis(): Promise<FaultService> {
 
   const start = async () => {
     if (child) return;
-    const process = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    const server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child = process;
-    exited = new Promise((resolve) => process.once('exit', resolve));
+    child = server;
+    const cancelWatchdog = cleanupWhenGone(`kill -9 ${server.pid}`);
+    exited = new Promise((resolve) => server.once('exit', resolve)).finally(cancelWatchdog);
     let output = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis-server on port ${port} not ready:\n${output}`)), START_TIMEOUT_MS);
-      process.stdout?.on('data', (chunk: Buffer) => {
+      server.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
         if (output.includes('Ready to accept connections')) {
           clearTimeout(timer);
           resolve();
         }
       });
-      process.once('exit', (code) => {
+      server.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`redis-server on port ${port} exited (${code}):\n${output}`));
       });
@@ -72,7 +92,14 @@ export async function startThrowawayRedis(): Promise<FaultService> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, restart: async () => (await stop(), start()), dispose: stop };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    restart: async () => (await stop(), start()),
+    dispose: stop,
+  };
 }
 
 /**
@@ -92,6 +119,9 @@ export async function startThrowawayPostgres(): Promise<FaultService> {
   }
   const pg = (binary: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(POSTGRES_BIN, binary), ...args]) : run(join(POSTGRES_BIN, binary), args);
+
+  const pgCtl = `${asRoot ? 'runuser -u postgres -- ' : ''}${join(POSTGRES_BIN, 'pg_ctl')}`;
+  const cancelWatchdog = cleanupWhenGone(`${pgCtl} -D '${dataDir}' -m immediate stop; rm -rf '${dataDir}'`);
 
   await pg('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '--no-instructions']);
   const serverOptions = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
@@ -116,6 +146,7 @@ export async function startThrowawayPostgres(): Promise<FaultService> {
     stop,
     restart: async () => (await stop(), start()),
     dispose: async () => {
+      cancelWatchdog();
       await stop().catch(() => pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']).catch(() => undefined));
       rmSync(dataDir, { recursive: true, force: true });
     },
