@@ -28,6 +28,8 @@ export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineCon
     // Test files share one database: a worker's outbox sweep would fan out other files' events (into
     // its own queues, to their receivers). Tests of the sweep set a short interval themselves.
     OUTBOX_SWEEP_INTERVAL_MS: '3600000',
+    // Likewise retention would delete other files' backdated rows; its own tests turn it on.
+    RETENTION_DAYS: '0',
   });
   return { ...base, ...overrides };
 }
