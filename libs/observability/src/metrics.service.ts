@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueName } from '@app/queue';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '@app/domain/with-timeout';
 
 export const METRIC_PREFIX = 'hookline_';
 

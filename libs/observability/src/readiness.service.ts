@@ -5,7 +5,7 @@ import { HOOKLINE_CONFIG } from '@app/config';
 import { PrismaService } from '@app/database';
 import type { HooklineConfig } from '@app/domain/config';
 import { redisOptionsFromUrl } from '@app/queue';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '@app/domain/with-timeout';
 
 /** Short: a load balancer's probe must get an answer, not a hang, while a dependency is away. */
 const REDIS_TIMEOUT_MS = 1000;

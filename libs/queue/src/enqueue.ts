@@ -30,3 +30,12 @@ export async function enqueueDeliveries(queue: Queue<DeliveryJob>, deliveryIds: 
   if (deliveryIds.length === 0) return;
   await queue.addBulk(deliveryIds.map((id) => ({ name: JobName.Deliver, data: { delivery_id: id }, opts: { jobId: id } })));
 }
+
+/**
+ * Whether the queue's Redis connection is up right now. While Redis is down ioredis holds commands
+ * in memory until it reconnects; callers that have a fallback (the outbox sweeper) skip the enqueue.
+ */
+export async function queueIsConnected(queue: Queue, waitMs = 100): Promise<boolean> {
+  const client = await Promise.race([queue.getBackend().client, new Promise<null>((resolve) => setTimeout(resolve, waitMs, null).unref())]);
+  return client?.status === 'ready';
+}

@@ -8,8 +8,8 @@ import { notFound } from '@app/domain/errors';
 import { IDEMPOTENCY_WINDOW_MS } from '@app/domain/event-validation';
 import { newId } from '@app/domain/ids';
 import { MetricsService } from '@app/observability';
-import { QueueName, enqueueIntake, type IntakeJob } from '@app/queue';
-import { withTimeout } from '../common/with-timeout';
+import { QueueName, enqueueIntake, queueIsConnected, type IntakeJob } from '@app/queue';
+import { withTimeout } from '@app/domain/with-timeout';
 import type { EventCreateDto } from './event.dto';
 import { toEventAcceptedResponse, toEventResponse, type EventAcceptedResponseDto, type EventResponseDto } from './event.response';
 
@@ -71,6 +71,8 @@ export class EventService {
     const event = await this.events.create({ ...input, id: newId('evt') });
     this.metrics.eventAccepted();
     try {
+      // With Redis down, answer at once instead of piling commands up in memory: the sweeper enqueues.
+      if (!(await queueIsConnected(this.intakeQueue))) throw new Error('Redis is not connected');
       await withTimeout(enqueueIntake(this.intakeQueue, event.id), ENQUEUE_TIMEOUT_MS, 'intake enqueue');
     } catch (error) {
       this.logger.warn(`event ${event.id} stored but not enqueued (${(error as Error).message}); the outbox sweeper will enqueue it`);

@@ -6,7 +6,7 @@ import { SubscriptionRepository } from '@app/database/repositories/subscription.
 import { DomainError, notFound } from '@app/domain/errors';
 import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
 import { pageOf } from '../common/paging.dto';
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from '@app/domain/with-timeout';
 import type { LogQueryDto } from './log.dto';
 import { toLogDetailResponse, toLogResponse, type LogDetailResponseDto, type LogResponseDto } from './log.response';
 

@@ -5,7 +5,7 @@ import { DeliveryRecoveryRepository, type RecoveryCursor } from '@app/database/r
 import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
 import { DomainError, invalid, notFound } from '@app/domain/errors';
 import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from '@app/domain/with-timeout';
 import type { RecoverDto } from './recovery.dto';
 
 /** The longest window one recover call may cover. */

@@ -6,7 +6,7 @@ import { HOOKLINE_CONFIG } from '@app/config';
 import { AutoDisableRepository, type DisabledNotice, type DisabledSubscription } from '@app/database/repositories/auto-disable.repository';
 import type { HooklineConfig } from '@app/domain/config';
 import { newId } from '@app/domain/ids';
-import { withTimeout } from '@app/observability/with-timeout';
+import { withTimeout } from '@app/domain/with-timeout';
 import { QueueName, enqueueIntake, type IntakeJob } from '@app/queue';
 
 /** The event an organization receives when one of its webhooks is disabled. */
