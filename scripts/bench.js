@@ -7,6 +7,7 @@
  *   - delivery: signed deliveries per second until every one has arrived,
  *   - the worker's peak RSS.
  * Usage: npm run build && npm run bench   (BENCH_EVENTS=5000 BENCH_CONCURRENCY=50 BENCH_SUBSCRIPTIONS=2)
+ * BENCH_INTAKE_ONLY=1 starts no worker and measures the api's intake alone.
  */
 const { spawn } = require('node:child_process');
 const http = require('node:http');
@@ -21,6 +22,7 @@ const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 2);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_bench';
 const API_PORT = 3900;
 const ADMIN_TOKEN = 'bench-admin';
+const INTAKE_ONLY = process.env.BENCH_INTAKE_ONLY === '1';
 
 async function recreateDatabase() {
   const url = new URL(DATABASE_URL);
@@ -33,7 +35,8 @@ async function recreateDatabase() {
 }
 
 function startProcess(name, script, env) {
-  const child = spawn(process.execPath, [path.join(root, script)], {
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -94,7 +97,7 @@ async function main() {
     API_RATE_LIMIT_PER_MINUTE: '0',
   };
   const api = startProcess('api', 'dist/apps/api/apps/api/src/main.js', env);
-  const worker = startProcess('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
+  const worker = INTAKE_ONLY ? null : startProcess('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
   const base = `http://127.0.0.1:${API_PORT}`;
   try {
     await waitForHttp(`${base}/v1/webhooks`);
@@ -113,7 +116,7 @@ async function main() {
     }
 
     let peakRss = 0;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(worker.pid))), 100);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, worker ? rssOf(worker.pid) : 0)), 100);
     const body = JSON.stringify({ event_type: 'bench.tick', data: { order_id: 'ord_123', amount: 4200, items: [1, 2, 3] } });
     let next = 0;
     let failures = 0;
@@ -129,7 +132,7 @@ async function main() {
       }),
     );
     const intakeSeconds = (Date.now() - intakeStart) / 1000;
-    const expected = (EVENTS - failures) * SUBSCRIPTIONS;
+    const expected = INTAKE_ONLY ? 0 : (EVENTS - failures) * SUBSCRIPTIONS;
     const deadline = Date.now() + 10 * 60_000;
     while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const endToEndSeconds = (Date.now() - intakeStart) / 1000;
@@ -150,7 +153,7 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
     if (received < expected) process.exitCode = 1;
   } finally {
-    for (const child of [api, worker]) {
+    for (const child of [api, worker].filter(Boolean)) {
       child.stopping = true;
       child.kill('SIGTERM');
     }
