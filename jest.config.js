@@ -28,5 +28,6 @@ module.exports = {
     '^@app/generated/(.*)$': '<rootDir>/generated/$1',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,
 };

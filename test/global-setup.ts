@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { TEST_DATABASE_URL, connect, migrate, withDatabase } from './support/database';
 
@@ -49,4 +50,6 @@ export default async function globalSetup(): Promise<void> {
   // Jest starts its workers (and, in band, the test environments) after global setup, so they
   // inherit this.
   process.env.DATABASE_URL = TEST_DATABASE_URL;
+  // Every BullMQ prefix of this run starts with it, so global teardown removes exactly this run's keys.
+  process.env.HOOKLINE_TEST_RUN = randomBytes(4).toString('hex');
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type HooklineConfig } from '@app/domain/config';
+import { testRunPrefix } from './test-run';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
@@ -21,7 +22,7 @@ export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineCon
     RETRY_MAX_DELAY_MS: '2000',
     RETRY_MAX_ATTEMPTS: '5',
     WORKER_CONCURRENCY: '20',
-    QUEUE_PREFIX: `hltest-${randomBytes(4).toString('hex')}`,
+    QUEUE_PREFIX: `${testRunPrefix()}${randomBytes(4).toString('hex')}`,
     // Workers of parallel test files must not compete for the default port 3001.
     WORKER_HTTP_PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
