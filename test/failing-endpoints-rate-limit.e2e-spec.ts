@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
+import { MetricsService } from '@app/observability';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { createTestPool } from './support/database';
@@ -83,6 +84,10 @@ describe('failing endpoints: rate_limit_per_second', () => {
       return rows.length === 20 && rows.every((row) => row.status === 'delivered') ? rows : undefined;
     }, { what: 'all 20 delivered' });
     expect(stored.every((row) => row.attempts === 1 && row.recorded === 1)).toBe(true);
+    // The waits are counted as postponements, not attempts.
+    const postponed = await Promise.all(workers.map((worker) => worker.get(MetricsService).registry.getSingleMetric('hookline_deliveries_postponed_total')!.get()));
+    const rateLimited = postponed.flatMap((metric) => metric.values).filter((value) => value.labels.cause === 'rate_limit');
+    expect(rateLimited.reduce((sum, value) => sum + value.value, 0)).toBeGreaterThanOrEqual(15);
 
     // The limit is the subscription's own: the unlimited one got the same burst at once.
     const unlimitedTimes = requestsTo('/unlimited').map((request) => request.receivedAt);

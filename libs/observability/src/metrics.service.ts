@@ -41,6 +41,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly deliveriesPostponed = new Counter({
+    name: `${METRIC_PREFIX}deliveries_postponed_total`,
+    help: 'Deliveries held back without an attempt, by cause (circuit_breaker, rate_limit).',
+    labelNames: ['cause'],
+    registers: [this.registry],
+  });
+
   private readonly eventsAccepted = new Counter({
     name: `${METRIC_PREFIX}events_accepted_total`,
     help: 'Events accepted for delivery (HTTP intake and events published over Redis).',
@@ -61,6 +68,7 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     // Series exist from the start (at 0), so rate() works before the first occurrence.
     for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ outcome }, 0);
+    for (const cause of ['circuit_breaker', 'rate_limit']) this.deliveriesPostponed.inc({ cause }, 0);
     this.registerQueueGauge([intake, deliveries]);
   }
 
@@ -73,6 +81,11 @@ export class MetricsService {
   /** A delivery ended without an attempt (cancelled). */
   recordDeliveryOutcome(outcome: DeliveryOutcomeLabel): void {
     this.deliveries.inc({ outcome });
+  }
+
+  /** A delivery made to wait by an open circuit breaker or its subscription's rate limit (not an attempt). */
+  recordPostponed(cause: string): void {
+    this.deliveriesPostponed.inc({ cause });
   }
 
   eventAccepted(count = 1): void {

@@ -121,8 +121,9 @@ export class DeliveryService {
     return updated && outcome.nextAttemptAt ? { retryAt: outcome.nextAttemptAt } : {};
   }
 
-  private async postpone(delivery: DeliveryWithContext, { postponeUntil, reason }: Extract<Admission, { postponeUntil: Date }>): Promise<DeliveryResult> {
+  private async postpone(delivery: DeliveryWithContext, { postponeUntil, cause, reason }: Extract<Admission, { postponeUntil: Date }>): Promise<DeliveryResult> {
     if (!(await this.deliveries.postpone(delivery.id, postponeUntil))) return {};
+    this.metrics.recordPostponed(cause);
     this.logger.debug({ ...logIds(delivery), postponed_until: postponeUntil.toISOString(), reason, msg: 'delivery postponed' });
     return { retryAt: postponeUntil };
   }

@@ -19,7 +19,12 @@ export interface AttemptPass {
 }
 
 /** Whether a delivery may be attempted now, or must wait (not an attempt) until `postponeUntil`. */
-export type Admission = { postponeUntil: Date; reason: string; pass?: undefined } | { postponeUntil?: undefined; pass: AttemptPass };
+/** Why a delivery waits without an attempt (a metric label: keep the set small). */
+export type PostponeCause = 'circuit_breaker' | 'rate_limit';
+
+export type Admission =
+  | { postponeUntil: Date; cause: PostponeCause; reason: string; pass?: undefined }
+  | { postponeUntil?: undefined; pass: AttemptPass };
 
 export interface AttemptReport {
   /** A request went out (false when the SSRF guard or an unusable URL stopped it). */
@@ -49,7 +54,7 @@ export class EndpointHealthService {
     let probe = false;
     if (origin) {
       const decision = await this.guarded(() => this.breaker.check(origin), { kind: 'closed' as const });
-      if (decision.kind === 'open') return postpone(decision.waitMs + wakeJitter(decision.waitMs), `circuit breaker open for ${origin}`);
+      if (decision.kind === 'open') return postpone(decision.waitMs + wakeJitter(decision.waitMs), 'circuit_breaker', `circuit breaker open for ${origin}`);
       probe = decision.kind === 'probe';
     }
     const perSecond = subscription.rateLimitPerSecond;
@@ -58,7 +63,7 @@ export class EndpointHealthService {
       if (waitMs > 0) {
         // A probe held back by the rate limit frees its slot for another delivery to the origin.
         if (probe && origin) await this.guarded(() => this.breaker.releaseProbe(origin), undefined);
-        return postpone(waitMs, `rate limit of ${perSecond}/s`);
+        return postpone(waitMs, 'rate_limit', `rate limit of ${perSecond}/s`);
       }
     }
     return { pass: { origin, probe } };
@@ -100,8 +105,8 @@ export class EndpointHealthService {
   }
 }
 
-function postpone(waitMs: number, reason: string): Admission {
-  return { postponeUntil: new Date(Date.now() + Math.max(1, Math.ceil(waitMs))), reason };
+function postpone(waitMs: number, cause: PostponeCause, reason: string): Admission {
+  return { postponeUntil: new Date(Date.now() + Math.max(1, Math.ceil(waitMs))), cause, reason };
 }
 
 /** Deliveries postponed by one open breaker would all wake at once when it ends; this spreads them. */
