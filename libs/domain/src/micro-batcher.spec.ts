@@ -1,0 +1,59 @@
+import { MicroBatcher, settleEach } from './micro-batcher';
+
+describe('MicroBatcher', () => {
+  it('hands concurrent items to one call and answers each with its own result', async () => {
+    const calls: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      calls.push(items);
+      return items.map((item) => item * 10);
+    }, { maxItems: 100, maxWaitMs: 5 });
+    await expect(Promise.all([1, 2, 3].map((item) => batcher.add(item)))).resolves.toEqual([10, 20, 30]);
+    expect(calls).toEqual([[1, 2, 3]]);
+  });
+
+  it('starts a new batch once one is full', async () => {
+    const calls: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      calls.push(items);
+      return items;
+    }, { maxItems: 2, maxWaitMs: 5 });
+    await Promise.all([1, 2, 3, 4, 5].map((item) => batcher.add(item)));
+    expect(calls).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('rejects the items of a failed batch, and an item answered with an Error alone', async () => {
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      if (items.includes(0)) throw new Error('batch refused');
+      return items.map((item) => (item < 0 ? new Error(`bad ${item}`) : item));
+    }, { maxItems: 10, maxWaitMs: 1 });
+    const [good, bad] = await Promise.allSettled([batcher.add(1), batcher.add(-1)]);
+    expect(good).toEqual({ status: 'fulfilled', value: 1 });
+    expect(bad).toMatchObject({ status: 'rejected', reason: new Error('bad -1') });
+    await expect(Promise.all([batcher.add(0), batcher.add(2)])).rejects.toThrow('batch refused');
+  });
+
+  it('rejects every item when the handler answers the wrong number of results', async () => {
+    const batcher = new MicroBatcher<number, number>(async () => [], { maxItems: 10, maxWaitMs: 1 });
+    await expect(batcher.add(1)).rejects.toThrow('answered 0 results for 1 items');
+  });
+});
+
+describe('settleEach', () => {
+  it('falls back to one run per item when the batch run fails, so a bad item fails alone', async () => {
+    const single = jest.fn(async (item: number) => {
+      if (item < 0) throw new Error(`bad ${item}`);
+      return item;
+    });
+    const results = await settleEach([1, -2, 3], async () => {
+      throw new Error('batch refused');
+    }, single);
+    expect(results).toEqual([1, new Error('bad -2'), 3]);
+    expect(single).toHaveBeenCalledTimes(3);
+  });
+
+  it('uses the batch run when it succeeds', async () => {
+    const single = jest.fn();
+    await expect(settleEach([1, 2], async (items) => items.map((item) => item + 1), single)).resolves.toEqual([2, 3]);
+    expect(single).not.toHaveBeenCalled();
+  });
+});

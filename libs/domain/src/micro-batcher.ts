@@ -1,0 +1,82 @@
+export interface MicroBatcherOptions {
+  /** A batch is written as soon as it holds this many items. */
+  maxItems: number;
+  /** ...or this long after its first item arrived, whichever comes first. */
+  maxWaitMs: number;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve: (output: O) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Coalesces concurrent calls into batches: `add(item)` resolves with the item's own result once the
+ * batch holding it has been handled by `handle`, which answers one result per item, in order (an
+ * Error as an item's result rejects that item alone). Used
+ * where one statement for many rows costs about as much as one for a single row (the database round
+ * trip dominates), so N concurrent callers share one trip instead of queueing for N.
+ *
+ * When `handle` throws, every item of that batch rejects with the error; callers that can tell a bad
+ * item from a bad batch retry items one by one (see `settleEach`).
+ */
+export class MicroBatcher<I, O> {
+  private pending: Pending<I, O>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly handle: (items: I[]) => Promise<(O | Error)[]>,
+    private readonly options: MicroBatcherOptions,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      if (this.pending.length >= this.options.maxItems) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    });
+  }
+
+  /** Hands the waiting items over now (also used on shutdown). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.run(batch).catch(() => undefined);
+  }
+
+  private async run(batch: Pending<I, O>[]): Promise<void> {
+    try {
+      const outputs = await this.handle(batch.map((entry) => entry.item));
+      if (outputs.length !== batch.length) throw new Error(`batch handler answered ${outputs.length} results for ${batch.length} items`);
+      batch.forEach((entry, index) => {
+        const output = outputs[index];
+        if (output instanceof Error) entry.reject(output);
+        else entry.resolve(output);
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+}
+
+/**
+ * Runs `batch` on all items; if it fails, runs `single` on each item so that one bad item (a row the
+ * database refuses) fails alone and the others still succeed. Results keep the items' order; an item
+ * whose single run failed gets its error as result.
+ */
+export async function settleEach<I, O>(items: I[], batch: (items: I[]) => Promise<O[]>, single: (item: I) => Promise<O>): Promise<(O | Error)[]> {
+  try {
+    return await batch(items);
+  } catch (error) {
+    if (items.length === 1) return [toError(error)];
+    return Promise.all(items.map((item) => single(item).catch(toError)));
+  }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
