@@ -9,6 +9,7 @@ import { QueueModule, QueueName } from '@app/queue';
 import { DeliveryHttpClient } from './delivery/delivery-http-client';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
+import { DeliveryStore } from './delivery/delivery-store';
 import { EndpointHealthModule } from './endpoint-health/endpoint-health.module';
 import { HttpAgents } from './delivery/http-agents';
 import { FanOutProcessor } from './fan-out/fan-out.processor';
@@ -29,6 +30,7 @@ export class WorkerModule {
         HttpAgents,
         DeliveryHttpClient,
         DeliveryRepository,
+        DeliveryStore,
         DeliveryService,
         configuredProcessor(DeliveryProcessor, QueueName.Deliveries, deliveryWorkerOptions(config)),
         FanOutRepository,

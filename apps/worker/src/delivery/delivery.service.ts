@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HOOKLINE_CONFIG } from '@app/config';
 import { DeliveryRepository, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
+import { DeliveryStore } from './delivery-store';
 import type { HooklineConfig } from '@app/domain/config';
 import { newId } from '@app/domain/ids';
 import { buildDeliveryRequest } from '@app/domain/payload';
@@ -31,6 +32,7 @@ export class DeliveryService {
   constructor(
     @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
     private readonly deliveries: DeliveryRepository,
+    private readonly store: DeliveryStore,
     private readonly http: DeliveryHttpClient,
     private readonly cipher: SecretCipher,
     private readonly metrics: MetricsService,
@@ -44,7 +46,7 @@ export class DeliveryService {
    * (the job is retried by BullMQ); receiver failures are outcomes, recorded and retried by policy.
    */
   async deliver(deliveryId: string): Promise<DeliveryResult> {
-    const delivery = await this.deliveries.findWithContext(deliveryId);
+    const delivery = await this.store.load(deliveryId);
     if (!delivery) {
       this.logger.warn({ delivery_id: deliveryId, msg: 'delivery not found; job dropped' });
       return {};
@@ -91,7 +93,7 @@ export class DeliveryService {
       now: new Date(),
     });
 
-    const updated = await this.deliveries.recordAttempt(
+    const updated = await this.store.recordAttempt(
       delivery,
       {
         id: newId('att'),

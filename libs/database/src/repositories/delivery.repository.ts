@@ -43,6 +43,13 @@ export interface AttemptRecord {
   success: boolean;
 }
 
+/** One attempt to record with recordAttempts. */
+export interface AttemptEntry {
+  delivery: Pick<Delivery, 'id' | 'subscriptionId'>;
+  attempt: AttemptRecord;
+  update: DeliveryUpdate;
+}
+
 /** The delivery's state after the attempt. */
 export interface DeliveryUpdate {
   status: 'delivered' | 'retrying' | 'failed';
@@ -64,8 +71,12 @@ export interface SubscriptionChange {
 export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** One round trip per attempt: Prisma's include would send three queries. */
   async findWithContext(id: string): Promise<DeliveryWithContext | null> {
+    return (await this.findManyWithContext([id]))[0] ?? null;
+  }
+
+  /** Deliveries with their event and subscription, in one query for all ids (missing ids are left out). */
+  async findManyWithContext(ids: string[]): Promise<DeliveryWithContext[]> {
     const rows = await this.prisma.$queryRaw<ContextRow[]>`
       SELECT d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
              e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
@@ -79,8 +90,8 @@ export class DeliveryRepository {
       FROM deliveries d
       JOIN events e ON e.id = d.event_id
       JOIN subscriptions s ON s.id = d.subscription_id
-      WHERE d.id = ${id}`;
-    return rows.length === 0 ? null : nestContext(rows[0]);
+      WHERE d.id = ANY(${ids}::text[])`;
+    return rows.map(nestContext);
   }
 
   /** Cancels a delivery that is still open; returns false when it had already ended. */
@@ -127,6 +138,41 @@ export class DeliveryRepository {
       )${subscriptionUpdate(subscriptionId, attempt.startedAt, change)}
       SELECT count(*)::int AS updated FROM updated`;
     return rows[0]?.updated === 1;
+  }
+
+  /**
+   * recordAttempt for many attempts in one statement (no subscription changes: the caller writes
+   * those few attempts one by one). Answers, per attempt, whether its delivery was updated.
+   */
+  async recordAttempts(entries: AttemptEntry[]): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const column = <T>(pick: (entry: AttemptEntry) => T): T[] => entries.map(pick);
+    const iso = (date: Date | null) => (date ? date.toISOString() : null);
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(
+          ${column((e) => e.attempt.id)}::text[], ${column((e) => e.delivery.id)}::text[], ${column((e) => e.delivery.subscriptionId)}::text[],
+          ${column((e) => e.attempt.attempt)}::int[], ${column((e) => e.attempt.url)}::text[], ${column((e) => iso(e.attempt.startedAt))}::timestamptz[],
+          ${column((e) => e.attempt.durationMs)}::int[], ${column((e) => e.attempt.responseStatus)}::int[], ${column((e) => e.attempt.responseBody)}::text[],
+          ${column((e) => e.attempt.errorMessage)}::text[], ${column((e) => e.attempt.success)}::boolean[],
+          ${column((e) => e.update.status)}::text[], ${column((e) => e.update.responseStatus)}::int[], ${column((e) => e.update.errorMessage)}::text[],
+          ${column((e) => iso(e.update.lastAttemptAt))}::timestamptz[], ${column((e) => iso(e.update.nextAttemptAt))}::timestamptz[]
+        ) AS t(attempt_id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success,
+               new_status, new_response_status, new_error_message, last_attempt_at, next_attempt_at)
+      ), updated AS (
+        UPDATE deliveries d
+        SET status = i.new_status, attempts = i.attempt, response_status = i.new_response_status, error_message = i.new_error_message,
+            last_attempt_at = i.last_attempt_at, next_attempt_at = i.next_attempt_at
+        FROM input i
+        WHERE d.id = i.delivery_id AND d.status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
+        RETURNING d.id
+      ), recorded AS (
+        INSERT INTO delivery_attempts (id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success)
+        SELECT attempt_id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success FROM input
+      )
+      SELECT id FROM updated`;
+    const updated = new Set(rows.map((row) => row.id));
+    return entries.map((entry) => updated.has(entry.delivery.id));
   }
 }
 
