@@ -6,8 +6,6 @@ import type { HooklineConfig } from '@app/domain/config';
 /** Worker options as @Processor() takes them (the connection comes from BullModule). */
 export type ProcessorWorkerOptions = Omit<WorkerOptions, 'connection'>;
 
-/** Fan-out jobs are short database work; a few in parallel keep PostgreSQL's pool free for deliveries. */
-const MAX_FAN_OUT_CONCURRENCY = 10;
 /** How often a job may be taken over from a crashed worker before BullMQ fails it. */
 const MAX_STALLED_COUNT = 3;
 
@@ -23,7 +21,8 @@ export function workerOptions(config: HooklineConfig, concurrency: number): Proc
 }
 
 export const deliveryWorkerOptions = (config: HooklineConfig) => workerOptions(config, config.workerConcurrency);
-export const fanOutWorkerOptions = (config: HooklineConfig) => workerOptions(config, Math.min(config.workerConcurrency, MAX_FAN_OUT_CONCURRENCY));
+/** Concurrent fan-out jobs share their queries (FanOutService batches them), so they cost the pool little. */
+export const fanOutWorkerOptions = (config: HooklineConfig) => workerOptions(config, config.workerConcurrency);
 
 /**
  * Registers `processor` as the BullMQ worker of `queue` with settings from the config. @Processor()

@@ -1,13 +1,28 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { FanOutRepository } from '@app/database/repositories/fan-out.repository';
+import { FanOutRepository, type FanOutCandidate, type FanOutEvent, type NewDelivery } from '@app/database/repositories/fan-out.repository';
+import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { QueueName, enqueueDeliveries, type DeliveryJob } from '@app/queue';
 import { receivesEvent } from './target-matching';
 
+/** How long a fan-out waits for others to share its queries (jobs arrive back to back under load). */
+const BATCH_WAIT_MS = 2;
+/** Events per batch at most. */
+const MAX_BATCH_EVENTS = 200;
+
+/**
+ * Turns events into deliveries. Concurrent fan-out jobs are handled as one batch: one query for the
+ * events, one for their candidate subscriptions, one statement creating every delivery, one addBulk
+ * of their jobs. Each job completes only once its deliveries are stored and enqueued.
+ */
 @Injectable()
 export class FanOutService {
   private readonly logger = new Logger(FanOutService.name);
+  private readonly batcher = new MicroBatcher<string, void>(
+    (eventIds) => settleEach(eventIds, (all) => this.fanOutMany(all), (one) => this.fanOutMany([one]).then(() => undefined)),
+    { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS },
+  );
 
   constructor(
     private readonly repository: FanOutRepository,
@@ -18,25 +33,45 @@ export class FanOutService {
    * Creates one delivery per matching subscription and enqueues the event's open deliveries. Safe to
    * run twice: existing (event, subscription) pairs are kept and jobs are keyed by delivery id.
    */
-  async fanOut(eventId: string): Promise<void> {
-    const event = await this.repository.findEventForFanOut(eventId);
-    if (!event) {
-      this.logger.warn({ event_id: eventId, msg: 'event not found; intake job dropped' });
-      return;
-    }
-    if (event.status !== 'accepted') return;
-
-    let matched: number | undefined;
-    let openDeliveryIds: string[];
-    if (!event.fannedOutAt || event._count.deliveries === 0) {
-      const targets = (await this.repository.findCandidates(event)).filter((candidate) => receivesEvent(candidate, event));
-      openDeliveryIds = await this.repository.createDeliveries(event, targets.map((target) => target.id));
-      matched = targets.length;
-    } else {
-      openDeliveryIds = await this.repository.openDeliveryIds(event.id);
-    }
-    await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
-    const what = matched === undefined ? "re-enqueued" : `matched ${matched} subscription(s)`;
-    this.logger.debug({ event_id: event.id, event_type: event.eventType, organization_id: event.organizationId, deliveries: openDeliveryIds.length, msg: `${what}; delivery jobs enqueued` });
+  fanOut(eventId: string): Promise<void> {
+    return this.batcher.add(eventId);
   }
+
+  private async fanOutMany(eventIds: string[]): Promise<void[]> {
+    const found = await this.repository.findEventsForFanOut(eventIds);
+    const missing = eventIds.filter((id) => !found.some((event) => event.id === id));
+    for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
+    const events = found.filter((event) => event.status === 'accepted');
+    if (events.length > 0) {
+      const toMatch = events.filter((event) => event.needsMatching);
+      const candidates = toMatch.length > 0 ? await this.repository.findCandidates(toMatch) : [];
+      const deliveries = toMatch.flatMap((event) => matchTargets(event, candidates));
+      const openDeliveryIds = await this.repository.createDeliveries(
+        deliveries,
+        toMatch.map((event) => event.id),
+        events.map((event) => event.id),
+      );
+      await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
+      this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: delivery jobs enqueued' });
+    }
+    return eventIds.map(() => undefined);
+  }
+}
+
+/** The deliveries an event gets among the batch's candidates. */
+function matchTargets(event: FanOutEvent, candidates: FanOutCandidate[]): NewDelivery[] {
+  return candidates
+    .filter((candidate) => isCandidateFor(candidate, event) && receivesEvent(candidate, event))
+    .map((candidate) => ({ organizationId: event.organizationId, eventId: event.id, subscriptionId: candidate.id, eventType: event.eventType }));
+}
+
+/**
+ * Whether the batch query's candidate concerns this event: the target of a test event (whatever its
+ * active flag), else an active subscription of its organization or the webhook of its channel.
+ */
+function isCandidateFor(candidate: FanOutCandidate, event: FanOutEvent): boolean {
+  if (candidate.organizationId !== event.organizationId) return false;
+  if (event.targetSubscriptionId) return candidate.id === event.targetSubscriptionId;
+  if (!candidate.isActive) return false;
+  return candidate.kind === 'subscription' || (candidate.kind === 'channel' && candidate.channelKey === event.channel);
 }

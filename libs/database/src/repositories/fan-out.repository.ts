@@ -6,9 +6,17 @@ import { PrismaService } from '../prisma.service';
 /** Deliveries the worker still has to attempt (their jobs may be re-enqueued safely). */
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
-export type FanOutEvent = Event & { _count: { deliveries: number } };
+/** What fan-out needs of an event. */
+export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status'> & { needsMatching: boolean };
 /** The subscription fields matching needs. */
-export type FanOutCandidate = Pick<Subscription, 'id' | 'kind' | 'events' | 'channels'>;
+export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive'>;
+/** One delivery to create: an event for a subscription. */
+export interface NewDelivery {
+  organizationId: string;
+  eventId: string;
+  subscriptionId: string;
+  eventType: string;
+}
 
 export interface NewPublishedEvent {
   id: string;
@@ -60,60 +68,60 @@ export class FanOutRepository {
     await this.prisma.event.createMany({ data: [{ ...event, status: 'rejected', fannedOutAt: new Date() }], skipDuplicates: true });
   }
 
-  async findEventForFanOut(id: string): Promise<FanOutEvent | null> {
-    return this.prisma.event.findUnique({ where: { id }, include: { _count: { select: { deliveries: true } } } });
+  /**
+   * The events of a fan-out batch; `needsMatching` is false for an event whose deliveries already
+   * exist (a replayed job: only its open deliveries are enqueued again).
+   */
+  async findEventsForFanOut(ids: string[]): Promise<FanOutEvent[]> {
+    return this.prisma.$queryRaw<FanOutEvent[]>`
+      SELECT e.id, e.organization_id AS "organizationId", e.event_type AS "eventType", e.channel,
+             e.target_subscription_id AS "targetSubscriptionId", e.status,
+             (e.fanned_out_at IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)) AS "needsMatching"
+      FROM events e
+      WHERE e.id = ANY(${ids}::text[])`;
   }
 
   /**
-   * Subscriptions that may receive the event: the target of a test event (whatever its filter or
-   * active flag), else the organization's active subscriptions plus the webhook of the event's channel.
-   * Matching event types and channels is left to the caller.
+   * Everything that may receive one of the events, in one query: the targets of test events (whatever
+   * their filter or active flag), the active subscriptions of the events' organizations and the
+   * webhooks of their channels. Which candidate receives which event is left to the caller.
    */
-  async findCandidates(event: Event): Promise<FanOutCandidate[]> {
-    const select = { id: true, kind: true, events: true, channels: true } as const;
-    if (event.targetSubscriptionId) {
-      return this.prisma.subscription.findMany({
-        where: { id: event.targetSubscriptionId, organizationId: event.organizationId, deletedAt: null },
-        select,
-      });
-    }
-    const kinds: Prisma.SubscriptionWhereInput[] = [{ kind: 'subscription' }];
-    if (event.channel) kinds.push({ kind: 'channel', channelKey: event.channel });
-    return this.prisma.subscription.findMany({
-      where: { organizationId: event.organizationId, deletedAt: null, isActive: true, OR: kinds },
-      select,
-    });
+  async findCandidates(events: FanOutEvent[]): Promise<FanOutCandidate[]> {
+    const unique = (values: (string | null)[]) => [...new Set(values.filter((value): value is string => value !== null))];
+    const broadcast = events.filter((event) => !event.targetSubscriptionId);
+    const organizationIds = unique(broadcast.map((event) => event.organizationId));
+    const channels = unique(broadcast.map((event) => event.channel));
+    const targetIds = unique(events.map((event) => event.targetSubscriptionId));
+    return this.prisma.$queryRaw<FanOutCandidate[]>`
+      SELECT id, organization_id AS "organizationId", kind, events, channels, channel_key AS "channelKey", is_active AS "isActive"
+      FROM subscriptions
+      WHERE deleted_at IS NULL AND (
+        (organization_id = ANY(${organizationIds}::text[]) AND is_active
+          AND (kind = 'subscription' OR (kind = 'channel' AND channel_key = ANY(${channels}::text[]))))
+        OR id = ANY(${targetIds}::text[]))`;
   }
 
   /**
-   * Creates one delivery per subscription (existing pairs are kept), marks the event fanned out and
-   * returns the event's open deliveries: one statement, so atomic and one round trip.
+   * Creates the deliveries (existing (event, subscription) pairs are kept), marks the matched events
+   * fanned out and returns the open deliveries of every event given: one statement, so atomic and one
+   * round trip for the whole batch.
    */
-  async createDeliveries(event: Event, subscriptionIds: string[]): Promise<string[]> {
-    const ids = subscriptionIds.map(() => newId('dlv'));
+  async createDeliveries(deliveries: NewDelivery[], matchedEventIds: string[], eventIds: string[]): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       WITH created AS (
         INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type)
-        SELECT pair.id, ${event.organizationId}, ${event.id}, pair.subscription_id, ${event.eventType}
-        FROM unnest(${ids}::text[], ${subscriptionIds}::text[]) AS pair(id, subscription_id)
+        SELECT * FROM unnest(${deliveries.map(() => newId('dlv'))}::text[], ${deliveries.map((d) => d.organizationId)}::text[],
+                             ${deliveries.map((d) => d.eventId)}::text[], ${deliveries.map((d) => d.subscriptionId)}::text[],
+                             ${deliveries.map((d) => d.eventType)}::text[])
         ON CONFLICT (event_id, subscription_id) DO NOTHING
         RETURNING id
       ), marked AS (
-        UPDATE events SET fanned_out_at = now() WHERE id = ${event.id} AND fanned_out_at IS NULL
+        UPDATE events SET fanned_out_at = now() WHERE id = ANY(${matchedEventIds}::text[]) AND fanned_out_at IS NULL
       )
       SELECT id FROM created
       UNION
-      SELECT id FROM deliveries WHERE event_id = ${event.id} AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
+      SELECT id FROM deliveries WHERE event_id = ANY(${eventIds}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
       ORDER BY id`;
-    return rows.map((row) => row.id);
-  }
-
-  async openDeliveryIds(eventId: string): Promise<string[]> {
-    const rows = await this.prisma.delivery.findMany({
-      where: { eventId, status: { in: OPEN_DELIVERY_STATUSES } },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-    });
     return rows.map((row) => row.id);
   }
 }
