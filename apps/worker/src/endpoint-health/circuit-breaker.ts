@@ -21,6 +21,12 @@ const STATE_TTL_MS = 24 * 3600_000;
 const PROBE_MARGIN_MS = 1000;
 /** Open states cached in-process are dropped once this many origins are cached (cheap bound). */
 const MAX_CACHED_ORIGINS = 10_000;
+/**
+ * An origin seen closed with no failures is trusted that long without asking Redis again: a healthy
+ * origin then costs no Redis round trip per delivery. A breaker another replica opens meanwhile is
+ * seen that much later; failures this process records end the trust at once.
+ */
+const CLEAN_TRUST_MS = 250;
 
 const NOW_MS = `
 local t = redis.call('TIME')
@@ -28,13 +34,14 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
- * KEYS: state hash, probe key; ARGV: probe slot ttl. Returns {0} closed, {1, waitMs} open, {2} this
+ * KEYS: state hash, probe key; ARGV: probe slot ttl. Returns {0, failures} closed, {1, waitMs} open, {2} this
  * caller is the probe. Once the cool-down is over one caller wins the probe slot (SET NX); the others
  * wait until the probe's slot expires, by when it has settled the breaker.
  */
 const CHECK_SCRIPT = `${NOW_MS}
-local openUntil = tonumber(redis.call('HGET', KEYS[1], 'open_until') or '0')
-if openUntil == 0 then return {0, 0} end
+local state = redis.call('HMGET', KEYS[1], 'open_until', 'failures')
+local openUntil = tonumber(state[1] or '0')
+if openUntil == 0 then return {0, tonumber(state[2] or '0')} end
 if now < openUntil then return {1, openUntil - now} end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return {2, 0} end
 return {1, math.max(redis.call('PTTL', KEYS[2]), 1)}
@@ -85,7 +92,8 @@ type BreakerRedis = Redis & {
  * decides: success closes the breaker, failure opens it again for longer.
  *
  * A check is one Redis round trip; an origin known to be open is answered from memory until its
- * cool-down ends, so a backlog for a dead endpoint costs Redis nothing while it waits.
+ * cool-down ends, so a backlog for a dead endpoint costs Redis nothing while it waits, and one seen
+ * healthy is trusted for CLEAN_TRUST_MS, so a healthy endpoint's deliveries cost Redis nothing either.
  */
 @Injectable()
 export class CircuitBreaker {
@@ -95,6 +103,8 @@ export class CircuitBreaker {
   private readonly probeTtlMs: number;
   /** Origins known to be open: until when (local epoch ms) their deliveries wait. */
   private readonly openUntil = new Map<string, number>();
+  /** Origins seen closed without failures: until when (local epoch ms) that is trusted. */
+  private readonly cleanUntil = new Map<string, number>();
 
   constructor(
     @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
@@ -114,6 +124,7 @@ export class CircuitBreaker {
   }
 
   async check(origin: string): Promise<BreakerDecision> {
+    if (this.isKnownClean(origin)) return { kind: 'closed' };
     const cachedUntil = this.openUntil.get(origin);
     if (cachedUntil !== undefined) {
       if (cachedUntil > Date.now()) return { kind: 'open', waitMs: cachedUntil - Date.now() };
@@ -125,16 +136,21 @@ export class CircuitBreaker {
       this.remember(origin, Date.now() + waitMs);
       return { kind: 'open', waitMs };
     }
+    // Closed; waitMs carries the failure count here.
+    if (waitMs === 0) this.trustClean(origin);
     return { kind: 'closed' };
   }
 
+  /** Closes the breaker and forgets its failures; nothing to write for an origin known to be clean. */
   async recordSuccess(origin: string): Promise<void> {
+    if (this.isKnownClean(origin)) return;
     this.openUntil.delete(origin);
     await this.redis.breakerSuccess(this.stateKey(origin), this.probeKey(origin));
   }
 
   /** Counts a failed attempt; says whether it opened (or reopened) the breaker, and for how long. */
   async recordFailure(origin: string, wasProbe: boolean): Promise<{ opened: boolean; cooldownMs: number; failures: number }> {
+    this.cleanUntil.delete(origin);
     const [opened, cooldownMs, failures] = await this.redis.breakerFailure(
       this.stateKey(origin),
       this.probeKey(origin),
@@ -158,6 +174,19 @@ export class CircuitBreaker {
     const fields = await this.connection.client.hgetall(this.stateKey(origin));
     if (Object.keys(fields).length === 0) return null;
     return { failures: Number(fields.failures ?? 0), openUntil: Number(fields.open_until ?? 0), cooldownMs: Number(fields.cooldown ?? 0) };
+  }
+
+  private isKnownClean(origin: string): boolean {
+    const until = this.cleanUntil.get(origin);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.cleanUntil.delete(origin);
+    return false;
+  }
+
+  private trustClean(origin: string): void {
+    if (this.cleanUntil.size >= MAX_CACHED_ORIGINS) this.cleanUntil.clear();
+    this.cleanUntil.set(origin, Date.now() + CLEAN_TRUST_MS);
   }
 
   private remember(origin: string, until: number): void {
