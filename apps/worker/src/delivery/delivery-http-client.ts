@@ -1,6 +1,7 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import axios, { type AxiosInstance } from 'axios';
 import { HOOKLINE_CONFIG } from '@app/config';
 import type { HooklineConfig } from '@app/domain/config';
 import { HttpAgents } from './http-agents';
@@ -33,62 +34,94 @@ export interface HttpAttemptResult {
 
 class AttemptTimeout extends Error {}
 
-/** Sends one delivery request: no redirects, an overall deadline, a bounded read of the answer. */
+/**
+ * Sends one delivery request: no redirects, an overall deadline, a bounded read of the answer.
+ *
+ * Built on node:http with the guarded keep-alive agents rather than axios: the worker measured axios
+ * at ~10 % of its CPU (config merging and header normalisation per request, plus its garbage), and
+ * raw http.request is several times faster on the same agents, which keep the SSRF guard. It never
+ * follows redirects and never uses an environment proxy, by construction.
+ */
 @Injectable()
 export class DeliveryHttpClient {
-  private readonly client: AxiosInstance;
   private readonly timeoutMs: number;
 
-  constructor(@Inject(HOOKLINE_CONFIG) config: HooklineConfig, agents: HttpAgents) {
+  constructor(
+    @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
+    private readonly agents: HttpAgents,
+  ) {
     this.timeoutMs = config.requestTimeoutMs;
-    this.client = axios.create({
-      httpAgent: agents.http,
-      httpsAgent: agents.https,
-      maxRedirects: 0,
-      // Environment proxies would bypass the agents (and the address checks they make).
-      proxy: false,
-      responseType: 'stream',
-      validateStatus: () => true,
-      transformRequest: [(data: unknown) => data],
-    });
   }
 
-  async post(url: string, body: string, headers: Record<string, string>): Promise<HttpAttemptResult> {
+  post(url: string, body: string, headers: Record<string, string>): Promise<HttpAttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const controller = new AbortController();
-    let responseStream: Readable | undefined;
-    let timedOut = false;
-    // One deadline for connecting, sending, waiting and reading: a trickling receiver cannot hold a worker slot.
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      responseStream?.destroy(new AttemptTimeout());
-    }, this.timeoutMs);
+    const failed = (error: unknown, timedOut = false): HttpAttemptResult => ({ status: null, body: null, durationMs: elapsed(), error: describeError(error, timedOut, this.timeoutMs) });
+    let target: URL;
     try {
-      const response = await this.client.post<Readable>(url, body, { headers, signal: controller.signal });
-      responseStream = response.data;
-      const result: HttpAttemptResult = {
-        status: response.status,
-        retryAfter: headerValue(response.headers['retry-after']),
-        location: headerValue(response.headers.location),
-        body: null,
-        durationMs: 0,
-        error: null,
-      };
-      try {
-        result.body = await readExcerpt(responseStream);
-      } catch (error) {
-        result.error = { message: `response interrupted: ${describeError(error, timedOut, this.timeoutMs).message}`, permanent: false };
-      }
-      result.durationMs = elapsed();
-      return result;
+      target = new URL(url);
     } catch (error) {
-      return { status: null, body: null, durationMs: elapsed(), error: describeError(error, timedOut, this.timeoutMs) };
-    } finally {
-      clearTimeout(deadline);
-      responseStream?.destroy();
+      return Promise.resolve(failed(error));
     }
+    const transport = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
+    if (!transport) return Promise.resolve(failed(new PermanentDeliveryError(`unsupported URL scheme ${target.protocol}`)));
+    const agent = transport === https ? this.agents.https : this.agents.http;
+
+    return new Promise<HttpAttemptResult>((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      let response: http.IncomingMessage | undefined;
+      const finish = (result: HttpAttemptResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        resolve(result);
+      };
+      let request: http.ClientRequest;
+      try {
+        const payload = Buffer.from(body);
+        request = transport.request(target, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(payload.length) } });
+        request.end(payload);
+      } catch (error) {
+        // e.g. a header value node refuses
+        finish(failed(error));
+        return;
+      }
+      // One deadline for connecting, sending, waiting and reading: a trickling receiver cannot hold a worker slot.
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        const timeout = new AttemptTimeout();
+        response?.destroy(timeout);
+        request.destroy(timeout);
+      }, this.timeoutMs);
+      request.on('error', (error) => {
+        if (!response) finish(failed(error, timedOut));
+      });
+      request.on('response', (answer) => {
+        response = answer;
+        const result: HttpAttemptResult = {
+          status: answer.statusCode ?? null,
+          retryAfter: headerValue(answer.headers['retry-after']),
+          location: headerValue(answer.headers.location),
+          body: null,
+          durationMs: 0,
+          error: null,
+        };
+        readExcerpt(answer).then(
+          (excerpt) => {
+            result.body = excerpt;
+          },
+          (error: unknown) => {
+            result.error = { message: `response interrupted: ${describeError(error, timedOut, this.timeoutMs).message}`, permanent: false };
+          },
+        ).finally(() => {
+          // A response read to its end leaves the socket to the agent for the next request.
+          if (!answer.complete) answer.destroy();
+          result.durationMs = elapsed();
+          finish(result);
+        });
+      });
+    });
   }
 }
 
@@ -115,7 +148,7 @@ async function readExcerpt(stream: Readable): Promise<string | null> {
   return Buffer.concat(kept).toString('utf8').replace(/\u0000/g, '\uFFFD');
 }
 
-/** A PermanentDeliveryError (or any error flagged `permanent`) in the chain axios and net wrap it in. */
+/** A PermanentDeliveryError (or any error flagged `permanent`) in the chain of errors net wraps it in. */
 function findPermanent(error: unknown): Error | undefined {
   const seen = new Set<unknown>();
   const pending: unknown[] = [error];
