@@ -12,17 +12,30 @@ import {
 } from '@app/domain/event-validation';
 import { isStorableText, unstorableJsonProblem } from '@app/domain/storable-input';
 import { newId } from '@app/domain/ids';
+import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { MetricsService } from '@app/observability';
 import type { IntakeJob } from '@app/queue';
+
+/** How long a published event waits for others to share its queries (as in FanOutService). */
+const BATCH_WAIT_MS = 2;
+const MAX_BATCH_EVENTS = 200;
 
 /**
  * Intake of events published over Redis (HooklinePublisher): validated like POST /v1/events and
  * stored under the job's event id. An invalid event is recorded as rejected and logged; it never
  * fails the job, so a bad publisher cannot block or crash the worker.
+ *
+ * Concurrent jobs are accepted as a batch: one lookup of already stored ids, one of the
+ * organizations, one insert. Events with an idempotency key, invalid ones and anything unusual take
+ * the one-by-one path (`acceptOne`).
  */
 @Injectable()
 export class PublishedEventService {
   private readonly logger = new Logger(PublishedEventService.name);
+  private readonly batcher = new MicroBatcher<IntakeJob, string | null>(
+    (jobs) => settleEach(jobs, (all) => this.acceptMany(all), (one) => this.acceptOne(one)),
+    { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS },
+  );
 
   constructor(
     private readonly repository: FanOutRepository,
@@ -31,7 +44,43 @@ export class PublishedEventService {
   ) {}
 
   /** Stores the job's event; returns the id to fan out, or null when there is nothing to deliver. */
-  async accept(job: IntakeJob): Promise<string | null> {
+  accept(job: IntakeJob): Promise<string | null> {
+    return this.batcher.add(job);
+  }
+
+  private async acceptMany(jobs: IntakeJob[]): Promise<(string | null)[]> {
+    const results = new Map<number, string | null>();
+    const oneByOne: number[] = [];
+    const ids = jobs.map((job) => (typeof job.event_id === 'string' && EVENT_ID_PATTERN.test(job.event_id) ? job.event_id : undefined));
+    const stored = await this.repository.findEventStatuses(ids.filter((id): id is string => id !== undefined));
+    const valid: { index: number; id: string; event: ValidEvent }[] = [];
+    jobs.forEach((job, index) => {
+      const id = ids[index];
+      const status = id === undefined ? undefined : stored.get(id);
+      if (id !== undefined && status !== undefined) return results.set(index, status === 'accepted' ? id : null);
+      const validation = id === undefined ? undefined : validatePublishedEvent(job.event);
+      if (id === undefined || !validation?.valid || validation.event.idempotencyKey !== null) return oneByOne.push(index);
+      valid.push({ index, id, event: validation.event });
+    });
+    const organizations = await this.repository.existingOrganizations([...new Set(valid.map((entry) => entry.event.organizationId))]);
+    const insertable: typeof valid = [];
+    for (const entry of valid) {
+      const { organizationId, eventType, data } = entry.event;
+      const fits = organizations.has(organizationId) && !(await this.catalog.validateEventData(organizationId, eventType, data));
+      if (fits) insertable.push(entry);
+      else oneByOne.push(entry.index);
+    }
+    await this.repository.insertEvents(insertable.map(({ id, event }) => ({ id, ...event, data: event.data as Prisma.InputJsonObject })));
+    for (const { index, id } of insertable) {
+      this.metrics.eventAccepted();
+      results.set(index, id);
+    }
+    for (const index of oneByOne) results.set(index, await this.acceptOne(jobs[index]));
+    return jobs.map((_, index) => results.get(index) ?? null);
+  }
+
+  /** One event, every check in turn: the path for keyed, invalid or unusual events. */
+  private async acceptOne(job: IntakeJob): Promise<string | null> {
     const input: unknown = job.event;
     const eventId = typeof job.event_id === 'string' && EVENT_ID_PATTERN.test(job.event_id) ? job.event_id : undefined;
     if (!eventId) {

@@ -42,6 +42,29 @@ export class FanOutRepository {
     return (await this.prisma.organization.count({ where: { id } })) > 0;
   }
 
+  /** The ids among `ids` that name an organization. */
+  async existingOrganizations(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.prisma.organization.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The status of each stored event among `ids`. */
+  async findEventStatuses(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.event.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /**
+   * Inserts accepted events without idempotency keys in one statement; an id already stored (the same
+   * job run twice) is skipped, as its stored event stands.
+   */
+  async insertEvents(events: NewPublishedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.prisma.event.createMany({ data: events.map((event) => ({ ...event, status: 'accepted' })), skipDuplicates: true });
+  }
+
   async findEvent(id: string): Promise<Event | null> {
     return this.prisma.event.findUnique({ where: { id } });
   }
