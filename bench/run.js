@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]]
+ * The reproducible benchmark of issue 5; bench/README.md explains the method.
+ */
+const { execSync } = require('node:child_process');
+const net = require('node:net');
+const os = require('node:os');
+const { snapshotBuild, root } = require('./processes');
+const { startReceiver } = require('./receiver');
+const { noopWorkerCeiling, rawHttpCeiling } = require('./ceilings');
+const { recreateDatabase, serverVersion: postgresVersion, statementCounter, databaseName } = require('./database');
+const redisTools = require('./redis');
+const { SCENARIOS, runScenario } = require('./scenarios');
+const { formatReport, writeResults } = require('./report');
+const { ratio } = require('./stats');
+
+const MODES = {
+  full: {
+    intakeMs: 12_000,
+    drainBudgetMs: 20_000,
+    maxDeliveries: 300_000,
+    fixedRateMs: 10_000,
+    wait: { stallMs: 30_000, maxMs: 150_000 },
+    ceilings: { noopJobs: 100_000, httpMs: 5_000 },
+  },
+  quick: {
+    intakeMs: 1_500,
+    drainBudgetMs: 1_500,
+    maxDeliveries: 6_000,
+    fixedRateMs: 3_000,
+    wait: { stallMs: 10_000, maxMs: 30_000 },
+    ceilings: { noopJobs: 10_000, httpMs: 1_000 },
+  },
+};
+const SOAK_WINDOW = 20_000;
+// Hookline's worker concurrency when WORKER_CONCURRENCY is unset (libs/domain/src/config.ts).
+const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 50);
+
+function parseFlags(argv) {
+  const flags = { quick: false, scenarios: null, events: null, soak: null, privateRedis: false };
+  for (const arg of argv) {
+    const [name, value] = arg.replace(/^--/, '').split('=');
+    if (name === 'quick') flags.quick = true;
+    else if (name === 'scenarios') flags.scenarios = value.split(',').map((s) => s.trim());
+    else if (name === 'events') flags.events = Number(value);
+    else if (name === 'private-redis') flags.privateRedis = true;
+    else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,3,4,5, --events=N, --soak[=N], --private-redis)`);
+  }
+  if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
+  if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
+  const unknown = (flags.scenarios ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}`);
+  return flags;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function gitState() {
+  const run = (cmd) => {
+    try {
+      return execSync(cmd, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      return null;
+    }
+  };
+  return { commit: run('git rev-parse HEAD'), dirty: Boolean(run('git status --porcelain -- apps libs')) };
+}
+
+function log(message) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2));
+  const mode = { ...MODES[flags.quick || flags.soak ? 'quick' : 'full'] };
+  if (flags.events) mode.events = flags.events;
+  const privateRedis = flags.privateRedis ? await redisTools.startPrivateRedis(await freePort()) : null;
+  const redisUrl = privateRedis?.url ?? (process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  const pgBase = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/hookline');
+  pgBase.pathname = '/hookline_bench';
+  const databaseUrl = process.env.BENCH_DATABASE_URL || pgBase.toString();
+
+  const startedAt = new Date();
+  const runId = startedAt.getTime().toString(36);
+  const build = snapshotBuild(runId, log);
+  log(`database ${databaseName(databaseUrl)} (re-created), Redis ${redisUrl}, queue prefixes hlbench-${runId}-*`);
+  await recreateDatabase(databaseUrl);
+  const redis = redisTools.connect(redisUrl);
+  const receiver = await startReceiver();
+  const statements = await statementCounter(databaseUrl);
+  const ctx = { build, opts: { mode }, receiver, redis, statements, databaseUrl, redisUrl, runId, apiPort: await freePort(), results: [] };
+
+  try {
+    log('ceiling (a): no-op BullMQ worker');
+    const noop = await noopWorkerCeiling({ redisUrl, prefix: `hlbench-${runId}-ceiling`, jobs: mode.ceilings.noopJobs, concurrency: WORKER_CONCURRENCY });
+    log('ceiling (b): raw HTTP POSTs to the receiver');
+    const http = await rawHttpCeiling({ receiver, durationMs: mode.ceilings.httpMs });
+    const ceilings = { noop_bullmq: noop, raw_http: http, min_per_second: Math.min(noop.jobs_per_second, http.posts_per_second) };
+
+    let plan = SCENARIOS.filter((s) => !flags.scenarios || flags.scenarios.includes(s.id));
+    if (flags.soak) {
+      plan = [{ id: 'soak', title: `soak: ${flags.soak} deliveries, worker RSS every second`, intake: 'batch', fallback: 'single', subscriptions: 1, workers: 1 }];
+      ctx.soak = { events: flags.soak, window: SOAK_WINDOW };
+      mode.wait = { stallMs: 60_000, maxMs: Infinity };
+    }
+    for (const def of plan) {
+      log(`scenario ${def.id}: ${def.title}`);
+      let result;
+      try {
+        result = await runScenario(def, ctx);
+      } catch (error) {
+        result = { id: def.id, title: def.title, status: 'failed', reason: error.message };
+      }
+      if (result.deliveries_per_second) result.ratio_to_ceiling = ratio(result.deliveries_per_second, ceilings.min_per_second);
+      ctx.results.push(result);
+      log(`scenario ${def.id}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
+    }
+
+    const report = {
+      started_at: startedAt.toISOString(),
+      duration_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      machine: {
+        cpu: os.cpus()[0]?.model,
+        cores: os.cpus().length,
+        memory_gb: Math.round(os.totalmem() / 1024 ** 3),
+        os: `${os.type()} ${os.release()}`,
+        node: process.version,
+        redis: await redisTools.serverVersion(redis),
+        postgres: await postgresVersion(databaseUrl),
+      },
+      git: gitState(),
+      flags,
+      mode,
+      redis_server: privateRedis ? 'private (--private-redis)' : 'shared (REDIS_URL): other clients of it inflate the command counts',
+      sql_counting: statements.unit,
+      ceilings,
+      scenarios: ctx.results,
+    };
+    console.log(formatReport(report));
+    log(`results written to ${writeResults(report)} and bench/results/latest.json`);
+    if (ctx.results.some((r) => r.status === 'failed')) process.exitCode = 1;
+  } finally {
+    await receiver.stop();
+    redis.disconnect();
+    build.remove();
+    await privateRedis?.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,225 @@
+/**
+ * The scenarios of issue 5. Each one gets an empty database, its own BullMQ QUEUE_PREFIX (its
+ * Redis keys are deleted afterwards), a fresh api and worker process(es), and the shared receiver.
+ */
+const { startStack, stopStack, sampleRss, ADMIN_TOKEN } = require('./processes');
+const { truncateAll } = require('./database');
+const { commandStats, commandDelta, deleteKeys } = require('./redis');
+const { batchIntake, singleIntake, publisherIntake, fixedRateIntake, hasBatchEndpoint } = require('./load');
+const { nowMs, perSecond, mb, sleep, slope } = require('./stats');
+
+const SCENARIOS = [
+  { id: '1', title: 'batch intake, 1 subscription, 1 worker', intake: 'batch', subscriptions: 1, workers: 1 },
+  { id: '1b', title: 'single-event intake (64 clients)', intake: 'single', subscriptions: 1, workers: 1 },
+  { id: '2', title: 'Redis publisher (HooklinePublisher)', intake: 'publisher', subscriptions: 1, workers: 1 },
+  { id: '3', title: 'fan-out: 10 subscriptions per event', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1 },
+  { id: '4', title: 'fixed rate at 20% of the max, latency', intake: 'fixed-rate', subscriptions: 1, workers: 1 },
+  { id: '5', title: 'scenario 1 with 2 worker processes', intake: 'batch', fallback: 'single', subscriptions: 1, workers: 2 },
+];
+
+const BATCH_CONCURRENCY = 4;
+const SINGLE_CONCURRENCY = 64;
+const PUBLISHER_CONCURRENCY = 64;
+
+/**
+ * Decides how many events the load may still send. Fixed count with --events; otherwise it sends
+ * for `intakeMs`, but stops earlier once the deliveries it implies exceed `maxDeliveries` or would
+ * take longer than `drainBudgetMs` to deliver at the rate seen so far (so a slow path still
+ * finishes in bounded time and a fast one still runs long enough to be steady).
+ */
+function intakePlan({ mode, subscriptions, receiver }) {
+  let reserved = 0;
+  let start = 0;
+  return {
+    async take(max) {
+      if (!start) start = nowMs();
+      if (mode.events) {
+        const n = Math.max(0, Math.min(max, mode.events - reserved));
+        reserved += n;
+        return n;
+      }
+      const elapsed = nowMs() - start;
+      if (elapsed >= mode.intakeMs || reserved * subscriptions >= mode.maxDeliveries) return 0;
+      const { received } = receiver.progress;
+      if (elapsed > 1500 && received > 0) {
+        const backlogMs = (reserved * subscriptions - received) / (received / elapsed);
+        if (backlogMs > mode.drainBudgetMs) return 0;
+      }
+      const n = Math.min(max, Math.ceil((mode.maxDeliveries - reserved * subscriptions) / subscriptions));
+      reserved += n;
+      return n;
+    },
+  };
+}
+
+/** Soak: sends until `events` were taken, keeping at most `window` deliveries outstanding. */
+function soakPlan({ events, window, receiver }) {
+  let reserved = 0;
+  return {
+    async take(max) {
+      while (reserved - receiver.progress.received > window) await sleep(20);
+      const n = Math.max(0, Math.min(max, events - reserved));
+      reserved += n;
+      return n;
+    },
+  };
+}
+
+async function api(baseUrl, path, token, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function createTenant(stack, receiver, subscriptions) {
+  const org = await api(stack.baseUrl, '/v1/orgs', ADMIN_TOKEN, { name: 'bench' });
+  for (let i = 0; i < subscriptions; i++) {
+    await api(stack.baseUrl, '/v1/webhooks', org.api_key, { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'] });
+  }
+  return org;
+}
+
+function progressLine(label, tallyRef, receiver, expected) {
+  if (!process.stderr.isTTY) return () => undefined;
+  return () => {
+    const t = tallyRef();
+    process.stderr.write(`\r  ${label}: accepted ${t?.accepted ?? '…'}, delivered ${receiver.progress.received}${expected ? `/${expected}` : ''}   `);
+  };
+}
+
+/** Runs one scenario and returns its figures (or { status: 'skipped', reason }). */
+async function runScenario(def, ctx) {
+  const prefix = `hlbench-${ctx.runId}-${def.id}`;
+  try {
+    return await measure(def, ctx, prefix);
+  } finally {
+    await deleteKeys(ctx.redis, prefix);
+  }
+}
+
+async function measure(def, ctx, prefix) {
+  const { opts, receiver, redis, statements } = ctx;
+  const base = { id: def.id, title: def.title, subscriptions: def.subscriptions, workers: def.workers };
+  let fixedRate;
+  if (def.intake === 'fixed-rate') {
+    const reference = ctx.results.find((r) => r.id === '1' && r.status === 'ok') ?? ctx.results.find((r) => r.id === '1b' && r.status === 'ok');
+    if (!reference) return { ...base, status: 'skipped', reason: 'needs scenario 1 or 1b in the same run for its rate' };
+    fixedRate = { ratePerSecond: Math.max(1, Math.round(reference.deliveries_per_second * 0.2)), reference: reference.id };
+  }
+
+  await truncateAll(ctx.databaseUrl);
+  const stack = await startStack({ build: ctx.build, databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl, prefix, apiPort: ctx.apiPort, workers: def.workers });
+  let tally;
+  let delivered;
+  let peaks;
+  let redisCommands;
+  let intake = def.intake;
+  let statementsBefore;
+  try {
+    const org = await createTenant(stack, receiver, def.subscriptions);
+    const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
+    if (def.intake === 'batch' && !batchAvailable) {
+      if (!def.fallback) return { ...base, status: 'skipped', reason: 'POST /v1/events/batch answered 404 (not built yet)' };
+      intake = `${def.fallback} (batch endpoint missing)`;
+    }
+    if (fixedRate) intake = batchAvailable ? 'fixed-rate batches' : 'fixed-rate single events (batch endpoint missing)';
+
+    await receiver.reset();
+    const redisBefore = await commandStats(redis);
+    statementsBefore = await statements.read();
+    const rss = sampleRss([stack.api, ...stack.workers]);
+    const plan = ctx.soak
+      ? soakPlan({ events: ctx.soak.events, window: ctx.soak.window, receiver })
+      : intakePlan({ mode: opts.mode, subscriptions: def.subscriptions, receiver });
+    const load = { baseUrl: stack.baseUrl, apiKey: org.api_key, plan };
+    const soakSeries = ctx.soak ? sampleSoak(stack.workers[0], receiver) : null;
+    let running;
+    if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: batchAvailable });
+    else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY });
+    else if (intake.startsWith('single')) running = singleIntake({ ...load, concurrency: SINGLE_CONCURRENCY });
+    else running = publisherIntake({ build: ctx.build, redisUrl: ctx.redisUrl, prefix, organizationId: org.id, concurrency: PUBLISHER_CONCURRENCY, plan });
+    running.then((t) => (tally = t));
+    const tick = progressLine(`scenario ${def.id}`, () => tally, receiver);
+    const ticker = setInterval(tick, 500);
+    await running;
+    const expected = tally.accepted * def.subscriptions;
+    delivered = await receiver.waitFor(() => expected, opts.mode.wait);
+    clearInterval(ticker);
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    peaks = rss.stop();
+    if (soakSeries) base.soak = soakSeries.stop();
+    redisCommands = commandDelta(redisBefore, await commandStats(redis));
+  } finally {
+    await stopStack(stack);
+  }
+  // After the apps exited: their backends have flushed their statistics.
+  const statementCount = (await statements.read()) - statementsBefore;
+  const summary = await receiver.summary();
+
+  const expected = tally.accepted * def.subscriptions;
+  const perDelivery = (n) => (summary.received ? round2(n / summary.received) : null);
+  const e2eMs = summary.lastAt - tally.firstSendAt;
+  const result = {
+    ...base,
+    status: delivered && summary.received >= expected ? 'ok' : 'failed',
+    intake,
+    events_accepted: tally.accepted,
+    events_rejected: tally.rejected,
+    intake_failures: tally.failed,
+    intake_errors: tally.errors,
+    deliveries_expected: expected,
+    deliveries_received: summary.received,
+    intake_events_per_second: perSecond(tally.accepted, tally.lastAckAt - tally.firstSendAt),
+    deliveries_per_second: perSecond(summary.received, e2eMs),
+    end_to_end_seconds: Math.round(e2eMs / 10) / 100,
+    latency_ms: summary.latency,
+    api_peak_rss_mb: mb(peaks[0]),
+    worker_peak_rss_mb: mb(Math.max(...peaks.slice(1))),
+    worker_peak_rss_mb_each: peaks.slice(1).map(mb),
+    redis_commands_per_delivery: perDelivery(redisCommands.total),
+    redis_script_calls_per_delivery: perDelivery(redisCommands.scripts),
+    redis_top_commands_per_delivery: Object.fromEntries(
+      Object.entries(redisCommands.byCommand)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([name, n]) => [name, perDelivery(n)]),
+    ),
+    [`sql_${statements.unit}_per_delivery`]: perDelivery(statementCount),
+  };
+  if (fixedRate) Object.assign(result, { target_rate_per_second: fixedRate.ratePerSecond, rate_from_scenario: fixedRate.reference });
+  if (result.status === 'failed') result.reason = `${expected - summary.received} of ${expected} deliveries missing when the wait ended`;
+  return result;
+}
+
+/** Soak: the worker's RSS every second against the deliveries received so far. */
+function sampleSoak(worker, receiver) {
+  const { rssBytes } = require('./processes');
+  const points = [];
+  const timer = setInterval(() => points.push([receiver.progress.received, rssBytes(worker.pid) / 1024 / 1024]), 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      const secondHalf = points.slice(Math.floor(points.length / 2));
+      const perDelivery = slope(secondHalf);
+      return {
+        samples: points.length,
+        rss_mb_first: points[0] ? Math.round(points[0][1]) : null,
+        rss_mb_last: points.length ? Math.round(points[points.length - 1][1]) : null,
+        rss_mb_max: Math.round(Math.max(0, ...points.map((p) => p[1]))),
+        slope_mb_per_100k_deliveries_second_half: perDelivery === null ? null : round2(perDelivery * 100_000),
+        series: points.filter((_, i) => i % 10 === 0).map(([d, r]) => [d, Math.round(r)]),
+      };
+    },
+  };
+}
+
+function round2(n) {
+  return Math.round(n * 100) / 100;
+}
+
+module.exports = { SCENARIOS, runScenario };
