@@ -14,7 +14,8 @@ const { nowMs, latencySummary, sleep } = require('./stats');
 
 const SENT_AT = /"sent_at_ms":(\d+(?:\.\d+)?)/;
 
-function runServer() {
+/** The server; `send` reports to the bench, `onMessage` takes its requests (IPC or in-process). */
+function runServer(send, onMessage) {
   let received = 0;
   let plain = 0;
   let firstAt = 0;
@@ -51,29 +52,60 @@ function runServer() {
   setInterval(() => {
     if (received + plain !== reported) {
       reported = received + plain;
-      process.send({ type: 'progress', ...progress() });
+      send({ type: 'progress', ...progress() });
     }
   }, 100).unref();
 
-  process.on('message', (message) => {
+  onMessage((message) => {
     if (message.type === 'reset') {
       received = plain = firstAt = lastAt = 0;
       reported = -1;
-      process.send({ type: 'reset', ...progress() });
+      send({ type: 'reset', ...progress() });
     } else if (message.type === 'summary') {
-      process.send({ type: 'summary', ...progress(), latency: latencySummary(latencies.subarray(0, received)) });
+      send({ type: 'summary', ...progress(), latency: latencySummary(latencies.subarray(0, received)) });
+    } else if (message.type === 'stop') {
+      server.closeAllConnections();
+      server.close(() => send({ type: 'stopped' }));
     }
   });
-  process.on('disconnect', () => process.exit(0));
-  server.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
+  server.listen(0, '127.0.0.1', () => send({ type: 'listening', port: server.address().port }));
 }
 
-/** Starts the receiver process; resolves once it listens. */
-async function startReceiver() {
-  const child = fork(__filename, ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The receiver in its own process (default), or in the bench's own (`inline`, for comparison). */
+function spawnServer(inline) {
+  if (!inline) {
+    const child = fork(__filename, ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return {
+      pid: child.pid,
+      onMessage: (fn) => child.on('message', fn),
+      send: (message) => child.send(message),
+      stop: async () => {
+        child.disconnect();
+        await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      },
+    };
+  }
+  let toBench;
+  let toServer;
+  let stopped;
+  runServer(
+    (message) => setImmediate(() => (message.type === 'stopped' ? stopped() : toBench(message))),
+    (fn) => (toServer = fn),
+  );
+  return {
+    pid: process.pid,
+    onMessage: (fn) => (toBench = fn),
+    send: (message) => setImmediate(() => toServer(message)),
+    stop: () => new Promise((resolve) => ((stopped = resolve), toServer({ type: 'stop' }))),
+  };
+}
+
+/** Starts the receiver; resolves once it listens. */
+async function startReceiver({ inline = false } = {}) {
+  const child = spawnServer(inline);
   let progress = { received: 0, plain: 0, firstAt: 0, lastAt: 0 };
   const waiters = new Map();
-  child.on('message', (message) => {
+  child.onMessage((message) => {
     if (message.type === 'progress') progress = message;
     const waiter = waiters.get(message.type);
     if (waiter) {
@@ -120,13 +152,17 @@ async function startReceiver() {
         await sleep(50);
       }
     },
-    async stop() {
-      child.disconnect();
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-    },
+    inline,
+    stop: () => child.stop(),
   };
 }
 
-if (require.main === module && process.argv.includes('--serve')) runServer();
+if (require.main === module && process.argv.includes('--serve')) {
+  runServer(
+    (message) => process.send(message),
+    (fn) => process.on('message', fn),
+  );
+  process.on('disconnect', () => process.exit(0));
+}
 
 module.exports = { startReceiver };

@@ -38,15 +38,16 @@ const SOAK_WINDOW = 20_000;
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 50);
 
 function parseFlags(argv) {
-  const flags = { quick: false, scenarios: null, events: null, soak: null, privateRedis: false };
+  const flags = { quick: false, scenarios: null, events: null, soak: null, privateRedis: false, receiver: 'process' };
   for (const arg of argv) {
     const [name, value] = arg.replace(/^--/, '').split('=');
     if (name === 'quick') flags.quick = true;
     else if (name === 'scenarios') flags.scenarios = value.split(',').map((s) => s.trim());
     else if (name === 'events') flags.events = Number(value);
     else if (name === 'private-redis') flags.privateRedis = true;
+    else if (name === 'receiver' && ['process', 'inline'].includes(value)) flags.receiver = value;
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,3,4,5, --events=N, --soak[=N], --private-redis)`);
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,3,4,5, --events=N, --soak[=N], --private-redis, --receiver=process|inline)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
@@ -96,7 +97,7 @@ async function main() {
   log(`database ${databaseName(databaseUrl)} (re-created), Redis ${redisUrl}, queue prefixes hlbench-${runId}-*`);
   await recreateDatabase(databaseUrl);
   const redis = redisTools.connect(redisUrl);
-  const receiver = await startReceiver();
+  const receiver = await startReceiver({ inline: flags.receiver === 'inline' });
   const statements = await statementCounter(databaseUrl);
   const ctx = { build, opts: { mode }, receiver, redis, statements, databaseUrl, redisUrl, runId, apiPort: await freePort(), results: [] };
 
