@@ -28,11 +28,14 @@ export interface PublishedEvent {
 
 /**
  * Intake job: `event_id` names the event. When `event` is present the event came over Redis and
- * the worker validates and persists it; otherwise the API has already stored it.
+ * the worker validates and persists it; otherwise the API has already stored it. `event_ids`, when
+ * present, names more events the API stored together (a batch): one job fans them all out, so a
+ * batch of 500 events costs the queue one job rather than 500.
  */
 export interface IntakeJob {
   event_id: string;
   event?: PublishedEvent;
+  event_ids?: string[];
 }
 
 /** Delivery job: one per Delivery row, job id = delivery id; the worker reloads state from PostgreSQL. */

@@ -26,6 +26,12 @@ export class FanOutProcessor extends WorkerHost implements OnModuleDestroy {
   }
 
   async process(job: Job<IntakeJob>): Promise<void> {
+    const { event_ids: eventIds } = job.data;
+    if (Array.isArray(eventIds)) {
+      // Stored together by the API; fanned out together (FanOutService batches them).
+      await Promise.all(eventIds.filter((id): id is string => typeof id === 'string').map((id) => this.fanOut.fanOut(id)));
+      return;
+    }
     const eventId = job.data.event !== undefined ? await this.publishedEvents.accept(job.data) : job.data.event_id;
     if (eventId) await this.fanOut.fanOut(eventId);
   }

@@ -1,0 +1,148 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Pool } from 'pg';
+import { HooklinePublisher, JobName, QueueName, redisOptionsFromUrl } from '@app/queue';
+import { newId } from '@app/domain/ids';
+import { startApi, type TestApi } from './support/api';
+import { testConfig } from './support/config';
+import { createTestPool } from './support/database';
+import { waitFor } from './support/poll';
+import { startReceiver, type Receiver } from './support/receiver';
+import { startWorker } from './support/worker';
+
+/**
+ * The worker handles concurrent intake jobs as batches (one query for many events, one for the
+ * subscriptions of several organizations). These tests give it batches that mix organizations,
+ * filters, channels and invalid input, and check each event still reaches exactly its own targets.
+ */
+describe('worker: batched fan-out and intake', () => {
+  const config = testConfig();
+  let api: TestApi;
+  let worker: INestApplicationContext;
+  let receiver: Receiver;
+  let db: Pool;
+  let intake: Queue;
+  let publisher: HooklinePublisher;
+  const orgs: { id: string; key: string; subscriptionIds: Record<string, string> }[] = [];
+
+  const subscribe = async (key: string, name: string, body: Record<string, unknown>) => {
+    const response = await api.request('POST', '/v1/webhooks', { key, body: { name, url: `${receiver.url}/${name}`, ...body } });
+    expect(response.status).toBe(201);
+    return (response.body as { id: string }).id;
+  };
+
+  beforeAll(async () => {
+    api = await startApi(config);
+    worker = await startWorker(config);
+    receiver = await startReceiver();
+    db = createTestPool(config.databaseUrl);
+    intake = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
+    for (const name of ['a', 'b']) {
+      const { id, api_key: key } = await api.createOrg(`fan-out batch ${name}`);
+      const subscriptionIds = {
+        all: await subscribe(key, `${name}-all`, { events: ['*'] }),
+        orders: await subscribe(key, `${name}-orders`, { events: ['order.*'] }),
+        queue: await subscribe(key, `${name}-queue`, { events: ['*'], channels: ['queue:1'] }),
+      };
+      orgs.push({ id, key, subscriptionIds });
+    }
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await intake?.close();
+    await worker?.close();
+    await api?.close();
+    await receiver?.close();
+    await db?.end();
+  });
+
+  /** Stores an accepted event the way the API does, without enqueuing it. */
+  const storeEvent = async (organizationId: string, eventType: string, channel: string | null = null) => {
+    const id = newId('evt');
+    await db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, '{"n":1}', $4, 'accepted')`, [id, organizationId, eventType, channel]);
+    return id;
+  };
+  const receivedPathsOf = (eventId: string) =>
+    receiver.requests
+      .filter((request) => JSON.parse(request.body).event_id === eventId)
+      .map((request) => request.path)
+      .sort();
+  const deliveriesOf = async (eventId: string) => {
+    const { rows } = await db.query('SELECT subscription_id, status FROM deliveries WHERE event_id = $1 ORDER BY subscription_id', [eventId]);
+    return rows as { subscription_id: string; status: string }[];
+  };
+
+  it('fans out every event of one multi-event intake job to exactly its own organization’s matching subscriptions', async () => {
+    const [a, b] = orgs;
+    const events = [
+      { id: await storeEvent(a.id, 'order.paid'), expected: ['/a-all', '/a-orders'] },
+      { id: await storeEvent(a.id, 'user.created', 'queue:1'), expected: ['/a-all', '/a-queue'] },
+      { id: await storeEvent(b.id, 'order.refunded', 'queue:2'), expected: ['/b-all', '/b-orders'] },
+      { id: await storeEvent(b.id, 'user.deleted'), expected: ['/b-all'] },
+    ];
+    await intake.add(JobName.FanOut, { event_id: events[0].id, event_ids: events.map((event) => event.id) }, { jobId: newId('job') });
+
+    for (const event of events) {
+      await waitFor(() => receivedPathsOf(event.id).length >= event.expected.length, { what: `deliveries of ${event.id}` });
+    }
+    // Nothing more arrives for them once the worker is idle.
+    await waitFor(async () => (await intake.getJobCounts('active', 'wait')).active === 0, { what: 'intake idle' });
+    for (const event of events) {
+      expect(receivedPathsOf(event.id)).toEqual(event.expected);
+      const { rows } = await db.query('SELECT fanned_out_at FROM events WHERE id = $1', [event.id]);
+      expect(rows[0].fanned_out_at).not.toBeNull();
+    }
+  });
+
+  it('fans out many concurrent single-event jobs of two organizations without mixing them up', async () => {
+    const [a, b] = orgs;
+    const events: { id: string; org: typeof a; type: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const org = i % 2 === 0 ? a : b;
+      const type = i % 3 === 0 ? 'order.created' : 'note.added';
+      events.push({ id: await storeEvent(org.id, type), org, type });
+    }
+    await intake.addBulk(events.map((event) => ({ name: JobName.FanOut, data: { event_id: event.id }, opts: { jobId: event.id } })));
+
+    for (const event of events) {
+      const expected = [event.org.subscriptionIds.all, ...(event.type.startsWith('order.') ? [event.org.subscriptionIds.orders] : [])].sort();
+      const deliveries = await waitFor(
+        async () => {
+          const rows = await deliveriesOf(event.id);
+          return rows.length === expected.length && rows.every((row) => row.status === 'delivered') ? rows : undefined;
+        },
+        { what: `deliveries of ${event.id}` },
+      );
+      expect(deliveries.map((row) => row.subscription_id)).toEqual(expected);
+    }
+    // Each delivery made exactly one attempt, recorded once.
+    const { rows } = await db.query(
+      `SELECT d.id, count(a.id)::int AS attempts FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
+       WHERE d.event_id = ANY($1) GROUP BY d.id`,
+      [events.map((event) => event.id)],
+    );
+    expect(rows.length).toBe(events.length + events.filter((event) => event.type.startsWith('order.')).length);
+    expect(rows.every((row: { attempts: number }) => row.attempts === 1)).toBe(true);
+  });
+
+  it('accepts a burst of published events where invalid ones and unknown organizations fail alone', async () => {
+    const [a] = orgs;
+    const valid = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => publisher.publish({ organization_id: a.id, event_type: 'burst.tick', data: { i } })),
+    );
+    const invalid = await publisher.publish({ organization_id: a.id, event_type: 'has spaces', data: { i: -1 } });
+    const unknownOrg = await publisher.publish({ organization_id: 'org_does_not_exist', event_type: 'burst.tick', data: {} });
+
+    const statusOf = async (eventId: string) => (await db.query('SELECT status FROM events WHERE id = $1', [eventId])).rows[0]?.status as string | undefined;
+    await waitFor(async () => (await statusOf(invalid.event_id)) === 'rejected', { what: 'the invalid event recorded as rejected' });
+    for (const { event_id } of valid) {
+      await waitFor(() => receivedPathsOf(event_id).length === 1, { what: `delivery of ${event_id}` });
+      expect(await statusOf(event_id)).toBe('accepted');
+    }
+    await waitFor(async () => !(await intake.getJob(unknownOrg.event_id)), { what: 'the unknown organization’s job handled' });
+    expect(await statusOf(unknownOrg.event_id)).toBeUndefined();
+    expect(receivedPathsOf(invalid.event_id)).toEqual([]);
+  });
+});
