@@ -109,6 +109,11 @@ describe('OpenAPI document against live answers', () => {
     await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.paid', data: { amount: 1 } } });
     await call('POST', '/v1/events', { key: apiKey, rawBody: 'not json', headers: { 'content-type': 'text/plain' } });
     await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.big', data: { blob: 'x'.repeat(300 * 1024) } } });
+    await call('POST', '/v1/events/batch', {
+      key: apiKey,
+      body: { events: [{ event_type: 'order.paid', data: { amount: 2 } }, { event_type: 'order paid', data: {} }, { event_type: 'order.big', data: { blob: 'x'.repeat(300 * 1024) } }] },
+    });
+    await call('POST', '/v1/events/batch', { key: apiKey, body: { events: [] } });
     const accepted = await call('POST', '/v1/events', {
       key: apiKey,
       body: { event_type: 'order.paid', data: { order_id: 'ord_1' }, workflow_id: 'wf_1', call_id: 'call_docs', idempotency_key: 'docs-1' },

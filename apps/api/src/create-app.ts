@@ -6,12 +6,13 @@ import { PinoNestLogger, createLogger } from '@app/observability';
 import { setupQueueBoard } from './admin-queues/setup-queue-board';
 import { AppModule } from './app.module';
 import { answerFrameworkError } from './common/framework-errors';
+import { applyRouteBodyLimits } from './common/route-body';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { setupDocs } from './docs/setup-docs';
 import { RequestLogging } from './observability/request-logging';
 
-/** Request bodies above this answer 413 (event intake limit). */
+/** Request bodies above this answer 413 (event intake limit; the batch intake has its own, see @BodyLimit). */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Longest path parameter: a 128-character channel, even percent-encoded (Fastify's default is 100). */
 export const MAX_PARAM_LENGTH = 512;
@@ -36,6 +37,7 @@ export async function createApiApp(config: HooklineConfig = loadConfig(), option
     }),
     { logger: new PinoNestLogger(logger) },
   );
+  applyRouteBodyLimits(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

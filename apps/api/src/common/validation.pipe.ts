@@ -18,7 +18,7 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
-function invalidRequest(errors: ValidationError[]): DomainError {
+export function invalidRequest(errors: ValidationError[]): DomainError {
   return new DomainError('validation_failed', 'The request is invalid.', flatten(errors));
 }
 

@@ -21,7 +21,7 @@ export interface EventResponseDto {
   deliveries: { log_id: string; webhook_id: string; status: string; attempts: number }[];
 }
 
-export function toEventAcceptedResponse(event: Event): EventAcceptedResponseDto {
+export function toEventAcceptedResponse(event: Pick<Event, 'id' | 'eventType' | 'createdAt'>): EventAcceptedResponseDto {
   return { event_id: event.id, event_type: event.eventType, created_at: event.createdAt.toISOString() };
 }
 

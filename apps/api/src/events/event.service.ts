@@ -1,33 +1,33 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import type { Event } from '@app/generated/prisma/client';
-import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
-import { EventRepository, isUniqueViolation, type EventCreateInput } from '@app/database/repositories/event.repository';
-import { notFound } from '@app/domain/errors';
-import { IDEMPOTENCY_WINDOW_MS } from '@app/domain/event-validation';
-import { newId } from '@app/domain/ids';
+import { Injectable } from '@nestjs/common';
+import { validate } from 'class-validator';
+import { EventTypeCatalog, schemaViolation } from '@app/database/event-type-catalog.service';
+import { EventRepository } from '@app/database/repositories/event.repository';
+import { DomainError, notFound } from '@app/domain/errors';
+import { MAX_EVENT_BYTES } from '@app/domain/event-validation';
 import { MetricsService } from '@app/observability';
-import { QueueName, enqueueIntake, queueIsConnected, type IntakeJob } from '@app/queue';
-import { withTimeout } from '@app/domain/with-timeout';
-import type { EventCreateDto } from './event.dto';
+import { isRejectedValue } from '../common/database-errors';
+import { createValidationPipe, invalidRequest } from '../common/validation.pipe';
+import { isJsonObject } from '../common/validators';
+import { EventBatchDto, type EventBatchResponseDto, type EventRejectedResponseDto } from './event-batch.dto';
+import { EventCreateDto } from './event.dto';
 import { toEventAcceptedResponse, toEventResponse, type EventAcceptedResponseDto, type EventResponseDto } from './event.response';
+import { EventWriter, type AcceptedEvent, type NewEvent } from './event-writer';
 
-/** How long intake waits for Redis before answering anyway (the outbox sweeper enqueues later). */
-const ENQUEUE_TIMEOUT_MS = 2_000;
+export type { NewEvent } from './event-writer';
+
 /** Events a call_id lookup returns at most. */
 const MAX_EVENTS_PER_CALL_ID = 100;
-
-export type NewEvent = Omit<EventCreateInput, 'id'>;
+const BATCH_SHAPE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true };
 
 @Injectable()
 export class EventService {
-  private readonly logger = new Logger(EventService.name);
+  /** The global pipe, applied to each event of a batch as POST /v1/events applies it to its body. */
+  private readonly eventPipe = createValidationPipe();
 
   constructor(
     private readonly events: EventRepository,
     private readonly catalog: EventTypeCatalog,
-    @InjectQueue(QueueName.Intake) private readonly intakeQueue: Queue<IntakeJob>,
+    private readonly writer: EventWriter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -37,47 +37,52 @@ export class EventService {
    */
   async intake(organizationId: string, body: EventCreateDto): Promise<EventAcceptedResponseDto> {
     await this.catalog.assertValidEventData(organizationId, body.event_type, body.data);
-    const idempotencyKey = body.idempotency_key;
-    if (idempotencyKey !== undefined) {
-      const earlier = await this.events.findByIdempotencyKey(organizationId, idempotencyKey);
-      if (earlier && Date.now() - earlier.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) return toEventAcceptedResponse(earlier);
-      if (earlier) await this.events.releaseIdempotencyKey(earlier.id, idempotencyKey);
-    }
-    const input: NewEvent = {
-      organizationId,
-      eventType: body.event_type,
-      data: body.data as object,
-      workflowId: body.workflow_id ?? null,
-      channel: body.channel ?? null,
-      callId: body.call_id ?? null,
-      idempotencyKey: idempotencyKey ?? null,
-    };
-    try {
-      return toEventAcceptedResponse(await this.accept(input));
-    } catch (error) {
-      // A concurrent request with the same key won the insert: answer with its event.
-      if (idempotencyKey === undefined || !isUniqueViolation(error)) throw error;
-      const winner = await this.events.findByIdempotencyKey(organizationId, idempotencyKey);
-      if (!winner) throw error;
-      return toEventAcceptedResponse(winner);
-    }
+    return toEventAcceptedResponse(await this.writer.write(toNewEvent(organizationId, body)));
   }
 
   /**
-   * Stores the event, then puts it on the intake queue. The row is the source of truth: when Redis is
-   * unreachable the event stays accepted with fanned_out_at null and the outbox sweeper enqueues it.
+   * POST /v1/events/batch: each event is checked as POST /v1/events checks its body and answered in
+   * its slot; the valid ones are written together (one INSERT, one queue round trip).
    */
-  async accept(input: NewEvent): Promise<Event> {
-    const event = await this.events.create({ ...input, id: newId('evt') });
-    this.metrics.eventAccepted();
-    try {
-      // With Redis down, answer at once instead of piling commands up in memory: the sweeper enqueues.
-      if (!(await queueIsConnected(this.intakeQueue))) throw new Error('Redis is not connected');
-      await withTimeout(enqueueIntake(this.intakeQueue, event.id), ENQUEUE_TIMEOUT_MS, 'intake enqueue');
-    } catch (error) {
-      this.logger.warn(`event ${event.id} stored but not enqueued (${(error as Error).message}); the outbox sweeper will enqueue it`);
+  async intakeBatch(organizationId: string, body: unknown): Promise<EventBatchResponseDto> {
+    const events = await batchEvents(body);
+    const checked = await Promise.all(events.map((event) => this.check(organizationId, event).catch(asRejection)));
+    const valid = checked.flatMap((outcome, index) => (outcome instanceof DomainError ? [] : [index]));
+    const written = await this.writer.writeMany(valid.map((index) => checked[index] as NewEvent));
+    const outcomes = checked as (NewEvent | AcceptedEvent | DomainError)[];
+    valid.forEach((index, position) => {
+      const result = written[position];
+      outcomes[index] = result instanceof Error ? asRejection(result) : result;
+    });
+
+    let accepted = 0;
+    const results = (outcomes as (AcceptedEvent | DomainError)[]).map((outcome): EventAcceptedResponseDto | EventRejectedResponseDto => {
+      if (!(outcome instanceof DomainError)) {
+        accepted++;
+        return toEventAcceptedResponse(outcome);
+      }
+      this.metrics.eventRejected(outcome.code);
+      return { error: outcome.code, message: outcome.message, ...(outcome.details && { details: outcome.details }) };
+    });
+    return { results, accepted, rejected: results.length - accepted };
+  }
+
+  /**
+   * Stores an event built by the API itself (test events), through the same writer as the intake.
+   * With Redis unreachable it stays accepted with fanned_out_at null and the outbox sweeper enqueues it.
+   */
+  async accept(input: NewEvent): Promise<AcceptedEvent> {
+    return this.writer.write(input);
+  }
+
+  /** One event of a batch, checked in the order POST /v1/events checks its request: size, shape, schema. */
+  private async check(organizationId: string, event: unknown): Promise<NewEvent> {
+    if (serializedBytes(event) > MAX_EVENT_BYTES) {
+      throw new DomainError('payload_too_large', `The event is larger than ${MAX_EVENT_BYTES / 1024} KiB.`);
     }
-    return event;
+    const dto = (await this.eventPipe.transform(event, { type: 'body', metatype: EventCreateDto })) as EventCreateDto;
+    await this.catalog.assertValidEventData(organizationId, dto.event_type, dto.data);
+    return toNewEvent(organizationId, dto);
   }
 
   async find(organizationId: string, id: string): Promise<EventResponseDto> {
@@ -89,5 +94,47 @@ export class EventService {
   async findByCallId(organizationId: string, callId: string): Promise<{ events: EventResponseDto[] }> {
     const events = await this.events.findByCallId(organizationId, callId, MAX_EVENTS_PER_CALL_ID);
     return { events: events.map(toEventResponse) };
+  }
+}
+
+function toNewEvent(organizationId: string, body: EventCreateDto): NewEvent {
+  return {
+    organizationId,
+    eventType: body.event_type,
+    data: body.data as object,
+    workflowId: body.workflow_id ?? null,
+    channel: body.channel ?? null,
+    callId: body.call_id ?? null,
+    idempotencyKey: body.idempotency_key ?? null,
+  };
+}
+
+/** The batch's events, or the 400 a malformed batch gets (nothing is stored then). */
+async function batchEvents(body: unknown): Promise<unknown[]> {
+  if (!isJsonObject(body)) throw new DomainError('validation_failed', 'The request body must be a JSON object.');
+  const errors = await validate(Object.assign(new EventBatchDto(), body), BATCH_SHAPE_OPTIONS);
+  if (errors.length > 0) {
+    const { details = [] } = invalidRequest(errors);
+    throw new DomainError('validation_failed', `The batch is invalid: ${details.map((detail) => detail.message).join('; ')}.`, details);
+  }
+  return body.events as unknown[];
+}
+
+/**
+ * The answer in a batch slot for an event that failed: the client error POST /v1/events would give
+ * for it. Any other failure (database down) fails the whole request.
+ */
+function asRejection(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (isRejectedValue(error)) return new DomainError('validation_failed', 'The request holds a value that cannot be stored.');
+  throw error;
+}
+
+/** Size of the event as JSON; 0 when it is too deep to serialize (the validation then says so). */
+function serializedBytes(event: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(event) ?? '');
+  } catch {
+    return 0;
   }
 }

@@ -2,6 +2,7 @@ import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '@app/domain/event-matching'
 import { DELIVERY_STATUSES } from '../../logs/log.dto';
 import { anyObject, arrayOf, dateTime, integer, jsonBody, jsonResponse, object, operation, pathParameter, queryParameter, ref, string } from '../openapi-builders';
 import type { ResourceDocument } from '../resource-document';
+import { BATCH_BODY_LIMIT_BYTES, MAX_BATCH_EVENTS } from '../../events/event-batch.dto';
 import { SUBSCRIPTION_ID } from './subscriptions.openapi';
 
 const TAG = 'Events';
@@ -45,6 +46,19 @@ export const eventsDocument: ResourceDocument = {
       },
       { optional: ['workflow_id', 'idempotency_key', 'channel', 'call_id'], description: 'The request body is at most 256 KiB.' },
     ),
+    EventBatch: object(
+      { events: arrayOf(ref('EventCreate'), `1 to ${MAX_BATCH_EVENTS} events, each shaped like the body of POST /v1/events.`, { minItems: 1, maxItems: MAX_BATCH_EVENTS }) },
+      { description: `The request body is at most ${BATCH_BODY_LIMIT_BYTES / 1024 / 1024} MiB; each event at most 256 KiB as serialized JSON.` },
+    ),
+    EventBatchResult: {
+      oneOf: [ref('EventAccepted'), ref('Error')],
+      description: 'For an accepted event, what POST /v1/events answers; for a rejected one, the error POST /v1/events would answer for it alone.',
+    },
+    EventBatchAccepted: object({
+      results: arrayOf(ref('EventBatchResult'), 'One per event, in request order.'),
+      accepted: integer('Events accepted (repeats of an idempotency key included).', { minimum: 0 }),
+      rejected: integer('Events rejected.', { minimum: 0 }),
+    }),
     EventAccepted: object({ event_id: string('Event id (the `webhook-id` of its deliveries).'), event_type: string('Event type.'), created_at: dateTime('When it was accepted.') }),
     Event: object(
       {
@@ -104,6 +118,40 @@ export const eventsDocument: ResourceDocument = {
         access: 'apiKey',
         parameters: [queryParameter('call_id', 'The correlation id the events were published with.', { type: 'string', minLength: 1, maxLength: 255 }, CALL_ID, true)],
         responses: { 200: jsonResponse('The events with that call id, each with its deliveries.', ref('EventList'), { events: [eventExample] }) },
+        errors: ['ValidationFailed'],
+      }),
+    },
+    '/v1/events/batch': {
+      post: operation({
+        tag: TAG,
+        operationId: 'publishEventBatch',
+        summary: 'Publish up to 500 events in one request',
+        description:
+          'Each event is validated as POST /v1/events validates its body and answered in its slot: one invalid event does not reject the others. ' +
+          'Accepted events are stored with one statement and queued together; idempotency keys work per event as on POST /v1/events (a key repeated ' +
+          'within the batch answers the first event). A malformed batch (no `events` array, 0 or more than 500 events, unknown fields) is a 400 and stores nothing. ' +
+          'The per-key rate limit counts the request once.',
+        access: 'apiKey',
+        requestBody: jsonBody(ref('EventBatch'), {
+          events: [
+            { event_type: 'order.paid', data: { order_id: 'ord_1042', amount: 4900 }, idempotency_key: 'order-1042-paid' },
+            { event_type: 'invoice.issued', data: { amount: 'ten' } },
+          ],
+        }),
+        responses: {
+          202: jsonResponse('The result of each event, in order.', ref('EventBatchAccepted'), {
+            results: [
+              { event_id: EVENT_ID, event_type: 'order.paid', created_at: '2025-07-01T09:31:00.000Z' },
+              {
+                error: 'validation_failed',
+                message: 'data does not match the schema of event type "invoice.issued".',
+                details: [{ field: 'data.amount', message: 'must be number' }],
+              },
+            ],
+            accepted: 1,
+            rejected: 1,
+          }),
+        },
         errors: ['ValidationFailed'],
       }),
     },
