@@ -18,16 +18,20 @@ const { ratio } = require('./stats');
 const MODES = {
   full: {
     intakeMs: 12_000,
-    drainBudgetMs: 20_000,
-    maxDeliveries: 300_000,
+    checkAfterMs: 4_000,
+    drainBudgetMs: 15_000,
+    maxDeliveries: 150_000,
+    targetSeconds: 25,
     fixedRateMs: 10_000,
     wait: { stallMs: 30_000, maxMs: 150_000 },
     ceilings: { noopJobs: 100_000, httpMs: 5_000 },
   },
   quick: {
     intakeMs: 1_500,
+    checkAfterMs: 800,
     drainBudgetMs: 1_500,
     maxDeliveries: 6_000,
+    targetSeconds: 4,
     fixedRateMs: 3_000,
     wait: { stallMs: 10_000, maxMs: 30_000 },
     ceilings: { noopJobs: 10_000, httpMs: 1_000 },

@@ -22,30 +22,29 @@ const SINGLE_CONCURRENCY = 64;
 const PUBLISHER_CONCURRENCY = 64;
 
 /**
- * Decides how many events the load may still send. Fixed count with --events; otherwise it sends
- * for `intakeMs`, but stops earlier once the deliveries it implies exceed `maxDeliveries` or would
- * take longer than `drainBudgetMs` to deliver at the rate seen so far (so a slow path still
- * finishes in bounded time and a fast one still runs long enough to be steady).
+ * Decides how many events the load may still send (0: stop). Fixed count with --events; otherwise
+ * it sends for up to `intakeMs` and `cap` deliveries, and stops earlier once the backlog would take
+ * longer than `drainBudgetMs` to deliver at the rate seen since the first delivery (checked after
+ * `checkAfterMs`, once the worker is warm). So a slow path still finishes in bounded time and a
+ * fast one runs long enough to be steady.
  */
-function intakePlan({ mode, subscriptions, receiver }) {
+function intakePlan({ mode, cap, subscriptions, receiver }) {
   let reserved = 0;
   let start = 0;
   return {
     async take(max) {
-      if (!start) start = nowMs();
-      if (mode.events) {
-        const n = Math.max(0, Math.min(max, mode.events - reserved));
-        reserved += n;
-        return n;
+      const now = nowMs();
+      if (!start) start = now;
+      const limit = mode.events ?? Math.floor(cap / subscriptions);
+      if (!mode.events) {
+        const { received, firstAt } = receiver.progress;
+        if (now - start >= mode.intakeMs) return 0;
+        if (now - start >= mode.checkAfterMs && received > 0) {
+          const rate = received / Math.max(1, now - firstAt);
+          if ((reserved * subscriptions - received) / rate > mode.drainBudgetMs) return 0;
+        }
       }
-      const elapsed = nowMs() - start;
-      if (elapsed >= mode.intakeMs || reserved * subscriptions >= mode.maxDeliveries) return 0;
-      const { received } = receiver.progress;
-      if (elapsed > 1500 && received > 0) {
-        const backlogMs = (reserved * subscriptions - received) / (received / elapsed);
-        if (backlogMs > mode.drainBudgetMs) return 0;
-      }
-      const n = Math.min(max, Math.ceil((mode.maxDeliveries - reserved * subscriptions) / subscriptions));
+      const n = Math.max(0, Math.min(max, limit - reserved));
       reserved += n;
       return n;
     },
@@ -133,9 +132,12 @@ async function measure(def, ctx, prefix) {
     const redisBefore = await commandStats(redis);
     statementsBefore = await statements.read();
     const rss = sampleRss([stack.api, ...stack.workers]);
+    // Later scenarios are sized from the fastest delivery rate seen so far in this run.
+    const fastest = Math.max(0, ...ctx.results.filter((r) => r.status === 'ok').map((r) => r.deliveries_per_second));
+    const cap = fastest ? Math.min(opts.mode.maxDeliveries, fastest * opts.mode.targetSeconds) : opts.mode.maxDeliveries;
     const plan = ctx.soak
       ? soakPlan({ events: ctx.soak.events, window: ctx.soak.window, receiver })
-      : intakePlan({ mode: opts.mode, subscriptions: def.subscriptions, receiver });
+      : intakePlan({ mode: opts.mode, cap, subscriptions: def.subscriptions, receiver });
     const load = { baseUrl: stack.baseUrl, apiKey: org.api_key, plan };
     const soakSeries = ctx.soak ? sampleSoak(stack.workers[0], receiver) : null;
     let running;
