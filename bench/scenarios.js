@@ -83,11 +83,22 @@ async function createTenant(stack, receiver, subscriptions) {
   return org;
 }
 
-function progressLine(label, tallyRef, receiver, expected) {
-  if (!process.stderr.isTTY) return () => undefined;
-  return () => {
-    const t = tallyRef();
-    process.stderr.write(`\r  ${label}: accepted ${t?.accepted ?? '…'}, delivered ${receiver.progress.received}${expected ? `/${expected}` : ''}   `);
+/** Deliveries so far: a live line on a terminal, else a log line every 30 s (soak runs are long). */
+function progressTicker(label, receiver) {
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  const timer = setInterval(
+    () => {
+      const text = `${label}: ${receiver.progress.received} deliveries after ${Math.round((Date.now() - started) / 1000)} s`;
+      process.stderr.write(tty ? `\r  ${text}   ` : `[bench] ${text}\n`);
+    },
+    tty ? 500 : 30_000,
+  );
+  return {
+    stop() {
+      clearInterval(timer);
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
   };
 }
 
@@ -119,6 +130,9 @@ async function measure(def, ctx, prefix) {
   let redisCommands;
   let intake = def.intake;
   let statementsBefore;
+  let rss;
+  let ticker;
+  let soakSeries;
   try {
     const org = await createTenant(stack, receiver, def.subscriptions);
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
@@ -131,7 +145,7 @@ async function measure(def, ctx, prefix) {
     await receiver.reset();
     const redisBefore = await commandStats(redis);
     statementsBefore = await statements.read();
-    const rss = sampleRss([stack.api, ...stack.workers]);
+    rss = sampleRss([stack.api, ...stack.workers]);
     // Later scenarios are sized from the fastest delivery rate seen so far in this run.
     const fastest = Math.max(0, ...ctx.results.filter((r) => r.status === 'ok').map((r) => r.deliveries_per_second));
     const cap = fastest ? Math.min(opts.mode.maxDeliveries, fastest * opts.mode.targetSeconds) : opts.mode.maxDeliveries;
@@ -139,24 +153,23 @@ async function measure(def, ctx, prefix) {
       ? soakPlan({ events: ctx.soak.events, window: ctx.soak.window, receiver })
       : intakePlan({ mode: opts.mode, cap, subscriptions: def.subscriptions, receiver });
     const load = { baseUrl: stack.baseUrl, apiKey: org.api_key, plan };
-    const soakSeries = ctx.soak ? sampleSoak(stack.workers[0], receiver) : null;
+    soakSeries = ctx.soak ? sampleSoak(stack.workers[0], receiver) : null;
     let running;
     if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: batchAvailable });
     else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY });
     else if (intake.startsWith('single')) running = singleIntake({ ...load, concurrency: SINGLE_CONCURRENCY });
     else running = publisherIntake({ build: ctx.build, redisUrl: ctx.redisUrl, prefix, organizationId: org.id, concurrency: PUBLISHER_CONCURRENCY, plan });
-    running.then((t) => (tally = t));
-    const tick = progressLine(`scenario ${def.id}`, () => tally, receiver);
-    const ticker = setInterval(tick, 500);
-    await running;
+    ticker = progressTicker(`scenario ${def.id}`, receiver);
+    tally = await running;
     const expected = tally.accepted * def.subscriptions;
     delivered = await receiver.waitFor(() => expected, opts.mode.wait);
-    clearInterval(ticker);
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     peaks = rss.stop();
     if (soakSeries) base.soak = soakSeries.stop();
     redisCommands = commandDelta(redisBefore, await commandStats(redis));
   } finally {
+    ticker?.stop();
+    rss?.stop();
+    soakSeries?.stop();
     await stopStack(stack);
   }
   // After the apps exited: their backends have flushed their statistics.
