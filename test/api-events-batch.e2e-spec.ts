@@ -170,6 +170,36 @@ describe('Events API: POST /v1/events/batch', () => {
       expect(response.body.results[3]).toMatchObject({ event_id: expect.stringMatching(EVENT_ID) });
     });
 
+    it('answers each event exactly as POST /v1/events answers it alone', async () => {
+      const { api_key: key } = await api.createOrg('Batch parity');
+      const events: unknown[] = [
+        { data: {} },
+        { event_type: '', data: {} },
+        { event_type: 'workflow/completed', data: {} },
+        { event_type: 'e'.repeat(256), data: {} },
+        { event_type: 7, data: {} },
+        { event_type: 'a.b', data: null },
+        { event_type: 'a.b', data: [1, 2] },
+        { event_type: 'a.b', data: {}, workflow_id: 12 },
+        { event_type: 'a.b', data: {}, idempotency_key: '' },
+        { event_type: 'a.b', data: {}, channel: 'queue 1' },
+        { event_type: 'a.b', data: {}, call_id: 'c'.repeat(256) },
+        { event_type: 'a.b', data: {}, priority: 'high', other: 1 },
+        { event_type: 'a.b', data: { s: 'x\u0000y' } },
+        { event_type: 'a.b', data: {}, workflow_id: 'wf\ud800' },
+        { event_type: 'a.b', data: {}, constructor: 'stripped as by the global pipe' },
+        [{ event_type: 'a.b', data: {} }],
+        null,
+      ];
+      const batch = await publishBatch(key, { events });
+      expect(batch.status).toBe(202);
+      for (const [index, event] of events.entries()) {
+        const single = await api.request('POST', '/v1/events', { key, body: event });
+        const expected = single.status === 202 ? { event_id: expect.any(String), event_type: single.body.event_type, created_at: expect.any(String) } : single.body;
+        expect({ index, result: batch.body.results[index] }).toEqual({ index, result: expected });
+      }
+    });
+
     it("checks each event's data against its type's schema in the catalog", async () => {
       const { id: orgId, api_key: key } = await api.createOrg('Batch catalog');
       const registered = await api.request('POST', '/v1/event-types', {
