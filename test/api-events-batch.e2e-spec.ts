@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { PrismaService } from '@app/database';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import { ADMIN_TOKEN, testConfig } from './support/config';
 import { waitFor } from './support/poll';
 import { sample } from './support/prometheus';
 import { startReceiver, type Receiver } from './support/receiver';
@@ -87,8 +87,24 @@ describe('Events API: POST /v1/events/batch', () => {
     const anonymous = await api.request('POST', '/v1/events/batch', { body: { events: [{ event_type: 'a.b', data: {} }] } });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ error: 'unauthorized' });
-    const revoked = await api.request('POST', '/v1/events/batch', { key: 'hk_not_a_key', body: { events: [{ event_type: 'a.b', data: {} }] } });
-    expect(revoked.status).toBe(401);
+    const unknown = await api.request('POST', '/v1/events/batch', { key: 'hk_not_a_key', body: { events: [{ event_type: 'a.b', data: {} }] } });
+    expect(unknown.status).toBe(401);
+  });
+
+  it('refuses a key as soon as it is revoked, even while other requests share its lookups', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const issued = await api.request('POST', `/v1/orgs/${org.id}/api-keys`, { headers: admin });
+    expect(issued.status).toBe(201);
+    const key = issued.body.api_key as string;
+    const busy = Array.from({ length: 20 }, () => api.request('POST', '/v1/events', { key: org.api_key, body: { event_type: 'a.b', data: {} } }));
+    expect((await api.request('POST', '/v1/events', { key, body: { event_type: 'a.b', data: {} } })).status).toBe(202);
+    expect((await api.request('DELETE', `/v1/orgs/${org.id}/api-keys/${issued.body.id}`, { headers: admin })).status).toBe(204);
+    const [single, batch] = await Promise.all([
+      api.request('POST', '/v1/events', { key, body: { event_type: 'a.b', data: {} } }),
+      api.request('POST', '/v1/events/batch', { key, body: { events: [{ event_type: 'a.b', data: {} }] } }),
+    ]);
+    expect([single.status, batch.status]).toEqual([401, 401]);
+    expect((await Promise.all(busy)).every((response) => response.status === 202)).toBe(true);
   });
 
   describe('whole-request problems answer 400 and store nothing', () => {
