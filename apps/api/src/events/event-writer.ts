@@ -8,7 +8,7 @@ import { newId } from '@app/domain/ids';
 import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { withTimeout } from '@app/domain/with-timeout';
 import { MetricsService } from '@app/observability';
-import { QueueName, enqueueIntakeBulk, queueIsConnected, type IntakeJob } from '@app/queue';
+import { QueueName, enqueueIntakeBatch, queueIsConnected, type IntakeJob } from '@app/queue';
 
 export type NewEvent = Omit<EventCreateInput, 'id'>;
 /** What the intake answers about an accepted event (its own, or the first one holding its idempotency key). */
@@ -21,11 +21,12 @@ const ENQUEUE_TIMEOUT_MS = 2_000;
  * load the window fills from requests already parsed; when idle it adds about a millisecond.
  */
 const COALESCE_WAIT_MS = 1;
+/** Also bounds the events one intake job names (the worker fans them out together). */
 const COALESCE_MAX_EVENTS = 256;
 
 /**
  * Stores accepted events and puts them on the intake queue, many at a time: one idempotency lookup
- * (events carrying a key), one multi-row INSERT and one addBulk per batch. POST /v1/events/batch hands
+ * (events carrying a key), one multi-row INSERT and one intake job naming all the stored events. POST /v1/events/batch hands
  * its events over directly; single-event requests are coalesced into such batches. Each caller gets
  * its answer only once its row is written (durability as with one INSERT per request).
  */
@@ -128,7 +129,7 @@ export class EventWriter implements OnModuleDestroy {
     try {
       // With Redis down, answer at once instead of piling commands up in memory: the sweeper enqueues.
       if (!(await queueIsConnected(this.intakeQueue))) throw new Error('Redis is not connected');
-      await withTimeout(enqueueIntakeBulk(this.intakeQueue, eventIds), ENQUEUE_TIMEOUT_MS, 'intake enqueue');
+      await withTimeout(enqueueIntakeBatch(this.intakeQueue, eventIds), ENQUEUE_TIMEOUT_MS, 'intake enqueue');
     } catch (error) {
       this.logger.warn(`${eventIds.length} event(s) stored but not enqueued (${(error as Error).message}); the outbox sweeper will enqueue them`);
     }
