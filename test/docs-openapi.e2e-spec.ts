@@ -86,6 +86,8 @@ describe('OpenAPI document', () => {
       expect(assets).toEqual(expect.arrayContaining(['docs/swagger-ui-bundle.js', 'docs/swagger-ui-init.js', 'docs/swagger-ui.css']));
       for (const asset of assets) {
         const answer = await fetch(`${baseUrl}/${asset}`);
+        // Read to the end: an unread 1.5 MB bundle keeps its connection busy and app.close() waiting.
+        await answer.arrayBuffer();
         expect({ asset, status: answer.status }).toEqual({ asset, status: 200 });
       }
       // The UI reads the document from the init script.
