@@ -31,8 +31,8 @@ const MODES = {
     checkAfterMs: 800,
     drainBudgetMs: 1_500,
     maxDeliveries: 6_000,
-    targetSeconds: 4,
-    fixedRateMs: 3_000,
+    targetSeconds: 3,
+    fixedRateMs: 2_000,
     wait: { stallMs: 10_000, maxMs: 30_000 },
     ceilings: { noopJobs: 10_000, httpMs: 1_000 },
   },
@@ -98,6 +98,8 @@ async function main() {
   const startedAt = new Date();
   const runId = startedAt.getTime().toString(36);
   const build = snapshotBuild(runId, log);
+  // Read now: the commit the snapshot was built from, not whatever HEAD is when a long run ends.
+  const git = gitState();
   log(`database ${databaseName(databaseUrl)} (re-created), Redis ${redisUrl}, queue prefixes hlbench-${runId}-*`);
   await recreateDatabase(databaseUrl);
   const redis = redisTools.connect(redisUrl);
@@ -143,7 +145,7 @@ async function main() {
         redis: await redisTools.serverVersion(redis),
         postgres: await postgresVersion(databaseUrl),
       },
-      git: gitState(),
+      git,
       flags,
       mode,
       redis_server: privateRedis ? 'private (--private-redis)' : 'shared (REDIS_URL): other clients of it inflate the command counts',
