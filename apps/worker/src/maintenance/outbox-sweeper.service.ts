@@ -11,6 +11,8 @@ export const EVENT_ENQUEUE_GRACE_MS = 2_000;
 /** Rows looked at per query; one sweep looks at most at MAX_PAGES_PER_SWEEP pages per table. */
 const PAGE_SIZE = 500;
 const MAX_PAGES_PER_SWEEP = 20;
+/** Intake jobs of each pending state looked at for the oldest one (waiting and running ones come oldest first). */
+const PENDING_JOBS_LOOKED_AT = 50;
 /** Job states that mean no job will run any more: the row needs a fresh one. */
 const ENDED_JOB_STATES = new Set(['unknown', 'completed', 'failed']);
 
@@ -45,7 +47,10 @@ export class OutboxSweeper {
 
   /** Enqueues the fan-out of accepted events still waiting for it; returns how many were enqueued. */
   async sweepEvents(now = new Date()): Promise<number> {
-    const createdBefore = new Date(now.getTime() - EVENT_ENQUEUE_GRACE_MS);
+    // A batch intake job names its events in its data, not in its id: an event created after the
+    // oldest pending intake job may still be waiting in one, so only older events count as jobless.
+    const oldestPending = await this.oldestPendingIntakeJobTime();
+    const createdBefore = new Date(Math.min(now.getTime(), oldestPending ?? Infinity) - EVENT_ENQUEUE_GRACE_MS);
     const enqueued = await this.sweep(
       this.eventCursor,
       (afterId) => this.repository.findUnfannedEventIds(createdBefore, afterId, PAGE_SIZE),
@@ -89,6 +94,13 @@ export class OutboxSweeper {
       }
     }
     return enqueued;
+  }
+
+  /** When the oldest intake job still to run (waiting, running or retrying) was added; null when none is. */
+  private async oldestPendingIntakeJobTime(): Promise<number | null> {
+    const jobs = await this.intakeQueue.getJobs(['wait', 'active', 'delayed'], 0, PENDING_JOBS_LOOKED_AT, true);
+    const times = jobs.filter((job) => job !== undefined && job !== null).map((job) => job.timestamp);
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   /** Enqueues the ids whose job is missing or ended, via `enqueue`; returns how many. */
