@@ -61,6 +61,8 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly attemptSeriesByOutcome = new Map<DeliveryOutcomeLabel, { count: { inc(): void }; duration?: { observe(value: number): void } }>();
+
   constructor(
     @Inject(getQueueToken(QueueName.Intake)) intake: Queue,
     @Inject(getQueueToken(QueueName.Deliveries)) deliveries: Queue,
@@ -74,8 +76,19 @@ export class MetricsService {
 
   /** One HTTP attempt of a delivery and what it led to. */
   recordAttempt(outcome: DeliveryOutcomeLabel, durationSeconds: number): void {
-    this.deliveries.inc({ outcome });
-    if (ATTEMPT_OUTCOMES.includes(outcome)) this.attemptDuration.observe({ outcome }, Math.max(0, durationSeconds));
+    const series = this.attemptSeries(outcome);
+    series.count.inc();
+    series.duration?.observe(Math.max(0, durationSeconds));
+  }
+
+  /** The labelled series of an outcome, looked up once: prom-client hashes the labels on every call otherwise. */
+  private attemptSeries(outcome: DeliveryOutcomeLabel) {
+    let series = this.attemptSeriesByOutcome.get(outcome);
+    if (!series) {
+      series = { count: this.deliveries.labels({ outcome }), duration: ATTEMPT_OUTCOMES.includes(outcome) ? this.attemptDuration.labels({ outcome }) : undefined };
+      this.attemptSeriesByOutcome.set(outcome, series);
+    }
+    return series;
   }
 
   /** A delivery ended without an attempt (cancelled). */

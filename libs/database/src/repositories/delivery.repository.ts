@@ -191,15 +191,40 @@ function subscriptionUpdate(subscriptionId: string, startedAt: Date, change: Sub
   return Prisma.sql`, subscription AS (UPDATE subscriptions SET ${Prisma.join(assignments)} WHERE id = ${subscriptionId})`;
 }
 
-/** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns. */
+/** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns (spelled out: it runs per attempt). */
 function nestContext(row: ContextRow): DeliveryWithContext {
-  const delivery: Record<string, unknown> = {};
-  const event: Record<string, unknown> = {};
-  const subscription: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    if (column.startsWith('event_')) event[column.slice('event_'.length)] = value;
-    else if (column.startsWith('subscription_')) subscription[column.slice('subscription_'.length)] = value;
-    else delivery[column] = value;
-  }
-  return { ...delivery, event, subscription } as DeliveryWithContext;
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    subscriptionId: row.subscriptionId,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    event: {
+      id: row.event_id,
+      organizationId: row.event_organizationId,
+      eventType: row.event_eventType,
+      data: row.event_data,
+      workflowId: row.event_workflowId,
+      channel: row.event_channel,
+      callId: row.event_callId,
+      createdAt: row.event_createdAt,
+      targetSubscriptionId: row.event_targetSubscriptionId,
+    },
+    subscription: {
+      id: row.subscription_id,
+      kind: row.subscription_kind,
+      url: row.subscription_url,
+      headers: row.subscription_headers,
+      secret: row.subscription_secret,
+      previousSecret: row.subscription_previousSecret,
+      previousSecretExpiresAt: row.subscription_previousSecretExpiresAt,
+      payloadFormat: row.subscription_payloadFormat,
+      isActive: row.subscription_isActive,
+      maxAttempts: row.subscription_maxAttempts,
+      rateLimitPerSecond: row.subscription_rateLimitPerSecond,
+      failingSince: row.subscription_failingSince,
+      deletedAt: row.subscription_deletedAt,
+    },
+  };
 }
