@@ -12,6 +12,7 @@ describe('configEnv', () => {
       disableAfterHours: 0.5,
       apiRateLimitPerMinute: 7,
       webhookTokenHeader: 'X-Hook-Token',
+      maxSocketsPerOrigin: 7,
     });
     expect(loadConfig(configEnv(config))).toEqual(config);
   });

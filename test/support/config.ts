@@ -50,6 +50,7 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     ALLOW_HTTP_URLS: String(config.allowHttpUrls),
     ALLOW_PRIVATE_URLS: String(config.allowPrivateUrls),
     REQUEST_TIMEOUT_MS: String(config.requestTimeoutMs),
+    MAX_SOCKETS_PER_ORIGIN: String(config.maxSocketsPerOrigin),
     RETRY_BASE_MS: String(config.retryBaseMs),
     RETRY_FACTOR: String(config.retryFactor),
     RETRY_MAX_DELAY_MS: String(config.retryMaxDelayMs),

@@ -17,6 +17,8 @@ export interface HooklineConfig {
   allowHttpUrls: boolean;
   allowPrivateUrls: boolean;
   requestTimeoutMs: number;
+  /** Keep-alive connections a worker opens to one origin at most; more requests queue for one. */
+  maxSocketsPerOrigin: number;
   retryBaseMs: number;
   retryFactor: number;
   retryMaxDelayMs: number;
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     allowHttpUrls: bool(env, 'ALLOW_HTTP_URLS', false),
     allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false),
     requestTimeoutMs: num(env, 'REQUEST_TIMEOUT_MS', 15_000, { min: 1, integer: true }),
+    maxSocketsPerOrigin: num(env, 'MAX_SOCKETS_PER_ORIGIN', 64, { min: 1, max: 10_000, integer: true }),
     retryBaseMs: num(env, 'RETRY_BASE_MS', 30_000, { min: 0, integer: true }),
     retryFactor: num(env, 'RETRY_FACTOR', 3, { min: 1 }),
     retryMaxDelayMs: num(env, 'RETRY_MAX_DELAY_MS', 12 * 3600_000, { min: 0, integer: true }),

@@ -20,7 +20,15 @@ export class HttpAgents implements OnApplicationShutdown {
 
   constructor(@Inject(HOOKLINE_CONFIG) config: HooklineConfig) {
     // The SSRF guard checks every address a socket connects to, unless ALLOW_PRIVATE_URLS=true.
-    const agents = createDeliveryAgents({ allowPrivate: config.allowPrivateUrls, keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' });
+    // Bounded per origin (agents pool by host and port): a busy receiver sees at most that many connections per worker.
+    const agents = createDeliveryAgents({
+      allowPrivate: config.allowPrivateUrls,
+      keepAlive: true,
+      timeout: FREE_SOCKET_TIMEOUT_MS,
+      scheduling: 'lifo',
+      maxSockets: config.maxSocketsPerOrigin,
+      maxFreeSockets: config.maxSocketsPerOrigin,
+    });
     this.http = agents.httpAgent;
     this.https = agents.httpsAgent;
   }
