@@ -1,5 +1,4 @@
 import type { LookupAddress } from 'node:dns';
-import axios from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -10,6 +9,9 @@ import {
   isBlockedAddressError,
   type DeliveryAgents,
 } from '../apps/worker/src/delivery/guarded-agents';
+import { DeliveryHttpClient } from '../apps/worker/src/delivery/delivery-http-client';
+import type { HttpAgents } from '../apps/worker/src/delivery/http-agents';
+import { testConfig } from './support/config';
 import { startReceiver, type Receiver } from './support/receiver';
 
 /** A resolver that answers a fixed address for one name, like a rebinding DNS server would. */
@@ -123,14 +125,13 @@ describe('SSRF guard in the delivery agents', () => {
       expect(isBlockedAddressError(error)).toBe(true);
     });
 
-    it('is recognised through axios, as the worker sends with it', async () => {
+    it("makes the worker's HTTP client fail the attempt permanently, for names and literals alike", async () => {
       const guarded = agents({ allowPrivate: false, lookup: fixedResolver('rebind.test', '127.0.0.1') });
-      const client = axios.create({ httpAgent: guarded.httpAgent, httpsAgent: guarded.httpsAgent, proxy: false, maxRedirects: 0 });
-      for (const url of [`http://rebind.test:${port}/hook`, `http://127.0.0.1:${port}/hook`]) {
-        const error = await failure(client.post(url, '{}'));
-        expect(isBlockedAddressError(error)).toBe(true);
-        expect((error as Error & { cause?: unknown }).cause).toMatchObject({ permanent: true, code: BLOCKED_ADDRESS_CODE });
-      }
+      const client = new DeliveryHttpClient(testConfig(), { http: guarded.httpAgent, https: guarded.httpsAgent } as HttpAgents);
+      const byName = await client.post(`http://rebind.test:${port}/hook`, '{}', {});
+      expect(byName).toMatchObject({ status: null, error: { permanent: true, message: 'blocked: rebind.test resolves to a private address (127.0.0.1)' } });
+      const byLiteral = await client.post(`http://127.0.0.1:${port}/hook`, '{}', {});
+      expect(byLiteral).toMatchObject({ status: null, error: { permanent: true, message: 'blocked: 127.0.0.1 is a private address' } });
     });
 
     it('keeps the sockets alive', () => {

@@ -33,7 +33,7 @@ export class BlockedAddressError extends Error {
 }
 
 /**
- * True when the error (or one it wraps: axios and fetch keep the socket error as `cause`) comes
+ * True when the error (or one it wraps: fetch and other clients keep the socket error as `cause`) comes
  * from the guard. Such an attempt is a permanent failure: retrying cannot make the target public.
  */
 export function isBlockedAddressError(err: unknown): boolean {
