@@ -39,7 +39,7 @@ const MODES = {
 };
 const SOAK_WINDOW = 20_000;
 // Hookline's worker concurrency when WORKER_CONCURRENCY is unset (libs/domain/src/config.ts).
-const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 50);
+const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {
   const flags = { quick: false, scenarios: null, events: null, soak: null, privateRedis: false, receiver: 'process' };

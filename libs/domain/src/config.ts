@@ -129,7 +129,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     retryFactor: num(env, 'RETRY_FACTOR', 3, { min: 1 }),
     retryMaxDelayMs: num(env, 'RETRY_MAX_DELAY_MS', 12 * 3600_000, { min: 0, integer: true }),
     retryMaxAttempts: num(env, 'RETRY_MAX_ATTEMPTS', 10, { min: 1, max: 20, integer: true }),
-    workerConcurrency: num(env, 'WORKER_CONCURRENCY', 50, { min: 1, max: 1000, integer: true }),
+    workerConcurrency: num(env, 'WORKER_CONCURRENCY', 100, { min: 1, max: 1000, integer: true }),
     workerLockDurationMs: num(env, 'WORKER_LOCK_DURATION_MS', 30_000, { min: 500, max: 600_000, integer: true }),
     queuePrefix: str(env, 'QUEUE_PREFIX', 'hookline'),
     webhookTokenHeader: str(env, 'WEBHOOK_TOKEN_HEADER', 'X-Webhook-Token'),
