@@ -32,6 +32,21 @@ describe('MicroBatcher', () => {
     await expect(Promise.all([batcher.add(0), batcher.add(2)])).rejects.toThrow('batch refused');
   });
 
+  it('runs at most maxConcurrentBatches batches at a time; the others wait their turn', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      return items;
+    }, { maxItems: 2, maxWaitMs: 1, maxConcurrentBatches: 2 });
+    const items = Array.from({ length: 12 }, (_, i) => i);
+    await expect(Promise.all(items.map((item) => batcher.add(item)))).resolves.toEqual(items);
+    expect(maxRunning).toBe(2);
+  });
+
   it('rejects every item when the handler answers the wrong number of results', async () => {
     const batcher = new MicroBatcher<number, number>(async () => [], { maxItems: 10, maxWaitMs: 1 });
     await expect(batcher.add(1)).rejects.toThrow('answered 0 results for 1 items');

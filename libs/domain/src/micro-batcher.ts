@@ -3,6 +3,11 @@ export interface MicroBatcherOptions {
   maxItems: number;
   /** ...or this long after its first item arrived, whichever comes first. */
   maxWaitMs: number;
+  /**
+   * Batches handled at the same time at most; further full batches wait their turn. Bounds the memory
+   * a burst holds in flight (queries, their parameters and results); unbounded when not set.
+   */
+  maxConcurrentBatches?: number;
 }
 
 interface Pending<I, O> {
@@ -24,6 +29,9 @@ interface Pending<I, O> {
 export class MicroBatcher<I, O> {
   private pending: Pending<I, O>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Closed batches waiting for a free slot (only when maxConcurrentBatches is set). */
+  private readonly ready: Pending<I, O>[][] = [];
+  private running = 0;
 
   constructor(
     private readonly handle: (items: I[]) => Promise<(O | Error)[]>,
@@ -45,7 +53,22 @@ export class MicroBatcher<I, O> {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    this.run(batch).catch(() => undefined);
+    this.ready.push(batch);
+    this.startReady();
+  }
+
+  private startReady(): void {
+    const limit = this.options.maxConcurrentBatches ?? Infinity;
+    while (this.running < limit && this.ready.length > 0) {
+      const batch = this.ready.shift()!;
+      this.running++;
+      this.run(batch)
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          this.startReady();
+        });
+    }
   }
 
   private async run(batch: Pending<I, O>[]): Promise<void> {

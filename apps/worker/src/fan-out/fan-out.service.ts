@@ -10,6 +10,12 @@ import { receivesEvent } from './target-matching';
 const BATCH_WAIT_MS = 2;
 /** Events per batch at most. */
 const MAX_BATCH_EVENTS = 200;
+/**
+ * Batches in flight at once. An intake job may name 500 events and a worker runs many jobs at once:
+ * unbounded, a burst fanned out to 10 subscriptions held ~1 GB of queries and delivery jobs in
+ * flight (bench scenario 3); a few batches keep PostgreSQL and Redis just as busy.
+ */
+const MAX_CONCURRENT_BATCHES = 4;
 
 /**
  * Turns events into deliveries. Concurrent fan-out jobs are handled as one batch: one query for the
@@ -21,7 +27,7 @@ export class FanOutService {
   private readonly logger = new Logger(FanOutService.name);
   private readonly batcher = new MicroBatcher<string, void>(
     (eventIds) => settleEach(eventIds, (all) => this.fanOutMany(all), (one) => this.fanOutMany([one]).then(() => undefined)),
-    { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS },
+    { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS, maxConcurrentBatches: MAX_CONCURRENT_BATCHES },
   );
 
   constructor(

@@ -19,6 +19,8 @@ import type { IntakeJob } from '@app/queue';
 /** How long a published event waits for others to share its queries (as in FanOutService). */
 const BATCH_WAIT_MS = 2;
 const MAX_BATCH_EVENTS = 200;
+/** Batches in flight at once (see FanOutService: bounds the memory of a burst). */
+const MAX_CONCURRENT_BATCHES = 4;
 
 /**
  * Intake of events published over Redis (HooklinePublisher): validated like POST /v1/events and
@@ -34,7 +36,7 @@ export class PublishedEventService {
   private readonly logger = new Logger(PublishedEventService.name);
   private readonly batcher = new MicroBatcher<IntakeJob, string | null>(
     (jobs) => settleEach(jobs, (all) => this.acceptMany(all), (one) => this.acceptOne(one)),
-    { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS },
+    { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS, maxConcurrentBatches: MAX_CONCURRENT_BATCHES },
   );
 
   constructor(
