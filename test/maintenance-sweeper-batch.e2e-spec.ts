@@ -63,9 +63,9 @@ describe('maintenance: outbox sweep and batch intake jobs', () => {
     const batched = [await storeEvent(0), await storeEvent(0), await storeEvent(0)];
     await intake.add(JobName.FanOut, { event_id: batched[0], event_ids: batched }, { jobId: batched[0] });
 
-    // Swept as if a minute had passed while the batch job waited.
-    const enqueued = await worker.get(OutboxSweeper).sweepEvents(new Date(Date.now() + 60_000));
-    expect(enqueued).toBe(1);
+    // Swept as if a minute had passed while the batch job waited. (The test database is shared: the
+    // sweep also enqueues other files' unfanned events, so only these events' jobs are checked.)
+    await worker.get(OutboxSweeper).sweepEvents(new Date(Date.now() + 60_000));
     expect(await intake.getJobState(lost)).toBe('waiting');
     for (const id of batched.slice(1)) expect(await intake.getJobState(id)).toBe('unknown');
 
