@@ -45,7 +45,8 @@ export class FanOutService {
 
   private async fanOutMany(eventIds: string[]): Promise<void[]> {
     const found = await this.repository.findEventsForFanOut(eventIds);
-    const missing = eventIds.filter((id) => !found.some((event) => event.id === id));
+    const foundIds = new Set(found.map((event) => event.id));
+    const missing = eventIds.filter((id) => !foundIds.has(id));
     for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
     const events = found.filter((event) => event.status === 'accepted');
     if (events.length > 0) {

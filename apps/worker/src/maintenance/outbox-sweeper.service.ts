@@ -11,8 +11,11 @@ export const EVENT_ENQUEUE_GRACE_MS = 2_000;
 /** Rows looked at per query; one sweep looks at most at MAX_PAGES_PER_SWEEP pages per table. */
 const PAGE_SIZE = 500;
 const MAX_PAGES_PER_SWEEP = 20;
-/** Intake jobs of each pending state looked at for the oldest one (waiting and running ones come oldest first). */
-const PENDING_JOBS_LOOKED_AT = 50;
+/**
+ * Intake jobs of each pending state looked at for the oldest one: waiting and running ones come
+ * oldest first; a batch job carries up to 500 event ids, so a few are enough to read every sweep.
+ */
+const PENDING_JOBS_LOOKED_AT = 10;
 /** Job states that mean no job will run any more: the row needs a fresh one. */
 const ENDED_JOB_STATES = new Set(['unknown', 'completed', 'failed']);
 
