@@ -71,6 +71,7 @@ export class DeliveryHttpClient {
       let settled = false;
       let timedOut = false;
       let response: http.IncomingMessage | undefined;
+      let deadline: NodeJS.Timeout | undefined;
       const finish = (result: HttpAttemptResult) => {
         if (settled) return;
         settled = true;
@@ -88,7 +89,7 @@ export class DeliveryHttpClient {
         return;
       }
       // One deadline for connecting, sending, waiting and reading: a trickling receiver cannot hold a worker slot.
-      const deadline = setTimeout(() => {
+      deadline = setTimeout(() => {
         timedOut = true;
         const timeout = new AttemptTimeout();
         response?.destroy(timeout);
