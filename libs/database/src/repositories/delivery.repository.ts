@@ -71,10 +71,6 @@ export interface SubscriptionChange {
 export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async findWithContext(id: string): Promise<DeliveryWithContext | null> {
-    return (await this.findManyWithContext([id]))[0] ?? null;
-  }
-
   /** Deliveries with their event and subscription, in one query for all ids (missing ids are left out). */
   async findManyWithContext(ids: string[]): Promise<DeliveryWithContext[]> {
     const rows = await this.prisma.$queryRaw<ContextRow[]>`
