@@ -1,3 +1,4 @@
+import { verify, type KeyObject } from 'node:crypto';
 import { secretsEqual, signaturesEqual } from './constant-time-equal';
 import {
   InvalidPayloadError,
@@ -7,12 +8,14 @@ import {
   TimestampOutOfToleranceError,
 } from './webhook-errors';
 import { headerReader, type HeaderReader, type WebhookHeaders } from './webhook-headers';
-import { bodySignature, standardSignature } from './webhook-signature';
+import { bodySignature, signedContent, standardSignature } from './webhook-signature';
 import type { ReplayGuard } from './replay-guard';
+import { verificationKey, type VerificationKey } from './verification-key';
 
 /**
  * How a delivery proves it comes from the holder of the secret, strongest first:
- * - `standard`: webhook-id / webhook-timestamp / webhook-signature (or their svix-* aliases), signed with a timestamp;
+ * - `standard`: webhook-id / webhook-timestamp / webhook-signature (or their svix-* aliases), signed with a timestamp:
+ *   `v1,` HMAC entries for a secret, `v1a,` ed25519 entries for a `whpk_` public key (which verifies this scheme only);
  * - `body-signature`: `X-Webhook-Signature: sha256=<hex>` over the body alone, so no timestamp check is possible;
  * - `token`: the channel token header, equal to the secret.
  */
@@ -21,7 +24,9 @@ export type SignatureScheme = 'standard' | 'body-signature' | 'token';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const DEFAULT_TOKEN_HEADER = 'x-webhook-token';
 const ALL_SCHEMES: readonly SignatureScheme[] = ['standard', 'body-signature', 'token'];
+const PUBLIC_KEY_SCHEMES: readonly SignatureScheme[] = ['standard'];
 const BODY_SIGNATURE_HEADER = 'x-webhook-signature';
+const ED25519_SIGNATURE_BYTES = 64;
 
 export interface VerifyWebhookOptions {
   /** How far webhook-timestamp may be from now, in either direction. Default 300. */
@@ -32,7 +37,10 @@ export interface VerifyWebhookOptions {
   tokenHeader?: string;
   /** Refuses a second delivery of the same webhook-id and webhook-timestamp (standard scheme only). */
   replayGuard?: ReplayGuard;
-  /** The schemes accepted. Default all three; `['standard']` also refuses a delivery stripped of its timestamped headers. */
+  /**
+   * The schemes accepted. Default all three (only `standard` with a `whpk_` public key); `['standard']` also refuses a
+   * delivery stripped of its timestamped headers.
+   */
   schemes?: readonly SignatureScheme[];
 }
 
@@ -45,20 +53,21 @@ interface StandardHeaders {
 /**
  * Verifies a delivery against the raw bytes of its body and returns the parsed JSON payload.
  * The strongest scheme whose headers are present must pass; a weaker one is not tried instead.
- * @throws a WebhookVerificationError subclass when the delivery must be refused.
+ * @param secret the subscription's `whsec_` secret, a channel token, or an ed25519 subscription's `whpk_` public key.
+ * @throws a WebhookVerificationError subclass when the delivery must be refused; a TypeError for a malformed secret or key.
  */
 export function verifyWebhook<T = unknown>(rawBody: string | Buffer, headers: WebhookHeaders, secret: string, options: VerifyWebhookOptions = {}): T {
-  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('verifyWebhook needs a non-empty secret.');
+  const key = verificationKey(secret);
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (!(toleranceSeconds >= 0)) throw new RangeError('toleranceSeconds must be zero or more.');
-  const schemes = new Set(options.schemes ?? ALL_SCHEMES);
+  const schemes = acceptedSchemes(key, options.schemes);
   const tokenHeader = options.tokenHeader ?? DEFAULT_TOKEN_HEADER;
   const read = headerReader(headers);
   const nowMs = (options.now ?? Date.now)();
 
   const standard = schemes.has('standard') ? readStandardHeaders(read) : undefined;
   if (standard) {
-    const timestampSeconds = verifyStandardSignature(rawBody, standard, secret, toleranceSeconds, nowMs);
+    const timestampSeconds = verifyStandardSignature(rawBody, standard, key, toleranceSeconds, nowMs);
     const payload = parseJson<T>(rawBody);
     if (options.replayGuard && !options.replayGuard.firstSeen({ webhookId: standard.id, timestampSeconds }, nowMs)) {
       throw new ReplayedWebhookError(standard.id);
@@ -82,6 +91,14 @@ export function verifyWebhook<T = unknown>(rawBody: string | Buffer, headers: We
   throw new MissingHeadersError(accepted, `No webhook signature header is present; expected one of: ${accepted.join(', ')}.`);
 }
 
+/** A public key cannot check an HMAC nor a token, so it narrows the schemes to `standard`. */
+function acceptedSchemes(key: VerificationKey, requested: readonly SignatureScheme[] = ALL_SCHEMES): Set<SignatureScheme> {
+  if (key.kind === 'hmac') return new Set(requested);
+  const schemes = new Set(requested.filter((scheme) => PUBLIC_KEY_SCHEMES.includes(scheme)));
+  if (schemes.size === 0) throw new TypeError('A whpk_ public key verifies the standard scheme only (webhook-signature v1a).');
+  return schemes;
+}
+
 /** The webhook-* set, else the svix-* set; once any header of a set is present, all three are required. */
 function readStandardHeaders(read: HeaderReader): StandardHeaders | undefined {
   for (const prefix of ['webhook', 'svix']) {
@@ -94,31 +111,51 @@ function readStandardHeaders(read: HeaderReader): StandardHeaders | undefined {
   return undefined;
 }
 
-/** Checks the tolerance first (cheap), then whether any v1 signature matches; answers the timestamp. */
-function verifyStandardSignature(rawBody: string | Buffer, headers: StandardHeaders, secret: string, toleranceSeconds: number, nowMs: number): number {
+/**
+ * Checks the tolerance first (cheap), then whether any entry of the key's version matches (`v1` for a secret,
+ * `v1a` for a public key; entries of the other version are skipped, as the spec says); answers the timestamp.
+ */
+function verifyStandardSignature(rawBody: string | Buffer, headers: StandardHeaders, key: VerificationKey, toleranceSeconds: number, nowMs: number): number {
   if (!/^\d{1,15}$/.test(headers.timestamp)) throw new InvalidSignatureError('webhook-timestamp is not a Unix time in seconds.');
   const timestampSeconds = Number(headers.timestamp);
   const nowSeconds = Math.floor(nowMs / 1000);
   if (Math.abs(nowSeconds - timestampSeconds) > toleranceSeconds) {
     throw new TimestampOutOfToleranceError(timestampSeconds, nowSeconds, toleranceSeconds);
   }
-  const received = v1Signatures(headers.signature);
-  if (received.length === 0) throw new InvalidSignatureError('webhook-signature carries no v1 signature.');
-  const expected = standardSignature(secret, headers.id, headers.timestamp, rawBody);
-  if (!received.some((signature) => signaturesEqual(expected, signature))) throw new InvalidSignatureError();
+  const version = key.kind === 'hmac' ? 'v1' : 'v1a';
+  const received = signaturesOfVersion(headers.signature, version);
+  if (received.length === 0) throw new InvalidSignatureError(`webhook-signature carries no ${version} signature.`);
+  const matches =
+    key.kind === 'hmac'
+      ? hmacMatcher(standardSignature(key.secret, headers.id, headers.timestamp, rawBody))
+      : ed25519Matcher(key.publicKey, signedContent(headers.id, headers.timestamp, rawBody));
+  if (!received.some(matches)) throw new InvalidSignatureError();
   return timestampSeconds;
 }
 
 /**
- * The base64 parts of the "v1,<base64>" entries, space-separated; a trailing comma is dropped because
+ * The base64 parts of the "<version>,<base64>" entries, space-separated; a trailing comma is dropped because
  * repeated headers reach us joined by ", " (base64 never ends with a comma).
  */
-function v1Signatures(header: string): string[] {
+function signaturesOfVersion(header: string, version: 'v1' | 'v1a'): string[] {
+  const prefix = `${version},`;
   return header
     .split(/\s+/)
     .map((entry) => entry.replace(/,+$/, ''))
-    .filter((entry) => entry.startsWith('v1,'))
-    .map((entry) => entry.slice('v1,'.length));
+    .filter((entry) => entry.startsWith(prefix))
+    .map((entry) => entry.slice(prefix.length));
+}
+
+function hmacMatcher(expected: string): (signature: string) => boolean {
+  return (signature) => signaturesEqual(expected, signature);
+}
+
+/** An ed25519 signature is public data checked against a public key, so no constant-time comparison is needed here. */
+function ed25519Matcher(publicKey: KeyObject, content: Buffer): (signature: string) => boolean {
+  return (encoded) => {
+    const signature = Buffer.from(encoded, 'base64');
+    return signature.length === ED25519_SIGNATURE_BYTES && verify(null, content, publicKey, signature);
+  };
 }
 
 function verifyBodySignature(rawBody: string | Buffer, header: string, secret: string): void {

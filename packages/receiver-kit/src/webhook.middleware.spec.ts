@@ -1,7 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signatureHeaders } from '../../../libs/domain/src/signing';
-import { createMemoryReplayGuard, rawBody, readRawBody, webhookMiddleware, type Middleware, type WebhookRequest } from './index';
+import { createMemoryReplayGuard, formatPublicKey, rawBody, readRawBody, signWebhook, webhookMiddleware, type Middleware, type WebhookRequest } from './index';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const payload = { event_id: 'evt_mw', event_type: 'order.paid', data: { total: 12.5 } };
@@ -128,6 +129,15 @@ describe('webhookMiddleware on a node:http server', () => {
     const url = await serve([webhookMiddleware(token, { tokenHeader: 'X-Hook-Token' })], echoWebhook);
     expect(await post(url, body, { 'X-Hook-Token': token })).toEqual({ status: 200, json: { webhook: payload } });
     expect((await post(url, body, { 'X-Hook-Token': 'whk_wrong' })).status).toBe(401);
+  });
+
+  it('verifies a v1a (ed25519) delivery with a whpk_ public key, and refuses a malformed key at once', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const url = await serve([webhookMiddleware(formatPublicKey(privateKey))], echoWebhook);
+    const headers = signWebhook(privateKey, 'evt_mw', nowSeconds(), body);
+    expect(await post(url, body, headers)).toEqual({ status: 200, json: { webhook: payload } });
+    expect((await post(url, body.replace('12.5', '125'), headers)).json).toMatchObject({ error: 'invalid_signature' });
+    expect(() => webhookMiddleware('whpk_dG9vIHNob3J0')).toThrow(TypeError);
   });
 
   it('answers 413 payload_too_large above the limit, declared or streamed', async () => {

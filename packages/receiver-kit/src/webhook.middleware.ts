@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJsonError } from './json-error-response';
 import { rawBody, type Middleware, type NextFunction, type RawBodyOptions, type RawBodyRequest } from './raw-body.middleware';
+import { verificationKey } from './verification-key';
 import { verifyWebhook, type VerifyWebhookOptions } from './verify-webhook';
 import { WebhookVerificationError } from './webhook-errors';
 
@@ -16,7 +17,7 @@ export type WebhookMiddlewareOptions = VerifyWebhookOptions & RawBodyOptions;
  * 400 or 401 `{error, message, details?}` (see WebhookVerificationError.status) and `next` is not called.
  */
 export function webhookMiddleware<T = unknown>(secret: string, options: WebhookMiddlewareOptions = {}): Middleware<WebhookRequest<T>> {
-  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('webhookMiddleware needs a non-empty secret.');
+  verificationKey(secret); // a malformed secret or key fails at start-up, not on the first delivery
   const captureRawBody = rawBody(options);
   return (req: WebhookRequest<T>, res: ServerResponse, next: NextFunction) => {
     captureRawBody(req, res, (error?: unknown) => {
