@@ -2,7 +2,8 @@
 
 The verification half of the reference implementation in RFC 8032, section 6 (Simplified BSD License, as an
 IETF code component). Use it only where no library can be installed: the `cryptography` package is faster
-(about 0.1 ms against a few ms here). A verifier handles only public data, so it needs no constant-time code.
+(under half a millisecond per signature, against 4 to 14 ms for this code on a busy 2-core machine).
+A verifier handles only public data, so it needs no constant-time code.
 """
 import hashlib
 
