@@ -20,6 +20,6 @@ export {
   type NextFunction,
 } from './raw-body.middleware';
 export { webhookMiddleware, type WebhookRequest, type WebhookMiddlewareOptions } from './webhook.middleware';
-export { signWebhook, standardSignature, ed25519Signature, bodySignature, signingKey, signedContent, type StandardWebhookHeaders } from './webhook-signature';
+export { signWebhook, standardSignature, ed25519Signature, bodySignature, signingKey, type StandardWebhookHeaders } from './webhook-signature';
 export { formatPublicKey, PUBLIC_KEY_PREFIX } from './verification-key';
 export type { WebhookHeaders, HeadersLike } from './webhook-headers';
