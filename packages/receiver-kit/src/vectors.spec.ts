@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signatureHeaders } from '../../../libs/domain/src/signing';
 import { verifyWebhook, type SignatureScheme } from './index';
 import { WebhookVerificationError } from './webhook-errors';
 
@@ -67,6 +68,18 @@ describe('shared test vectors (vectors.json)', () => {
         expect.arrayContaining([expect.stringMatching(/^expired timestamp.*timestamp_out_of_tolerance$/), expect.stringMatching(/^multiple signatures, one valid.*valid$/)]),
       );
     }
+  });
+
+  it('sign HMACs as the worker does (libs/domain signing)', () => {
+    const valid = (scheme: Vector['scheme'], name = 'valid') => committed.vectors.find((vector) => vector.scheme === scheme && vector.name === name) as Vector;
+    const worker = (vector: Vector) =>
+      signatureHeaders(vector.key, vector.headers['webhook-id'], Number(vector.headers['webhook-timestamp']), vector.body);
+    for (const vector of [valid('hmac-v1'), valid('hmac-v1', 'valid, secret without the whsec_ prefix (its UTF-8 bytes are the key)'), valid('token')]) {
+      expect(worker(vector)['webhook-signature']).toBe(vector.headers['webhook-signature']);
+    }
+    const bodyHmac = valid('body-hmac');
+    expect(signatureHeaders(bodyHmac.key, 'any', 0, bodyHmac.body)['X-Webhook-Signature']).toBe(bodyHmac.headers['x-webhook-signature']);
+    expect(worker(valid('token'))['X-Webhook-Signature']).toBe(valid('token').headers['x-webhook-signature']);
   });
 
   it.each(committed.vectors.map((vector) => [`${vector.scheme}: ${vector.name}`, vector] as const))('%s', (_title, vector) => {
