@@ -26,6 +26,8 @@ module.exports = {
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
     '^@app/observability(|/.*)$': '<rootDir>/libs/observability/src$1',
     '^@app/generated/(.*)$': '<rootDir>/generated/$1',
+    // generated/openapi/metadata.ts imports the DTOs with the `.js` extension nodenext wants.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
