@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 
 export const DEFAULT_PAGE_LIMIT = 50;
@@ -14,10 +15,18 @@ export interface Page {
 
 /** `?limit&offset` as sent (query values are strings); a negative or non-numeric value is a 400. */
 export class PagingQueryDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    example: 20,
+    description: `Page size: default ${DEFAULT_PAGE_LIMIT}, values above ${MAX_PAGE_LIMIT} are clamped to ${MAX_PAGE_LIMIT}; a negative or non-numeric value is a 400.`,
+  })
   @IsOptional()
   @Matches(NON_NEGATIVE_INTEGER, { message: 'limit must be a non-negative integer' })
   limit?: string;
 
+  /** Logs to skip (newest first); a negative or non-numeric value is a 400. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, example: 0 })
   @IsOptional()
   @Matches(NON_NEGATIVE_INTEGER, { message: 'offset must be a non-negative integer' })
   offset?: string;

@@ -1,4 +1,4 @@
-import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
+import { ValidateIf, ValidationOptions, getMetadataStorage, registerDecorator } from 'class-validator';
 
 /**
  * The field may be left out, but when sent it must be valid: unlike @IsOptional(), null is refused
@@ -24,20 +24,28 @@ export function IsJsonObject(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
-const KEPT_AS_SENT = Symbol('keptAsSent');
+const KEEP_AS_SENT = 'keepAsSent';
 
 /**
  * Marks a free-form JSON field (event data, custom headers) to be kept exactly as parsed: Nest's
  * ValidationPipe deletes every "constructor" and "prototype" key, deep, which would change user data.
  * The validation pipe validates a copy and puts the original back (see validation.pipe.ts).
+ * Registered as a (always passing) class-validator rule so that mapped types (PartialType) inherit it.
  */
 export function KeepAsSent(): PropertyDecorator {
-  return (target, propertyName) => {
-    const keys = keptAsSentKeys(target.constructor);
-    Reflect.defineMetadata(KEPT_AS_SENT, [...keys, propertyName as string], target.constructor);
-  };
+  return (target, propertyName) =>
+    registerDecorator({
+      name: KEEP_AS_SENT,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: { validate: () => true },
+    });
 }
 
 export function keptAsSentKeys(dto: unknown): string[] {
-  return typeof dto === 'function' ? ((Reflect.getMetadata(KEPT_AS_SENT, dto) as string[] | undefined) ?? []) : [];
+  if (typeof dto !== 'function') return [];
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(dto, '', true, false)
+    .filter((rule) => rule.name === KEEP_AS_SENT)
+    .map((rule) => rule.propertyName);
 }

@@ -1,24 +1,64 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Event } from '@app/generated/prisma/client';
 import type { EventWithDeliveries } from '@app/database/repositories/event.repository';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../logs/log.dto';
 
-export interface EventAcceptedResponseDto {
+@ApiSchema({ name: 'EventAccepted' })
+export class EventAcceptedResponseDto {
+  /** Event id (the `webhook-id` of its deliveries). */
   event_id: string;
+  /** Event type. */
   event_type: string;
+  /** When it was accepted. */
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
 }
 
-export interface EventResponseDto {
+/** One delivery of an event: to one matching webhook. */
+@ApiSchema({ name: 'EventDelivery' })
+export class EventDeliveryResponseDto {
+  /** Log id (GET /v1/webhooks/logs/{log_id}). */
+  log_id: string;
+  /** The subscription or channel webhook. */
+  webhook_id: string;
+  /** Delivery status. */
+  @ApiProperty({ enum: DELIVERY_STATUSES })
+  status: DeliveryStatus;
+  /** HTTP attempts made so far. */
+  @ApiProperty({ minimum: 0 })
+  attempts: number;
+}
+
+@ApiSchema({ name: 'Event' })
+export class EventResponseDto {
+  /** Event id. */
   event_id: string;
+  /** Event type. */
   event_type: string;
+  /** The event payload. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
   data: unknown;
+  /** Present when the event has one. */
   workflow_id?: string;
+  /** Present when the event has one. */
   channel?: string;
+  /** Present when the event has one. */
   call_id?: string;
-  /** Only for events that came over Redis and failed validation. */
+  /** Present only for events published over Redis that failed validation. */
   status?: 'rejected';
+  /** Why such an event was rejected. */
   reject_reason?: string;
+  /** When it was accepted. */
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
-  deliveries: { log_id: string; webhook_id: string; status: string; attempts: number }[];
+  /** One per matching webhook; empty until the worker has fanned the event out. */
+  deliveries: EventDeliveryResponseDto[];
+}
+
+@ApiSchema({ name: 'EventList' })
+export class EventListResponseDto {
+  /** Matching events, empty when none. */
+  events: EventResponseDto[];
 }
 
 export function toEventAcceptedResponse(event: Pick<Event, 'id' | 'eventType' | 'createdAt'>): EventAcceptedResponseDto {
@@ -39,7 +79,7 @@ export function toEventResponse(event: EventWithDeliveries): EventResponseDto {
     deliveries: event.deliveries.map((delivery) => ({
       log_id: delivery.id,
       webhook_id: delivery.subscriptionId,
-      status: delivery.status,
+      status: delivery.status as DeliveryStatus,
       attempts: delivery.attempts,
     })),
   };

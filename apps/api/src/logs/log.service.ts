@@ -8,7 +8,7 @@ import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
 import { pageOf } from '../common/paging.dto';
 import { withTimeout } from '@app/domain/with-timeout';
 import type { LogQueryDto } from './log.dto';
-import { toLogDetailResponse, toLogResponse, type LogDetailResponseDto, type LogResponseDto } from './log.response';
+import { toLogDetailResponse, toLogResponse, type LogDetailResponseDto, type LogListResponseDto, type LogResponseDto } from './log.response';
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
@@ -23,12 +23,12 @@ export class LogService {
   ) {}
 
   /** Every log of the organization, deleted subscriptions' and channel webhooks' included. */
-  async listAll(organizationId: string, query: LogQueryDto): Promise<{ logs: LogResponseDto[]; total: number }> {
+  async listAll(organizationId: string, query: LogQueryDto): Promise<LogListResponseDto> {
     return this.list(organizationId, { eventType: query.event_type, status: query.status }, query);
   }
 
   /** The logs of one live subscription; 404 for a deleted one or another organization's. */
-  async listForSubscription(organizationId: string, subscriptionId: string, query: LogQueryDto): Promise<{ logs: LogResponseDto[]; total: number }> {
+  async listForSubscription(organizationId: string, subscriptionId: string, query: LogQueryDto): Promise<LogListResponseDto> {
     if (!(await this.subscriptions.findLive(organizationId, subscriptionId))) throw notFound('Subscription');
     return this.list(organizationId, { subscriptionId, eventType: query.event_type, status: query.status }, query);
   }

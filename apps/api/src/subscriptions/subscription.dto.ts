@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiSchema, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CHANNEL_PATTERN, EVENT_FILTER_PATTERN } from '@app/domain/event-matching';
 import { MAX_URL_LENGTH } from '@app/domain/url-policy';
@@ -14,17 +15,7 @@ const MAX_CHANNELS = 100;
 /** A whsec_ secret must be base64 after the prefix (Standard Webhooks libraries decode it); others are free text. */
 const SECRET_PATTERN = /^(?!whsec_)[\s\S]+$|^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
-const NameRules = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(255));
-const UrlRules = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(MAX_URL_LENGTH));
-const EventFilterRules = () =>
-  applyDecorators(
-    IsArray(),
-    ArrayNotEmpty(),
-    ArrayMaxSize(MAX_EVENT_FILTERS),
-    IsString({ each: true }),
-    MaxLength(255, { each: true }),
-    Matches(EVENT_FILTER_PATTERN, { each: true, message: 'each entry of events must be an event type of [A-Za-z0-9_.:-], "*" or "prefix.*"' }),
-  );
+/** Shared by create (and so PATCH) and rotate. */
 const SecretRules = () =>
   applyDecorators(
     IsString(),
@@ -32,98 +23,97 @@ const SecretRules = () =>
     MaxLength(255),
     Matches(SECRET_PATTERN, { message: 'a secret starting with whsec_ must continue with base64' }),
   );
-const ChannelRules = () =>
-  applyDecorators(
-    IsArray(),
-    ArrayMaxSize(MAX_CHANNELS),
-    IsString({ each: true }),
-    Matches(CHANNEL_PATTERN, { each: true, message: 'each channel must be 1 to 128 characters of [A-Za-z0-9_.:-]' }),
-  );
-const MaxAttemptsRules = () => applyDecorators(IsOptional(), IsInt(), Min(1), Max(20));
-const RateLimitRules = () => applyDecorators(IsOptional(), IsInt(), Min(1), Max(10_000));
-const PayloadFormatRules = () => IsIn(PAYLOAD_FORMATS, { message: `payload_format must be one of: ${PAYLOAD_FORMATS.join(', ')}` });
 
+@ApiSchema({ name: 'SubscriptionCreate' })
 export class SubscriptionCreateDto {
-  @NameRules()
+  /**
+   * Display name.
+   * @example "Order events to billing"
+   */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
   name: string;
 
-  @UrlRules()
+  /**
+   * Target URL: https (http only when ALLOW_HTTP_URLS=true); loopback, private and link-local targets are refused unless ALLOW_PRIVATE_URLS=true.
+   * @example "https://billing.example.com/hooks/hookline"
+   */
+  @ApiProperty({ format: 'uri' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_URL_LENGTH)
   url: string;
 
-  @EventFilterRules()
+  /**
+   * Event types this subscription receives: each an event type, `*` (every type) or `prefix.*` (every type starting with `prefix.`).
+   * Once the organization has an event-type catalog, each must name a registered type or be a wildcard matching one.
+   * @example ["order.paid", "workflow.*"]
+   */
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_EVENT_FILTERS)
+  @IsString({ each: true })
+  @MaxLength(255, { each: true })
+  @Matches(EVENT_FILTER_PATTERN, { each: true, message: 'each entry of events must be an event type of [A-Za-z0-9_.:-], "*" or "prefix.*"' })
   events: string[];
 
+  /** Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes) when left out on create. */
   @OptionalNotNull()
   @SecretRules()
   secret?: string;
 
+  /**
+   * Extra request headers sent with every delivery. Not allowed: Host, Content-Length, Content-Type, `webhook-*` and `X-Webhook-*` names, CR/LF in names or values.
+   * @example {"X-Source": "hookline"}
+   */
   @OptionalNotNull()
   @KeepAsSent()
   @IsWebhookHeaders()
   headers?: Record<string, string>;
 
+  /** Inactive subscriptions receive nothing. Set false by a 410 answer or auto-disable; PATCH true re-enables and clears disabled_reason. */
   @OptionalNotNull()
   @IsBoolean()
   is_active?: boolean;
 
-  /** null or left out: the RETRY_MAX_ATTEMPTS default. */
-  @MaxAttemptsRules()
+  /**
+   * Delivery attempts before a log is marked failed; null or left out: RETRY_MAX_ATTEMPTS.
+   * @example 10
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   max_attempts?: number | null;
 
+  /** When not empty, only events on one of these channels are delivered (and they must still match `events`). */
   @OptionalNotNull()
-  @ChannelRules()
+  @IsArray()
+  @ArrayMaxSize(MAX_CHANNELS)
+  @IsString({ each: true })
+  @Matches(CHANNEL_PATTERN, { each: true, message: 'each channel must be 1 to 128 characters of [A-Za-z0-9_.:-]' })
   channels?: string[];
 
+  /** `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone. */
   @OptionalNotNull()
-  @PayloadFormatRules()
+  @IsIn(PAYLOAD_FORMATS, { message: `payload_format must be one of: ${PAYLOAD_FORMATS.join(', ')}` })
   payload_format?: PayloadFormat;
 
-  /** null or left out: no limit. */
-  @RateLimitRules()
+  /** Deliveries per second at most; excess deliveries are delayed, never dropped. null (or left out on create): no limit. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   rate_limit_per_second?: number | null;
 }
 
-/** PATCH: any subset; null resets max_attempts and rate_limit_per_second to their defaults. */
-export class SubscriptionUpdateDto {
-  @OptionalNotNull()
-  @NameRules()
-  name?: string;
-
-  @OptionalNotNull()
-  @UrlRules()
-  url?: string;
-
-  @OptionalNotNull()
-  @EventFilterRules()
-  events?: string[];
-
-  @OptionalNotNull()
-  @SecretRules()
-  secret?: string;
-
-  @OptionalNotNull()
-  @KeepAsSent()
-  @IsWebhookHeaders()
-  headers?: Record<string, string>;
-
-  @OptionalNotNull()
-  @IsBoolean()
-  is_active?: boolean;
-
-  @MaxAttemptsRules()
-  max_attempts?: number | null;
-
-  @OptionalNotNull()
-  @ChannelRules()
-  channels?: string[];
-
-  @OptionalNotNull()
-  @PayloadFormatRules()
-  payload_format?: PayloadFormat;
-
-  @RateLimitRules()
-  rate_limit_per_second?: number | null;
-}
+/**
+ * PATCH: any subset of the create fields; null resets max_attempts and rate_limit_per_second to their
+ * defaults (their rules allow null), while the other fields refuse it (skipNullProperties: false).
+ */
+@ApiSchema({ name: 'SubscriptionUpdate', description: 'Any subset of the fields.' })
+export class SubscriptionUpdateDto extends PartialType(SubscriptionCreateDto, { skipNullProperties: false }) {}
 
 /** The longest grace period a rotated-out secret may keep signing: 7 days. */
 export const MAX_GRACE_SECONDS = 604_800;
@@ -131,11 +121,17 @@ export const MAX_GRACE_SECONDS = 604_800;
 export const DEFAULT_GRACE_SECONDS = 86_400;
 
 /** POST /v1/webhooks/:id/secret/rotate: a new secret (generated when left out) and how long the old one still signs. */
+@ApiSchema({ name: 'SecretRotate', description: 'Both fields are optional; the body may be left out.' })
 export class SecretRotateDto {
+  /** Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated when left out. */
   @OptionalNotNull()
   @SecretRules()
   secret?: string;
 
+  /**
+   * How long the previous secret keeps signing too (default 86400, 24 h).
+   * @example 3600
+   */
   @OptionalNotNull()
   @IsInt()
   @Min(0)

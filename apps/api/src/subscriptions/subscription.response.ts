@@ -1,21 +1,74 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Subscription } from '@app/generated/prisma/client';
+import type { PayloadFormat } from './subscription.dto';
 
 /** A subscription as the API shows it; the secret is only ever added by create and GET .../secret. */
-export interface SubscriptionResponseDto {
+@ApiSchema({ name: 'Subscription' })
+export class SubscriptionResponseDto {
+  /** Subscription id. */
   id: string;
+  /** Display name. */
   name: string;
+  /** Target URL. */
   url: string;
+  /** Event types (or wildcards) this subscription receives. */
   events: string[];
+  /** When not empty, only events on one of these channels are delivered. */
   channels: string[];
+  /** Extra request headers sent with every delivery. */
   headers: Record<string, string>;
+  /** Inactive subscriptions receive nothing. */
   is_active: boolean;
-  /** The effective limit: the subscription's own or RETRY_MAX_ATTEMPTS. */
+  /** Delivery attempts before a log is marked failed (the subscription keeps RETRY_MAX_ATTEMPTS when it sets none). */
   max_attempts: number;
-  payload_format: string;
+  /** `envelope` or `data`. */
+  payload_format: PayloadFormat;
+  /** Deliveries per second at most; null: no limit. */
   rate_limit_per_second: number | null;
+  /** Why Hookline deactivated the subscription (410 Gone, or failing for DISABLE_AFTER_HOURS); null otherwise. */
   disabled_reason: string | null;
+  /** Creation time. */
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
+  /** Last change. */
+  @ApiProperty({ format: 'date-time' })
   updated_at: string;
+}
+
+@ApiSchema({ name: 'SubscriptionWithSecret', description: 'A subscription as created: the only answer that carries its secret.' })
+export class SubscriptionWithSecretResponseDto extends SubscriptionResponseDto {
+  /** The signing secret. */
+  secret: string;
+}
+
+@ApiSchema({ name: 'SubscriptionList' })
+export class SubscriptionListResponseDto {
+  subscriptions: SubscriptionResponseDto[];
+  /** Number of subscriptions. */
+  total: number;
+}
+
+@ApiSchema({ name: 'SubscriptionSecret' })
+export class SubscriptionSecretResponseDto {
+  /** The signing secret. */
+  secret: string;
+}
+
+@ApiSchema({ name: 'SecretRotated' })
+export class SecretRotatedResponseDto {
+  /** The new secret. */
+  secret: string;
+  /** Until then `webhook-signature` carries a signature with each secret, space-separated; `X-Webhook-Signature` uses the new one. */
+  @ApiProperty({ format: 'date-time' })
+  previous_secret_expires_at: string;
+}
+
+@ApiSchema({ name: 'TestWebhookSent' })
+export class TestWebhookSentResponseDto {
+  /** Always "Test webhook sent successfully". */
+  message: string;
+  /** The `webhook.test` event, delivered to this subscription only; visible in its logs. */
+  event_id: string;
 }
 
 export function toSubscriptionResponse(subscription: Subscription, defaultMaxAttempts: number): SubscriptionResponseDto {
@@ -28,7 +81,7 @@ export function toSubscriptionResponse(subscription: Subscription, defaultMaxAtt
     headers: (subscription.headers ?? {}) as Record<string, string>,
     is_active: subscription.isActive,
     max_attempts: subscription.maxAttempts ?? defaultMaxAttempts,
-    payload_format: subscription.payloadFormat,
+    payload_format: subscription.payloadFormat as PayloadFormat,
     rate_limit_per_second: subscription.rateLimitPerSecond,
     disabled_reason: subscription.disabledReason,
     created_at: subscription.createdAt.toISOString(),
