@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { buildOpenApiDocument } from '../apps/api/src/docs/openapi-document';
+import { generateOpenApiDocument } from '../apps/api/src/docs/openapi-file';
 import { startApi, type TestApi } from './support/api';
 import { ADMIN_TOKEN, testConfig } from './support/config';
 import { OpenApiSchemaValidator } from './support/openapi-schema-validator';
@@ -26,8 +26,8 @@ interface CallOptions {
  */
 describe('OpenAPI document against live answers', () => {
   const config = testConfig();
-  const document: OpenAPIObject = buildOpenApiDocument();
-  const validator = new OpenApiSchemaValidator(document);
+  let document: OpenAPIObject;
+  let validator: OpenApiSchemaValidator;
   const exercised = new Set<string>();
   let api: TestApi;
   let worker: INestApplicationContext;
@@ -56,6 +56,8 @@ describe('OpenAPI document against live answers', () => {
   }
 
   beforeAll(async () => {
+    document = await generateOpenApiDocument();
+    validator = new OpenApiSchemaValidator(document);
     receiver = await startReceiver();
     api = await startApi(config);
     worker = await startWorker(config);

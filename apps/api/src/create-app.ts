@@ -41,7 +41,7 @@ export async function createApiApp(config: HooklineConfig = loadConfig(), option
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
-  setupDocs(app);
+  await setupDocs(app);
   await setupQueueBoard(app, config);
   return app;
 }

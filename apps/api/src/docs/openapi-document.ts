@@ -1,24 +1,9 @@
-import type { OpenAPIObject, PathsObject } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import pluginMetadata from '@app/generated/openapi/metadata';
+import { queueBoardPathItem } from '../admin-queues/queue-board.openapi';
 import { sharedComponents } from './openapi-components';
-import { channelsDocument } from './paths/channels.openapi';
-import { eventTypesDocument } from './paths/event-types.openapi';
-import { eventsDocument } from './paths/events.openapi';
-import { logsDocument } from './paths/logs.openapi';
-import { operationsDocument } from './paths/operations.openapi';
-import { orgsDocument } from './paths/orgs.openapi';
-import { subscriptionsDocument } from './paths/subscriptions.openapi';
-import type { ResourceDocument } from './resource-document';
-
-/** In the order the UI shows them. */
-const RESOURCES: ResourceDocument[] = [
-  subscriptionsDocument,
-  logsDocument,
-  eventsDocument,
-  channelsDocument,
-  eventTypesDocument,
-  orgsDocument,
-  operationsDocument,
-];
+import { applyValidationLimits } from './validation-limits';
 
 const DESCRIPTION = `Hookline delivers events to webhooks: publish an event, and the worker signs and posts it to every matching subscription, retrying with exponential backoff and recording every attempt.
 
@@ -30,23 +15,49 @@ const DESCRIPTION = `Hookline delivers events to webhooks: publish an event, and
 
 This document is served at /docs-json (the UI at /docs), without authentication.`;
 
-/** The OpenAPI document of the API, covering every route it serves (test/docs-openapi.e2e-spec.ts holds it to that). */
-export function buildOpenApiDocument(): OpenAPIObject {
-  const paths: PathsObject = {};
-  for (const resource of RESOURCES) {
-    for (const [path, item] of Object.entries(resource.paths)) {
-      if (paths[path]) throw new Error(`OpenAPI path ${path} is described twice`);
-      paths[path] = item;
+/** Tags in the order the UI shows them; controllers name theirs with @ApiTags. */
+const TAGS: [string, string][] = [
+  ['Subscriptions', 'Webhook subscriptions of the organization: where events go, signed with the subscription secret.'],
+  ['Delivery logs', 'One log per event × webhook, with its HTTP attempts; newest first.'],
+  ['Events', 'Publish events; the worker fans each out to the matching subscriptions and channel webhook.'],
+  [
+    'Channel webhooks',
+    'One webhook per channel (e.g. per worker or queue): every event published on the channel, with its token in `X-Webhook-Token` (WEBHOOK_TOKEN_HEADER) and signed with the token.',
+  ],
+  [
+    'Event types',
+    "The organization's catalog of event types. Once it has any, subscriptions' `events` must each name a registered type or be a wildcard matching one. Publishing unregistered types stays allowed.",
+  ],
+  ['Organizations (admin)', 'Operator endpoints: organizations and their API keys, behind `Authorization: Bearer <ADMIN_TOKEN>`.'],
+  ['Operations', 'Probes, Prometheus metrics and the queue dashboard. The worker serves its own /health/* and /metrics on WORKER_HTTP_PORT.'],
+];
+
+/**
+ * The OpenAPI document of the API, derived from its controllers and DTOs by @nestjs/swagger with the
+ * CLI plugin's metadata (generated/openapi/metadata.ts, written by `npm run build`). It covers every
+ * route the app serves (test/docs-openapi.e2e-spec.ts holds it to that); openapi.json is a copy.
+ */
+export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  await SwaggerModule.loadPluginMetadata(pluginMetadata);
+  applyValidationLimits();
+  const header = new DocumentBuilder()
+    .setOpenAPIVersion('3.0.3')
+    .setTitle('Hookline API')
+    .setVersion('v1')
+    .setDescription(DESCRIPTION)
+    .setLicense('MIT', '')
+    .build();
+  const document = SwaggerModule.createDocument(app, { ...header, tags: TAGS.map(([name, description]) => ({ name, description })) });
+  document.paths[queueBoardPathItem.path] = queueBoardPathItem.item;
+  document.components = { ...sharedComponents, ...document.components, schemas: { ...sharedComponents.schemas, ...document.components?.schemas } };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) {
+      if (!operation) continue;
+      // An operation without a security requirement is public: say so, rather than leave it to the reader.
+      operation.security ??= [];
+      // Swagger gives every response a description, even a $ref one (where OpenAPI 3.0 ignores siblings).
+      for (const response of Object.values(operation.responses)) if (response && '$ref' in response) delete (response as { description?: string }).description;
     }
   }
-  return {
-    openapi: '3.0.3',
-    info: { title: 'Hookline API', version: 'v1', description: DESCRIPTION, license: { name: 'MIT' } },
-    tags: RESOURCES.map((resource) => resource.tag),
-    paths,
-    components: {
-      ...sharedComponents,
-      schemas: Object.assign({}, sharedComponents.schemas, ...RESOURCES.map((resource) => resource.schemas)),
-    },
-  };
+  return document;
 }

@@ -6,13 +6,9 @@ import { buildOpenApiDocument } from './openapi-document';
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
 
-/**
- * Serves the hand-written OpenAPI document at /docs-json and Swagger UI at /docs (its assets from
- * swagger-ui-dist through @fastify/static). The document is data rather than decorators, so the
- * controllers stay as they are; a test compares it with the routes the app registers.
- */
-export function setupDocs(app: NestFastifyApplication): void {
-  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(), {
+/** Serves the OpenAPI document at /docs-json and Swagger UI at /docs (its assets from swagger-ui-dist through @fastify/static). */
+export async function setupDocs(app: NestFastifyApplication): Promise<void> {
+  SwaggerModule.setup(DOCS_PATH, app, await buildOpenApiDocument(app), {
     jsonDocumentUrl: DOCS_JSON_PATH,
     raw: ['json'],
     customSiteTitle: 'Hookline API',

@@ -1,14 +1,23 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { notFound } from '@app/domain/errors';
 import { AdminGuard } from '../auth/admin.guard';
 import { ApiKeyRepository } from '../auth/api-key.repository';
 import { generateApiKey } from '../auth/api-key';
+import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { OrganizationCreateDto } from './org.dto';
+import { ApiKeyCreatedResponseDto, OrganizationCreatedResponseDto } from './org.response';
 import { OrganizationRepository } from './organization.repository';
+
+const ORG_ID = 'org_01JZ8Q4M9V3W6X2Y7T5R1K0ABC';
+const KEY_ID = 'key_01JZ8Q4MA2D5F8G1H4J7K0MNPQ';
+const OrgIdParam = () => ApiParam({ name: 'id', description: 'Organization id.', example: ORG_ID });
 
 /** Operator endpoints: organizations and their API keys. */
 @Controller('v1/orgs')
 @UseGuards(AdminGuard)
+@ApiTags('Organizations (admin)')
+@ApiAccess('admin')
 export class OrgsController {
   constructor(
     private readonly orgs: OrganizationRepository,
@@ -16,14 +25,25 @@ export class OrgsController {
   ) {}
 
   @Post()
-  async create(@Body() body: OrganizationCreateDto) {
+  @ApiOperation({ operationId: 'createOrganization', summary: 'Create an organization with its first API key' })
+  @ApiJsonBody(OrganizationCreateDto, { name: 'Acme' })
+  @ApiCreatedResponse({
+    description: 'Created.',
+    type: OrganizationCreatedResponseDto,
+    example: { id: ORG_ID, name: 'Acme', api_key: 'hk_3q2fT0yWm1c8JkXzP4sVb7nLr5dQe9Ah6uGi2oYtR0w' },
+  })
+  async create(@Body() body: OrganizationCreateDto): Promise<OrganizationCreatedResponseDto> {
     const apiKey = generateApiKey();
     const org = await this.orgs.createWithKey(body.name, apiKey);
     return { id: org.id, name: org.name, api_key: apiKey };
   }
 
   @Post(':id/api-keys')
-  async createKey(@Param('id') orgId: string) {
+  @ApiOperation({ operationId: 'createApiKey', summary: 'Create another API key for an organization' })
+  @OrgIdParam()
+  @ApiCreatedResponse({ description: 'Created.', type: ApiKeyCreatedResponseDto, example: { id: KEY_ID, api_key: 'hk_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s' } })
+  @ApiErrors('NotFound')
+  async createKey(@Param('id') orgId: string): Promise<ApiKeyCreatedResponseDto> {
     if (!(await this.orgs.exists(orgId))) throw notFound('Organization');
     const apiKey = generateApiKey();
     const id = await this.apiKeys.create(orgId, apiKey);
@@ -32,6 +52,11 @@ export class OrgsController {
 
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key', description: 'The key stops working at once.' })
+  @OrgIdParam()
+  @ApiParam({ name: 'keyId', description: 'API key id.', example: KEY_ID })
+  @ApiNoContentResponse({ description: 'Revoked.' })
+  @ApiErrors('NotFound')
   async revokeKey(@Param('id') orgId: string, @Param('keyId') keyId: string): Promise<void> {
     if (!(await this.apiKeys.revoke(orgId, keyId))) throw notFound('API key');
   }

@@ -1,31 +1,63 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { SecretRotateDto, SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
+import { SECRET, SUBSCRIPTION_ID, subscriptionCreateExample, subscriptionExample } from './subscription.examples';
+import {
+  SecretRotatedResponseDto,
+  SubscriptionListResponseDto,
+  SubscriptionResponseDto,
+  SubscriptionSecretResponseDto,
+  SubscriptionWithSecretResponseDto,
+  TestWebhookSentResponseDto,
+} from './subscription.response';
 import { OptionalBodyInterceptor } from './optional-body.interceptor';
 import { SubscriptionService } from './subscription.service';
+
+const SubscriptionId = () => ApiParam({ name: 'id', description: 'Subscription id.', example: SUBSCRIPTION_ID });
 
 /** Org-wide webhook subscriptions. The logs routes under v1/webhooks live in LogController. */
 @Controller('v1/webhooks')
 @UseGuards(ApiKeyGuard)
+@ApiTags('Subscriptions')
+@ApiAccess('apiKey')
 export class SubscriptionController {
   constructor(private readonly subscriptions: SubscriptionService) {}
 
   @Post()
+  @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription' })
+  @ApiJsonBody(SubscriptionCreateDto, subscriptionCreateExample)
+  @ApiCreatedResponse({
+    description: 'Created; the only answer besides GET .../secret that shows the secret.',
+    type: SubscriptionWithSecretResponseDto,
+    example: { ...subscriptionExample, secret: SECRET },
+  })
   create(@OrgId() organizationId: string, @Body() body: SubscriptionCreateDto) {
     return this.subscriptions.create(organizationId, body);
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listSubscriptions', summary: 'List subscriptions', description: 'Channel webhooks are not listed here (see /v1/channels).' })
+  @ApiOkResponse({ description: 'The subscriptions.', type: SubscriptionListResponseDto, example: { subscriptions: [subscriptionExample], total: 1 } })
   list(@OrgId() organizationId: string) {
     return this.subscriptions.list(organizationId);
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getSubscription', summary: 'Get a subscription' })
+  @SubscriptionId()
+  @ApiOkResponse({ description: 'The subscription.', type: SubscriptionResponseDto, example: subscriptionExample })
+  @ApiErrors('NotFound')
   get(@OrgId() organizationId: string, @Param('id') id: string) {
     return this.subscriptions.get(organizationId, id);
   }
 
   @Get(':id/secret')
+  @ApiOperation({ operationId: 'getSubscriptionSecret', summary: 'Get the signing secret' })
+  @SubscriptionId()
+  @ApiOkResponse({ description: 'The current secret.', type: SubscriptionSecretResponseDto, example: { secret: SECRET } })
+  @ApiErrors('NotFound')
   secret(@OrgId() organizationId: string, @Param('id') id: string) {
     return this.subscriptions.secret(organizationId, id);
   }
@@ -33,23 +65,65 @@ export class SubscriptionController {
   @Post(':id/secret/rotate')
   @HttpCode(200)
   @UseInterceptors(OptionalBodyInterceptor)
+  @ApiOperation({
+    operationId: 'rotateSubscriptionSecret',
+    summary: 'Rotate the signing secret',
+    description: 'Deliveries during the grace period carry both signatures in `webhook-signature`, so receivers can switch without dropping any.',
+  })
+  @SubscriptionId()
+  @ApiJsonBody(SecretRotateDto, { grace_seconds: 3600 }, { required: false })
+  @ApiOkResponse({
+    description: 'The new secret and when the previous one stops signing.',
+    type: SecretRotatedResponseDto,
+    example: { secret: 'whsec_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0', previous_secret_expires_at: '2025-07-01T10:30:00.000Z' },
+  })
+  @ApiErrors('NotFound')
   rotateSecret(@OrgId() organizationId: string, @Param('id') id: string, @Body() body: SecretRotateDto) {
     return this.subscriptions.rotateSecret(organizationId, id, body);
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateSubscription', summary: 'Update a subscription' })
+  @SubscriptionId()
+  @ApiJsonBody(SubscriptionUpdateDto, { is_active: true, events: ['order.*'] })
+  @ApiOkResponse({
+    description: 'The updated subscription.',
+    type: SubscriptionResponseDto,
+    example: { ...subscriptionExample, events: ['order.*'], updated_at: '2025-07-02T08:00:00.000Z' },
+  })
+  @ApiErrors('NotFound')
   update(@OrgId() organizationId: string, @Param('id') id: string, @Body() body: SubscriptionUpdateDto) {
     return this.subscriptions.update(organizationId, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({
+    operationId: 'deleteSubscription',
+    summary: 'Delete a subscription',
+    description: 'Its pending deliveries are cancelled; its logs stay readable through /v1/webhooks/logs/all.',
+  })
+  @SubscriptionId()
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrors('NotFound')
   async remove(@OrgId() organizationId: string, @Param('id') id: string): Promise<void> {
     await this.subscriptions.remove(organizationId, id);
   }
 
   @Post(':id/test')
   @HttpCode(202)
+  @ApiOperation({
+    operationId: 'sendTestWebhook',
+    summary: 'Send a test event to this subscription',
+    description: 'An event of type `webhook.test`, delivered to this subscription only whatever its filter.',
+  })
+  @SubscriptionId()
+  @ApiAcceptedResponse({
+    description: 'Accepted for delivery.',
+    type: TestWebhookSentResponseDto,
+    example: { message: 'Test webhook sent successfully', event_id: 'evt_01JZ8QC4D5E6F7G8H9J0K1M2NP' },
+  })
+  @ApiErrors('NotFound')
   sendTest(@OrgId() organizationId: string, @Param('id') id: string) {
     return this.subscriptions.sendTest(organizationId, id);
   }

@@ -1,0 +1,27 @@
+/** What /docs shows for subscriptions (request and response examples). */
+export const SUBSCRIPTION_ID = 'sub_01JZ8QA1B2C3D4E5F6G7H8J9KM';
+export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+export const subscriptionExample = {
+  id: SUBSCRIPTION_ID,
+  name: 'Order events to billing',
+  url: 'https://billing.example.com/hooks/hookline',
+  events: ['order.paid', 'workflow.*'],
+  channels: [],
+  headers: { 'X-Source': 'hookline' },
+  is_active: true,
+  max_attempts: 10,
+  payload_format: 'envelope',
+  rate_limit_per_second: null,
+  disabled_reason: null,
+  created_at: '2025-07-01T09:30:00.000Z',
+  updated_at: '2025-07-01T09:30:00.000Z',
+};
+
+export const subscriptionCreateExample = {
+  name: 'Order events to billing',
+  url: 'https://billing.example.com/hooks/hookline',
+  events: ['order.paid', 'workflow.*'],
+  headers: { 'X-Source': 'hookline' },
+  max_attempts: 10,
+};
