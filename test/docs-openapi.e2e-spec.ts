@@ -1,7 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, RequestBodyObject, ResponseObject } from '@nestjs/swagger';
 import type { HTTPMethods, RouteOptions } from 'fastify';
+import { EVENT_FILTER_PATTERN, EVENT_TYPE_PATTERN } from '@app/domain/event-matching';
+import { MAX_URL_LENGTH } from '@app/domain/url-policy';
 import { createApiApp } from '../apps/api/src/create-app';
+import { MAX_BATCH_EVENTS } from '../apps/api/src/events/event-batch.dto';
 import { buildOpenApiDocument } from '../apps/api/src/docs/openapi-document';
 import { testConfig } from './support/config';
 import { OpenApiSchemaValidator } from './support/openapi-schema-validator';
@@ -170,6 +173,18 @@ describe('OpenAPI document', () => {
         }
       }
       expect(checked).toBeGreaterThan(80);
+    });
+
+    it('takes each limit from its class-validator rule, named constants included', () => {
+      const schemas = document.components!.schemas as Record<string, { properties: Record<string, Record<string, unknown>> }>;
+      const subscription = schemas.SubscriptionCreate.properties;
+      expect(subscription.max_attempts).toMatchObject({ type: 'integer', minimum: 1, maximum: 20, nullable: true });
+      expect(subscription.rate_limit_per_second).toMatchObject({ minimum: 1, maximum: 10_000 });
+      expect(subscription.url).toMatchObject({ maxLength: MAX_URL_LENGTH, minLength: 1 });
+      expect(subscription.events.items).toMatchObject({ type: 'string', pattern: EVENT_FILTER_PATTERN.source });
+      expect(schemas.SubscriptionUpdate.properties.max_attempts).toEqual(subscription.max_attempts);
+      expect(schemas.EventCreate.properties.event_type).toMatchObject({ pattern: EVENT_TYPE_PATTERN.source, maxLength: 255 });
+      expect(schemas.EventBatch.properties.events).toMatchObject({ minItems: 1, maxItems: MAX_BATCH_EVENTS });
     });
 
     it('resolves every $ref', () => {

@@ -13,6 +13,7 @@ const KEYWORDS: Record<string, (constraints: unknown[]) => Keywords> = {
   isNotEmpty: () => ({ minLength: 1 }),
   matches: ([pattern]) => ({ pattern: pattern instanceof RegExp ? pattern.source : String(pattern) }),
   isIn: ([values]) => ({ enum: values }),
+  isString: () => ({ type: 'string' }),
   isInt: () => ({ type: 'integer' }),
   isISO8601: () => ({ format: 'date-time' }),
   arrayNotEmpty: () => ({ minItems: 1 }),
