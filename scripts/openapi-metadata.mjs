@@ -21,6 +21,6 @@ new PluginMetadataGenerator().generate({
   visitors: [new ReadonlyVisitor({ ...plugin.options, pathToSource: outputDir })],
   outputDir,
   filename: 'metadata.ts',
-  tsconfigPath: 'apps/api/tsconfig.app.json',
-  printDiagnostics: false,
+  // A program without the generator's own type check: `nest build` checks the types right after.
+  tsProgramRef: ReadonlyVisitor.createTsProgram('apps/api/tsconfig.app.json'),
 });
