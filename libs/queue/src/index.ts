@@ -3,3 +3,4 @@ export * from './publisher';
 export * from './queue.module';
 export * from './enqueue';
 export * from './enqueue-intake-batch';
+export * from './enqueue-in-time';

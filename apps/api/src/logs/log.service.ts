@@ -4,13 +4,10 @@ import type { Queue } from 'bullmq';
 import { DeliveryLogRepository, type DeliveryLogFilter } from '@app/database/repositories/delivery-log.repository';
 import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
 import { DomainError, notFound } from '@app/domain/errors';
-import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
+import { QueueName, enqueueDelivery, enqueueInTime, type DeliveryJob } from '@app/queue';
 import { pageOf } from '../common/paging.dto';
-import { withTimeout } from '@app/domain/with-timeout';
 import type { LogQueryDto } from './log.dto';
 import { toLogDetailResponse, toLogResponse, type LogDetailResponseDto, type LogListResponseDto, type LogResponseDto } from './log.response';
-
-const ENQUEUE_TIMEOUT_MS = 2_000;
 
 @Injectable()
 export class LogService {
@@ -53,10 +50,10 @@ export class LogService {
     }
     const pending = await this.logs.markPendingNow(organizationId, logId);
     if (!pending) throw notFound('Log');
-    try {
-      await withTimeout(enqueueDelivery(this.deliveriesQueue, logId, { now: true }), ENQUEUE_TIMEOUT_MS, 'delivery enqueue');
-    } catch (error) {
-      this.logger.warn(`retry of delivery ${logId} could not be queued: ${(error as Error).message}`);
+    const queued = await enqueueInTime(this.deliveriesQueue, () => enqueueDelivery(this.deliveriesQueue, logId, { now: true }), (reason) =>
+      this.logger.warn(`retry of delivery ${logId} could not be queued: ${reason}`),
+    );
+    if (!queued) {
       await this.logs.restoreSchedule(organizationId, logId, log);
       throw new DomainError('service_unavailable', 'The delivery queue is unavailable; try the retry again shortly.');
     }

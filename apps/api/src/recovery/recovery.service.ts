@@ -4,16 +4,15 @@ import type { Queue } from 'bullmq';
 import { DeliveryRecoveryRepository, type RecoveryCursor } from '@app/database/repositories/delivery-recovery.repository';
 import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
 import { DomainError, invalid, notFound } from '@app/domain/errors';
-import { QueueName, enqueueDelivery, type DeliveryJob } from '@app/queue';
-import { withTimeout } from '@app/domain/with-timeout';
+import { ENQUEUE_TIMEOUT_MS, QueueName, enqueueDelivery, enqueueInTime, type DeliveryJob } from '@app/queue';
 import type { RecoverDto } from './recovery.dto';
 
 /** The longest window one recover call may cover. */
 export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 3600_000;
 /** Deliveries put back to pending (and enqueued) per step. */
 const BATCH_SIZE = 500;
-/** How long one batch waits for Redis before the rest is left to the outbox sweeper. */
-const ENQUEUE_TIMEOUT_MS = 5_000;
+/** A batch is BATCH_SIZE jobs (a lookup and an add each): it gets more time than one enqueue. */
+const BATCH_ENQUEUE_TIMEOUT_MS = 2.5 * ENQUEUE_TIMEOUT_MS;
 
 @Injectable()
 export class RecoveryService {
@@ -55,14 +54,13 @@ export class RecoveryService {
   }
 
   /** Enqueues the batch; false when Redis did not take it in time (the sweeper will). */
-  private async enqueue(ids: string[], subscriptionId: string): Promise<boolean> {
-    try {
-      await withTimeout(Promise.all(ids.map((id) => enqueueDelivery(this.deliveriesQueue, id, { now: true }))), ENQUEUE_TIMEOUT_MS, 'delivery enqueue');
-      return true;
-    } catch (error) {
-      this.logger.warn(`recovery of subscription ${subscriptionId}: deliveries set pending but not all enqueued (${(error as Error).message}); the outbox sweeper will enqueue them`);
-      return false;
-    }
+  private enqueue(ids: string[], subscriptionId: string): Promise<boolean> {
+    return enqueueInTime(
+      this.deliveriesQueue,
+      () => Promise.all(ids.map((id) => enqueueDelivery(this.deliveriesQueue, id, { now: true }))),
+      (reason) => this.logger.warn(`recovery of subscription ${subscriptionId}: deliveries set pending but not all enqueued (${reason}); the outbox sweeper will enqueue them`),
+      BATCH_ENQUEUE_TIMEOUT_MS,
+    );
   }
 }
 

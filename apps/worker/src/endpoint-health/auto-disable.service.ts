@@ -6,15 +6,12 @@ import { HOOKLINE_CONFIG } from '@app/config';
 import { AutoDisableRepository, type DisabledNotice, type DisabledSubscription } from '@app/database/repositories/auto-disable.repository';
 import type { HooklineConfig } from '@app/domain/config';
 import { newId } from '@app/domain/ids';
-import { withTimeout } from '@app/domain/with-timeout';
-import { QueueName, enqueueIntake, type IntakeJob } from '@app/queue';
+import { QueueName, enqueueInTime, enqueueIntake, type IntakeJob } from '@app/queue';
 
 /** The event an organization receives when one of its webhooks is disabled. */
 export const WEBHOOK_DISABLED_EVENT = SystemEventType.Disabled;
 /** Subscriptions disabled per transaction by the periodic check. */
 const BATCH_SIZE = 100;
-/** How long a notice waits for Redis before it is left to the outbox sweeper. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /**
  * Disables subscriptions whose deliveries have all failed for DISABLE_AFTER_HOURS (failing_since,
@@ -90,11 +87,9 @@ export class AutoDisableService {
 
   /** The notice is stored already; without Redis the outbox sweeper enqueues it later. */
   private async enqueue(eventId: string): Promise<void> {
-    try {
-      await withTimeout(enqueueIntake(this.intakeQueue, eventId), ENQUEUE_TIMEOUT_MS);
-    } catch (error) {
-      this.logger.warn(`${WEBHOOK_DISABLED_EVENT} event ${eventId} stored but not enqueued (${(error as Error).message}); the outbox sweeper will enqueue it`);
-    }
+    await enqueueInTime(this.intakeQueue, () => enqueueIntake(this.intakeQueue, eventId), (reason) =>
+      this.logger.warn(`${WEBHOOK_DISABLED_EVENT} event ${eventId} stored but not enqueued (${reason}); the outbox sweeper will enqueue it`),
+    );
   }
 
   private logDisabled(subscription: DisabledSubscription, eventId: string): void {
