@@ -22,6 +22,7 @@ module.exports = {
   moduleNameMapper: {
     '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
+    '^@app/intake(|/.*)$': '<rootDir>/libs/intake/src$1',
     '^@app/queue(|/.*)$': '<rootDir>/libs/queue/src$1',
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
     '^@app/observability(|/.*)$': '<rootDir>/libs/observability/src$1',

@@ -184,15 +184,15 @@ describe('Events API: POST /v1/events/batch', () => {
 
     it('input PostgreSQL cannot store, or nested too deeply, is validation_failed for that event only', async () => {
       const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-      const rawBody = `{"events":[{"event_type":"a.b","data":{"s":"x\\u0000y"}},{"event_type":"a.b","data":${nested(150)}},{"event_type":"a.b","data":${nested(20_000)}},{"event_type":"a.b","data":{"ok":true}}]}`;
+      const rawBody = `{"events":[{"event_type":"a.b","data":{"s":"x\\u0000y"}},{"event_type":"a.b","data":${nested(150)}},{"event_type":"a.b","data":${nested(20_000)}},{"event_type":"a.b","data":{"ok":true}},{"event_type":"a\\u0000b","data":{}},{"event_type":"a.b","data":{},"call_id":"\\ud800"}]}`;
       const response = await api.request('POST', '/v1/events/batch', { key: org.api_key, rawBody });
       expect(response.status).toBe(202);
-      expect(response.body.results.slice(0, 3)).toEqual([
-        { error: 'validation_failed', message: expect.any(String) },
-        { error: 'validation_failed', message: expect.any(String) },
-        { error: 'validation_failed', message: expect.any(String) },
-      ]);
+      const unstorable = 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored';
+      const tooDeep = 'is nested too deeply (at most 100 levels)';
+      const refused = (field: string, problem: string) => ({ error: 'validation_failed', message: `The request body ${problem}.`, details: [{ field, message: `${field} ${problem}` }] });
+      expect(response.body.results.slice(0, 3)).toEqual([refused('data', unstorable), refused('data', tooDeep), refused('data', tooDeep)]);
       expect(response.body.results[3]).toMatchObject({ event_id: expect.stringMatching(EVENT_ID) });
+      expect(response.body.results.slice(4)).toEqual([refused('event_type', unstorable), refused('call_id', unstorable)]);
     });
 
     it('answers each event exactly as POST /v1/events answers it alone', async () => {
@@ -212,6 +212,7 @@ describe('Events API: POST /v1/events/batch', () => {
         { event_type: 'a.b', data: {}, priority: 'high', other: 1 },
         { event_type: 'a.b', data: { s: 'x\u0000y' } },
         { event_type: 'a.b', data: {}, workflow_id: 'wf\ud800' },
+        { event_type: 'a\u0000b', data: {} },
         { event_type: 'a.b', data: {}, constructor: 'stripped as by the global pipe' },
         [{ event_type: 'a.b', data: {} }],
         null,

@@ -145,18 +145,22 @@ describe('Events API', () => {
   describe('hostile input', () => {
     const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
+    const unstorable = 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored';
+    const tooDeep = 'is nested too deeply (at most 100 levels)';
     it.each([
-      ['a NUL character in data', '{"event_type":"a.b","data":{"s":"x\\u0000y"}}'],
-      ['a NUL character in a data key', '{"event_type":"a.b","data":{"\\u0000":1}}'],
-      ['an unpaired surrogate in data', '{"event_type":"a.b","data":{"s":"\\ud800"}}'],
-      ['a NUL character in workflow_id', '{"event_type":"a.b","data":{},"workflow_id":"wf\\u0000"}'],
-      ['data nested 150 levels deep', `{"event_type":"a.b","data":${nested(150)}}`],
-      ['data nested 20000 levels deep', `{"event_type":"a.b","data":${nested(20_000)}}`],
-    ])('answers 400 for %s and stores nothing', async (_, rawBody) => {
+      ['a NUL character in data', '{"event_type":"a.b","data":{"s":"x\\u0000y"}}', 'data', unstorable],
+      ['a NUL character in a data key', '{"event_type":"a.b","data":{"\\u0000":1}}', 'data', unstorable],
+      ['an unpaired surrogate in data', '{"event_type":"a.b","data":{"s":"\\ud800"}}', 'data', unstorable],
+      ['a NUL character in workflow_id', '{"event_type":"a.b","data":{},"workflow_id":"wf\\u0000"}', 'workflow_id', unstorable],
+      ['a NUL character in event_type', '{"event_type":"a\\u0000b","data":{}}', 'event_type', unstorable],
+      ['an unpaired surrogate in event_type', '{"event_type":"a\\udc00","data":{}}', 'event_type', unstorable],
+      ['data nested 150 levels deep', `{"event_type":"a.b","data":${nested(150)}}`, 'data', tooDeep],
+      ['data nested 20000 levels deep', `{"event_type":"a.b","data":${nested(20_000)}}`, 'data', tooDeep],
+    ])('answers 400 for %s, naming the field, and stores nothing', async (_, rawBody, field, problem) => {
       const before = await prisma.event.count({ where: { organizationId: orgB.id } });
       const response = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({ error: 'validation_failed', message: expect.any(String) });
+      expect(response.body).toEqual({ error: 'validation_failed', message: `The request body ${problem}.`, details: [{ field, message: `${field} ${problem}` }] });
       expect(await prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
     });
 
@@ -167,9 +171,13 @@ describe('Events API', () => {
       expect(deep.status).toBe(202);
     });
 
-    it('answers 400 for a NUL character in the path or the query', async () => {
-      expect((await api.request('GET', '/v1/events/evt_%00', { key: orgB.api_key })).status).toBe(400);
-      expect((await api.request('GET', '/v1/events?call_id=%00', { key: orgB.api_key })).status).toBe(400);
+    it('answers 400 for a NUL character in the path or the query, naming the parameter', async () => {
+      const inPath = await api.request('GET', '/v1/events/evt_%00', { key: orgB.api_key });
+      expect(inPath.status).toBe(400);
+      expect(inPath.body.details).toEqual([{ field: 'id', message: expect.stringContaining('id contains a NUL character') }]);
+      const inQuery = await api.request('GET', '/v1/events?call_id=%00', { key: orgB.api_key });
+      expect(inQuery.status).toBe(400);
+      expect(inQuery.body.details).toEqual([{ field: 'call_id', message: expect.stringContaining('call_id contains a NUL character') }]);
     });
   });
 

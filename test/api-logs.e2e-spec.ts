@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { QueueName, enqueueDelivery, redisOptionsFromUrl } from '@app/queue';
+import { JobName, QueueName, enqueueDelivery, redisOptionsFromUrl, type DeliveryJob, type DeliveryQueue } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
 
@@ -42,7 +42,7 @@ describe('Delivery logs API', () => {
   const config = testConfig();
   let api: TestApi;
   let prisma: PrismaService;
-  let deliveriesQueue: Queue;
+  let deliveriesQueue: DeliveryQueue;
   let orgA: Org;
   let orgB: Org;
   /** A fixed clock for inserted rows, so "newest first" is decided by the test, not by timing. */
@@ -83,7 +83,7 @@ describe('Delivery logs API', () => {
   beforeAll(async () => {
     api = await startApi(config);
     prisma = api.app.get(PrismaService);
-    deliveriesQueue = new Queue(QueueName.Deliveries, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    deliveriesQueue = new Queue<DeliveryJob, void, typeof JobName.Deliver>(QueueName.Deliveries, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     orgA = await api.createOrg('Logs A');
     orgB = await api.createOrg('Logs B');
   });

@@ -305,6 +305,20 @@ describe('Subscriptions API', () => {
     });
 
     it.each([
+      ['name', '{"name":"a\\u0000b","url":"https://hooks.example.com/in","events":["a.b"]}'],
+      ['secret', '{"name":"n","url":"https://hooks.example.com/in","events":["a.b"],"secret":"s\\ud800"}'],
+      ['headers', '{"name":"n","url":"https://hooks.example.com/in","events":["a.b"],"headers":{"X-A":"\\udc00"}}'],
+    ])('names %s when it holds text PostgreSQL cannot store', async (field, rawBody) => {
+      const response = await api.request('POST', '/v1/webhooks', { key: orgA.api_key, rawBody });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({
+        error: 'validation_failed',
+        message: 'The request body contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored.',
+        details: [{ field, message: `${field} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored` }],
+      });
+    });
+
+    it.each([
       ['a JSON array', '[]'],
       ['JSON null', 'null'],
       ['a JSON string', '"webhook"'],

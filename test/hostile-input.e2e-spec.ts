@@ -32,6 +32,8 @@ interface Row {
   auth?: false;
   status: number;
   error: string;
+  /** The field the answer's details must name. */
+  field?: string;
 }
 
 const KIB = 1024;
@@ -95,10 +97,13 @@ const ROWS: Row[] = [
   { name: 'headers an array', method: 'POST', path: '/v1/webhooks', body: subscriptionWith({ headers: [['X-A', 'v']] }), status: 400, error: 'validation_failed' },
 
   // Unicode PostgreSQL cannot store.
-  { name: 'NUL in a name', method: 'POST', path: '/v1/webhooks', body: subscriptionWith({ name: 'a\u0000b' }), status: 400, error: 'validation_failed' },
-  { name: 'lone surrogate in a name', method: 'POST', path: '/v1/webhooks', rawBody: '{"name": "a\\ud800b", "url": "https://hooks.example.com/in", "events": ["a"]}', status: 400, error: 'validation_failed' },
-  { name: 'NUL in event data', method: 'POST', path: '/v1/events', body: eventWith({ data: { note: '\u0000' } }), status: 400, error: 'validation_failed' },
-  { name: 'lone low surrogate in a data key', method: 'POST', path: '/v1/events', rawBody: '{"event_type": "a", "data": {"\\udc00": 1}}', status: 400, error: 'validation_failed' },
+  { name: 'NUL in a name', method: 'POST', path: '/v1/webhooks', body: subscriptionWith({ name: 'a\u0000b' }), status: 400, error: 'validation_failed', field: 'name' },
+  { name: 'lone surrogate in a name', method: 'POST', path: '/v1/webhooks', rawBody: '{"name": "a\\ud800b", "url": "https://hooks.example.com/in", "events": ["a"]}', status: 400, error: 'validation_failed', field: 'name' },
+  { name: 'NUL in a secret', method: 'POST', path: '/v1/webhooks', body: subscriptionWith({ secret: 'whsec_a\u0000b' }), status: 400, error: 'validation_failed', field: 'secret' },
+  { name: 'NUL in event data', method: 'POST', path: '/v1/events', body: eventWith({ data: { note: '\u0000' } }), status: 400, error: 'validation_failed', field: 'data' },
+  { name: 'lone low surrogate in a data key', method: 'POST', path: '/v1/events', rawBody: '{"event_type": "a", "data": {"\\udc00": 1}}', status: 400, error: 'validation_failed', field: 'data' },
+  { name: 'NUL in an event type', method: 'POST', path: '/v1/events', body: eventWith({ event_type: 'order\u0000paid' }), status: 400, error: 'validation_failed', field: 'event_type' },
+  { name: 'lone surrogate in an event type', method: 'POST', path: '/v1/events', rawBody: '{"event_type": "order\\ud800", "data": {}}', status: 400, error: 'validation_failed', field: 'event_type' },
 
   // Target URLs, with ALLOW_PRIVATE_URLS=false and ALLOW_HTTP_URLS=false.
   ...[
@@ -183,7 +188,7 @@ const ROWS: Row[] = [
   { name: 'path traversal in an id', method: 'GET', path: '/v1/webhooks/..%2F..%2Fetc%2Fpasswd', status: 404, error: 'not_found' },
   { name: 'SQL in an id', method: 'GET', path: `/v1/webhooks/${encodeURIComponent("sub_1' OR '1'='1")}`, status: 404, error: 'not_found' },
   { name: 'SQL in a log id', method: 'GET', path: `/v1/webhooks/logs/${encodeURIComponent('1; DROP TABLE deliveries;--')}`, status: 404, error: 'not_found' },
-  { name: 'NUL in an id', method: 'GET', path: '/v1/events/evt_%00', status: 400, error: 'validation_failed' },
+  { name: 'NUL in an id', method: 'GET', path: '/v1/events/evt_%00', status: 400, error: 'validation_failed', field: 'id' },
   { name: 'id of 500 characters', method: 'GET', path: `/v1/webhooks/${'a'.repeat(500)}`, status: 404, error: 'not_found' },
   { name: 'id of 600 characters', method: 'GET', path: `/v1/webhooks/${'a'.repeat(600)}`, status: 414, error: 'uri_too_long' },
   { name: 'malformed percent-encoding in a path', method: 'GET', path: '/v1/webhooks/%E0%A4%A', status: 400, error: 'validation_failed' },
@@ -302,6 +307,7 @@ describe('hostile input', () => {
     expect(response.body.message.length).toBeGreaterThan(0);
     expect(Object.keys(response.body).filter((field) => !['error', 'message', 'details'].includes(field))).toEqual([]);
     if (response.body.details !== undefined) expect(Array.isArray(response.body.details)).toBe(true);
+    if (row.field) expect(response.body.details).toEqual([{ field: row.field, message: expect.stringMatching(new RegExp(`^${row.field} `)) }]);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
   });
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { DeliveryProcessor } from '../apps/worker/src/delivery/delivery.processor';
-import { FanOutProcessor } from '../apps/worker/src/fan-out/fan-out.processor';
+import { IntakeProcessor } from '../apps/worker/src/intake/intake.processor';
 import type { Pool } from 'pg';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
@@ -185,7 +185,7 @@ describe('worker: delivery', () => {
     // The processors' @OnWorkerEvent handlers survive the per-config subclass.
     expect(deliveryWorker.listenerCount('failed')).toBeGreaterThan(0);
     expect(deliveryWorker.listenerCount('error')).toBeGreaterThan(0);
-    expect(worker.get(FanOutProcessor).worker.concurrency).toBeLessThanOrEqual(config.workerConcurrency);
+    expect(worker.get(IntakeProcessor).worker.concurrency).toBeLessThanOrEqual(config.workerConcurrency);
   });
 
   it('marks a delivery answered 410 Gone failed at once and deactivates the subscription', async () => {

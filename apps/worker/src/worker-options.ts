@@ -21,8 +21,8 @@ export function workerOptions(config: HooklineConfig, concurrency: number): Proc
 }
 
 export const deliveryWorkerOptions = (config: HooklineConfig) => workerOptions(config, config.workerConcurrency);
-/** Concurrent fan-out jobs share their queries (FanOutService batches them), so they cost the pool little. */
-export const fanOutWorkerOptions = (config: HooklineConfig) => workerOptions(config, config.workerConcurrency);
+/** Concurrent intake jobs share their queries (PublishedEventService and FanOutService batch them), so they cost the pool little. */
+export const intakeWorkerOptions = (config: HooklineConfig) => workerOptions(config, config.workerConcurrency);
 
 /**
  * Registers `processor` as the BullMQ worker of `queue` with settings from the config. @Processor()

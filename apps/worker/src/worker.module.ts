@@ -5,6 +5,7 @@ import { DeliveryRepository } from '@app/database/repositories/delivery.reposito
 import { FanOutRepository } from '@app/database/repositories/fan-out.repository';
 import { loadConfig, type HooklineConfig } from '@app/domain/config';
 import { SecretCipher } from '@app/domain/secret-cipher';
+import { IntakeModule } from '@app/intake/intake.module';
 import { QueueModule, QueueName } from '@app/queue';
 import { DeliveryHttpClient } from './delivery/delivery-http-client';
 import { DeliveryProcessor } from './delivery/delivery.processor';
@@ -12,19 +13,19 @@ import { DeliveryService } from './delivery/delivery.service';
 import { DeliveryStore } from './delivery/delivery-store';
 import { EndpointHealthModule } from './endpoint-health/endpoint-health.module';
 import { HttpAgents } from './delivery/http-agents';
-import { FanOutProcessor } from './fan-out/fan-out.processor';
 import { FanOutService } from './fan-out/fan-out.service';
-import { PublishedEventService } from './fan-out/published-event.service';
+import { IntakeProcessor } from './intake/intake.processor';
+import { PublishedEventService } from './intake/published-event.service';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { WorkerObservabilityModule } from './observability/worker-observability.module';
-import { configuredProcessor, deliveryWorkerOptions, fanOutWorkerOptions } from './worker-options';
+import { configuredProcessor, deliveryWorkerOptions, intakeWorkerOptions } from './worker-options';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, WorkerObservabilityModule, MaintenanceModule, EndpointHealthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, IntakeModule, WorkerObservabilityModule, MaintenanceModule, EndpointHealthModule],
       providers: [
         { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
         HttpAgents,
@@ -36,7 +37,7 @@ export class WorkerModule {
         FanOutRepository,
         PublishedEventService,
         FanOutService,
-        configuredProcessor(FanOutProcessor, QueueName.Intake, fanOutWorkerOptions(config)),
+        configuredProcessor(IntakeProcessor, QueueName.Intake, intakeWorkerOptions(config)),
       ],
     };
   }

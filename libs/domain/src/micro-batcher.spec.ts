@@ -53,6 +53,26 @@ describe('MicroBatcher', () => {
   });
 });
 
+describe('MicroBatcher.addBatch', () => {
+  it('hands gathered items over as one batch of their own, apart from items added singly', async () => {
+    const calls: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      calls.push(items);
+      return items.map((item) => item * 2);
+    }, { maxItems: 2, maxWaitMs: 5 });
+    const single = batcher.add(9);
+    await expect(batcher.addBatch([1, 2, 3])).resolves.toEqual([2, 4, 6]);
+    await expect(single).resolves.toBe(18);
+    expect(calls).toEqual([[1, 2, 3], [9]]);
+  });
+
+  it("rejects with an item's error, and answers an empty batch at once", async () => {
+    const batcher = new MicroBatcher<number, number>(async (items) => items.map((item) => (item < 0 ? new Error(`bad ${item}`) : item)), { maxItems: 10, maxWaitMs: 1 });
+    await expect(batcher.addBatch([1, -1])).rejects.toThrow('bad -1');
+    await expect(batcher.addBatch([])).resolves.toEqual([]);
+  });
+});
+
 describe('settleEach', () => {
   it('falls back to one run per item when the batch run fails, so a bad item fails alone', async () => {
     const single = jest.fn(async (item: number) => {

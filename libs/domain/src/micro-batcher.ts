@@ -46,6 +46,19 @@ export class MicroBatcher<I, O> {
     });
   }
 
+  /**
+   * Hands items gathered already (a batch job) over as one batch of their own, within the
+   * concurrency bound; resolves with their results in order, or rejects with the first item's error.
+   */
+  addBatch(items: I[]): Promise<O[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    const entries: Pending<I, O>[] = [];
+    const results = items.map((item) => new Promise<O>((resolve, reject) => entries.push({ item, resolve, reject })));
+    this.ready.push(entries);
+    this.startReady();
+    return Promise.all(results);
+  }
+
   /** Hands the waiting items over now (also used on shutdown). */
   flush(): void {
     clearTimeout(this.timer);

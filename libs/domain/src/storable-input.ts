@@ -1,4 +1,5 @@
 /** What PostgreSQL can store: text without NUL, jsonb without unpaired surrogates, sane nesting. */
+import type { ErrorDetail } from './errors';
 
 export const TEXT_PROBLEM = 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored';
 /** An unpaired UTF-16 surrogate: JSON.parse lets it through, PostgreSQL's jsonb does not. */
@@ -30,4 +31,23 @@ export function unstorableJsonProblem(value: unknown, level = 1): string | null 
     }
   }
   return null;
+}
+
+/**
+ * Like unstorableJsonProblem for an object's fields, naming the field at fault: its problem as an
+ * error detail (`{ field: "name", message: "name contains a NUL character…" }`), or null. A key that
+ * cannot be stored is named JSON-escaped. Walks again only when the quick check found a problem.
+ */
+export function unstorableField(value: unknown, level = 1): { problem: string; detail?: ErrorDetail } | null {
+  const problem = unstorableJsonProblem(value, level);
+  if (problem === null) return null;
+  if (typeof value === 'object' && value !== null && level <= MAX_JSON_DEPTH) {
+    for (const [key, item] of Object.entries(value)) {
+      const field = isStorableText(key) ? key : JSON.stringify(key).slice(1, -1);
+      const own = isStorableText(key) ? unstorableJsonProblem(item, level + 1) : TEXT_PROBLEM;
+      if (own !== null) return { problem, detail: { field, message: `${field} ${own}` } };
+    }
+  }
+  // A scalar that cannot be stored (a JSON string as the whole body) has no field to name.
+  return { problem };
 }

@@ -1,16 +1,22 @@
 import type { Queue } from 'bullmq';
-import { JobName, type DeliveryJob, type IntakeJob } from './queues';
+import { JobName, type DeliveryQueue, type IntakeQueue } from './queues';
 
-/** Puts an event on the intake queue; the event id is the job id, so enqueuing twice is harmless. */
-export async function enqueueIntake(queue: Queue<IntakeJob>, eventId: string): Promise<void> {
-  await queue.add(JobName.FanOut, { event_id: eventId }, { jobId: eventId });
+/**
+ * Puts stored events on the intake queue as ONE job naming them all: a job costs BullMQ about 15
+ * Redis commands, so 500 events cost one job rather than 500. The job id is the first event's id, so
+ * enqueuing twice is harmless; the outbox sweeper still enqueues any of them left unfanned on its own.
+ */
+export async function enqueueStoredEvents(queue: IntakeQueue, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  const [first] = eventIds;
+  await queue.add(JobName.FanOut, eventIds.length === 1 ? { event_id: first } : { event_id: first, event_ids: eventIds }, { jobId: first });
 }
 
 /**
  * Schedules one delivery (job id = delivery id). When a job for it already waits (a delayed retry),
  * `now` promotes it instead of adding a second one; a job already running is left alone.
  */
-export async function enqueueDelivery(queue: Queue<DeliveryJob>, deliveryId: string, options: { delayMs?: number; now?: boolean } = {}): Promise<void> {
+export async function enqueueDelivery(queue: DeliveryQueue, deliveryId: string, options: { delayMs?: number; now?: boolean } = {}): Promise<void> {
   const existing = await queue.getJob(deliveryId);
   if (existing) {
     const state = await existing.getState();
@@ -26,7 +32,7 @@ export async function enqueueDelivery(queue: Queue<DeliveryJob>, deliveryId: str
 }
 
 /** Adds many delivery jobs in one round trip (fan-out); existing job ids are skipped by BullMQ. */
-export async function enqueueDeliveries(queue: Queue<DeliveryJob>, deliveryIds: string[]): Promise<void> {
+export async function enqueueDeliveries(queue: DeliveryQueue, deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
   await queue.addBulk(deliveryIds.map((id) => ({ name: JobName.Deliver, data: { delivery_id: id }, opts: { jobId: id } })));
 }

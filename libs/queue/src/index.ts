@@ -2,5 +2,4 @@ export * from './queues';
 export * from './publisher';
 export * from './queue.module';
 export * from './enqueue';
-export * from './enqueue-intake-batch';
 export * from './enqueue-in-time';

@@ -1,26 +1,16 @@
-import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationPipe } from '@nestjs/common';
 import { validate } from 'class-validator';
-import { DomainError, type ErrorDetail } from '@app/domain/errors';
-import { unstorableJsonProblem } from '@app/domain/storable-input';
-import { isJsonObject, keptAsSentKeys } from './validators';
+import { DomainError } from '@app/domain/errors';
+import { isJsonObject } from '@app/domain/json-object';
+import { unstorableField } from '@app/domain/storable-input';
+import { invalidRequest } from '@app/domain/validation-errors';
+import { keptAsSentKeys } from './validators';
 
 const INPUT_NAMES: Record<Exclude<ArgumentMetadata['type'], 'custom'>, string> = {
   body: 'The request body',
   query: 'The query string',
   param: 'The path',
 };
-
-function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
-
-export function invalidRequest(errors: ValidationError[]): DomainError {
-  return new DomainError('validation_failed', 'The request is invalid.', flatten(errors));
-}
 
 function pipe(forbidNonWhitelisted: boolean): ValidationPipe {
   return new ValidationPipe({
@@ -45,8 +35,12 @@ export function createValidationPipe(): PipeTransform {
   return {
     transform: (value: unknown, metadata: ArgumentMetadata) => {
       if (metadata.type === 'custom') return value;
-      const problem = unstorableJsonProblem(value);
-      if (problem) throw new DomainError('validation_failed', `${INPUT_NAMES[metadata.type]} ${problem}.`);
+      const unstorable = unstorableField(value);
+      if (unstorable) {
+        // A single parameter (@Param('id')) is a scalar: its name is the field.
+        const detail = unstorable.detail ?? (metadata.data ? { field: metadata.data, message: `${metadata.data} ${unstorable.problem}` } : undefined);
+        throw new DomainError('validation_failed', `${INPUT_NAMES[metadata.type]} ${unstorable.problem}.`, detail && [detail]);
+      }
       if (metadata.type === 'query') return lenient.transform(value, metadata);
       if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isJsonObject(value)) {
         throw new DomainError('validation_failed', 'The request body must be a JSON object.');

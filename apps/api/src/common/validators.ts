@@ -1,4 +1,4 @@
-import { ValidateIf, ValidationOptions, getMetadataStorage, registerDecorator } from 'class-validator';
+import { ValidateIf, getMetadataStorage, registerDecorator } from 'class-validator';
 
 /**
  * The field may be left out, but when sent it must be valid: unlike @IsOptional(), null is refused
@@ -6,22 +6,6 @@ import { ValidateIf, ValidationOptions, getMetadataStorage, registerDecorator } 
  */
 export function OptionalNotNull(): PropertyDecorator {
   return ValidateIf((_, value) => value !== undefined);
-}
-
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A JSON object: not an array, not null, not a scalar. */
-export function IsJsonObject(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isJsonObject',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a JSON object`, ...options },
-      validator: { validate: isJsonObject },
-    });
 }
 
 const KEEP_AS_SENT = 'keepAsSent';

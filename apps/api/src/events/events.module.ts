@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { EventRepository } from '@app/database/repositories/event.repository';
+import { IntakeModule } from '@app/intake/intake.module';
 import { EventController } from './event.controller';
 import { EventWriter } from './event-writer';
 import { EventService } from './event.service';
 
 @Module({
+  imports: [IntakeModule],
   controllers: [EventController],
-  providers: [EventRepository, EventWriter, EventService],
+  providers: [EventWriter, EventService],
   exports: [EventService],
 })
 export class EventsModule {}

@@ -1,10 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { DeliveryLogRepository, type DeliveryLogFilter } from '@app/database/repositories/delivery-log.repository';
 import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
 import { DomainError, notFound } from '@app/domain/errors';
-import { QueueName, enqueueDelivery, enqueueInTime, type DeliveryJob } from '@app/queue';
+import { QueueName, enqueueDelivery, enqueueInTime, type DeliveryQueue } from '@app/queue';
 import { pageOf } from '../common/paging.dto';
 import type { LogQueryDto } from './log.dto';
 import { toLogDetailResponse, toLogResponse, type LogDetailResponseDto, type LogListResponseDto, type LogResponseDto } from './log.response';
@@ -16,7 +15,7 @@ export class LogService {
   constructor(
     private readonly logs: DeliveryLogRepository,
     private readonly subscriptions: SubscriptionRepository,
-    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: Queue<DeliveryJob>,
+    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
   ) {}
 
   /** Every log of the organization, deleted subscriptions' and channel webhooks' included. */

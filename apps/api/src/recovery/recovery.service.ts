@@ -1,10 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { DeliveryRecoveryRepository, type RecoveryCursor } from '@app/database/repositories/delivery-recovery.repository';
 import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
 import { DomainError, invalid, notFound } from '@app/domain/errors';
-import { ENQUEUE_TIMEOUT_MS, QueueName, enqueueDelivery, enqueueInTime, type DeliveryJob } from '@app/queue';
+import { ENQUEUE_TIMEOUT_MS, QueueName, enqueueDelivery, enqueueInTime, type DeliveryQueue } from '@app/queue';
 import type { RecoverDto } from './recovery.dto';
 
 /** The longest window one recover call may cover. */
@@ -21,7 +20,7 @@ export class RecoveryService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly recovery: DeliveryRecoveryRepository,
-    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: Queue<DeliveryJob>,
+    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
   ) {}
 
   /**

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { isJsonObject } from '../common/validators';
+import { isJsonObject } from '@app/domain/json-object';
 
 export const MAX_CUSTOM_HEADERS = 50;
 const MAX_HEADER_VALUE_LENGTH = 4096;

@@ -1,9 +1,9 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError } from 'bullmq';
 import { HOOKLINE_CONFIG } from '@app/config';
 import type { HooklineConfig } from '@app/domain/config';
-import type { DeliveryJob } from '@app/queue';
+import type { DeliveryJobRun } from '@app/queue';
 import { describeRetry } from '../worker-options';
 import { closeWorker } from '../worker-shutdown';
 import { DeliveryService } from './delivery.service';
@@ -23,7 +23,7 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleDestroy {
     super();
   }
 
-  async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
+  async process(job: DeliveryJobRun, token?: string): Promise<void> {
     const { retryAt } = await this.deliveries.deliver(job.data.delivery_id);
     if (!retryAt) return;
     await job.moveToDelayed(retryAt.getTime(), token);
@@ -40,7 +40,7 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleDestroy {
   }
 
   @OnWorkerEvent('failed')
-  onFailed(job: Job<DeliveryJob> | undefined, error: Error): void {
+  onFailed(job: DeliveryJobRun | undefined, error: Error): void {
     this.logger.error(`delivery job ${job?.id} failed (${describeRetry(job)}): ${error.message}`);
   }
 

@@ -1,12 +1,11 @@
 import { SystemEventType } from '@app/domain/event-matching';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { HOOKLINE_CONFIG } from '@app/config';
 import { AutoDisableRepository, type DisabledNotice, type DisabledSubscription } from '@app/database/repositories/auto-disable.repository';
 import type { HooklineConfig } from '@app/domain/config';
 import { newId } from '@app/domain/ids';
-import { QueueName, enqueueInTime, enqueueIntake, type IntakeJob } from '@app/queue';
+import { QueueName, enqueueInTime, enqueueStoredEvents, type IntakeQueue } from '@app/queue';
 
 /** The event an organization receives when one of its webhooks is disabled. */
 export const WEBHOOK_DISABLED_EVENT = SystemEventType.Disabled;
@@ -29,7 +28,7 @@ export class AutoDisableService {
   constructor(
     @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
     private readonly repository: AutoDisableRepository,
-    @InjectQueue(QueueName.Intake) private readonly intakeQueue: Queue<IntakeJob>,
+    @InjectQueue(QueueName.Intake) private readonly intakeQueue: IntakeQueue,
   ) {
     this.afterMs = config.disableAfterHours * 3600_000;
     this.disabledReason = `all deliveries failed for ${formatHours(config.disableAfterHours)}`;
@@ -87,7 +86,7 @@ export class AutoDisableService {
 
   /** The notice is stored already; without Redis the outbox sweeper enqueues it later. */
   private async enqueue(eventId: string): Promise<void> {
-    await enqueueInTime(this.intakeQueue, () => enqueueIntake(this.intakeQueue, eventId), (reason) =>
+    await enqueueInTime(this.intakeQueue, () => enqueueStoredEvents(this.intakeQueue, [eventId]), (reason) =>
       this.logger.warn(`${WEBHOOK_DISABLED_EVENT} event ${eventId} stored but not enqueued (${reason}); the outbox sweeper will enqueue it`),
     );
   }

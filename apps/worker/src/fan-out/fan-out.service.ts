@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { FanOutRepository, type FanOutCandidate, type FanOutEvent, type NewDelivery } from '@app/database/repositories/fan-out.repository';
 import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
-import { QueueName, enqueueDeliveries, type DeliveryJob } from '@app/queue';
+import { QueueName, enqueueDeliveries, type DeliveryQueue } from '@app/queue';
 import { receivesEvent } from './target-matching';
 
 /** How long a fan-out waits for others to share its queries (jobs arrive back to back under load). */
@@ -18,21 +17,22 @@ const MAX_BATCH_EVENTS = 200;
 const MAX_CONCURRENT_BATCHES = 4;
 
 /**
- * Turns events into deliveries. Concurrent fan-out jobs are handled as one batch: one query for the
- * events, one for their candidate subscriptions, one statement creating every delivery, one addBulk
- * of their jobs. Each job completes only once its deliveries are stored and enqueued.
+ * Turns events into deliveries, a batch at a time: one query for the events, one for their candidate
+ * subscriptions, one statement creating every delivery, one addBulk of their jobs. Concurrent
+ * single-event jobs are collected into batches; a batch job is one already. Each job completes only
+ * once its deliveries are stored and enqueued.
  */
 @Injectable()
 export class FanOutService {
   private readonly logger = new Logger(FanOutService.name);
   private readonly batcher = new MicroBatcher<string, void>(
-    (eventIds) => settleEach(eventIds, (all) => this.fanOutMany(all), (one) => this.fanOutMany([one]).then(() => undefined)),
+    (eventIds) => settleEach(eventIds, (all) => this.fanOutBatch(all), (one) => this.fanOutBatch([one]).then(() => undefined)),
     { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS, maxConcurrentBatches: MAX_CONCURRENT_BATCHES },
   );
 
   constructor(
     private readonly repository: FanOutRepository,
-    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: Queue<DeliveryJob>,
+    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
   ) {}
 
   /**
@@ -43,7 +43,12 @@ export class FanOutService {
     return this.batcher.add(eventId);
   }
 
-  private async fanOutMany(eventIds: string[]): Promise<void[]> {
+  /** Fans out events that arrived together (a batch intake job) as one batch of their own. */
+  async fanOutMany(eventIds: string[]): Promise<void> {
+    await this.batcher.addBatch(eventIds);
+  }
+
+  private async fanOutBatch(eventIds: string[]): Promise<void[]> {
     const found = await this.repository.findEventsForFanOut(eventIds);
     const foundIds = new Set(found.map((event) => event.id));
     const missing = eventIds.filter((id) => !foundIds.has(id));

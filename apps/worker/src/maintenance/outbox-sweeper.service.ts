@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { HOOKLINE_CONFIG } from '@app/config';
 import { MaintenanceRepository } from '@app/database/repositories/maintenance.repository';
 import type { HooklineConfig } from '@app/domain/config';
-import { QueueName, enqueueDelivery, enqueueIntake, type DeliveryJob, type IntakeJob } from '@app/queue';
+import { QueueName, enqueueDelivery, enqueueStoredEvents, type DeliveryQueue, type IntakeQueue } from '@app/queue';
 
 /** An event younger than this is still being enqueued by the API that stored it. */
 export const EVENT_ENQUEUE_GRACE_MS = 2_000;
@@ -41,8 +41,8 @@ export class OutboxSweeper {
   constructor(
     @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
     private readonly repository: MaintenanceRepository,
-    @InjectQueue(QueueName.Intake) private readonly intakeQueue: Queue<IntakeJob>,
-    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: Queue<DeliveryJob>,
+    @InjectQueue(QueueName.Intake) private readonly intakeQueue: IntakeQueue,
+    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
   ) {
     // A crashed worker's job stays active until the stalled check, about two lock durations.
     this.deliveryGraceMs = 2 * config.workerLockDurationMs;
@@ -59,7 +59,7 @@ export class OutboxSweeper {
       (afterId) => this.repository.findUnfannedEventIds(createdBefore, afterId, PAGE_SIZE),
       (ids) => this.enqueueJobless(this.intakeQueue, ids, async (id, state) => {
         if (state !== 'unknown') await this.intakeQueue.remove(id);
-        await enqueueIntake(this.intakeQueue, id);
+        await enqueueStoredEvents(this.intakeQueue, [id]);
       }),
     );
     if (enqueued > 0) this.logger.warn(`outbox sweep: enqueued the fan-out of ${enqueued} event(s) that had no intake job`);

@@ -9,6 +9,17 @@ export type EventDeliverySummary = Pick<Delivery, 'id' | 'subscriptionId' | 'sta
 export type EventWithDeliveries = Event & { deliveries: EventDeliverySummary[] };
 /** What the intake needs back from an insert. */
 export type StoredEvent = Pick<Event, 'id' | 'createdAt'>;
+/** What is kept of an invalid published event (status rejected). */
+export interface NewRejectedEvent {
+  id: string;
+  organizationId: string;
+  eventType: string;
+  data: Prisma.InputJsonObject;
+  workflowId: string | null;
+  channel: string | null;
+  callId: string | null;
+  rejectReason: string;
+}
 export interface IdempotencyKeyRef {
   organizationId: string;
   idempotencyKey: string;
@@ -23,9 +34,17 @@ const deliverySummary = {
 export class EventRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Stores an accepted event; fanned_out_at stays null until the worker has created its deliveries. */
-  async create(input: EventCreateInput): Promise<Event> {
-    return this.prisma.event.create({ data: { ...input, status: 'accepted' } });
+  /** The organizations among `ids` that exist (an event row needs its organization). */
+  async existingOrganizations(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.prisma.organization.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The stored events among `ids` (a published job run twice finds its event here). */
+  async findByIds(ids: string[]): Promise<Pick<Event, 'id' | 'eventType' | 'createdAt' | 'status'>[]> {
+    if (ids.length === 0) return [];
+    return this.prisma.event.findMany({ where: { id: { in: ids } }, select: { id: true, eventType: true, createdAt: true, status: true } });
   }
 
   /**
@@ -67,13 +86,12 @@ export class EventRepository {
     await this.prisma.event.updateMany({ where: { id: { in: eventIds } }, data: { idempotencyKey: null } });
   }
 
-  async findByIdempotencyKey(organizationId: string, idempotencyKey: string): Promise<Event | null> {
-    return this.prisma.event.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
-  }
-
-  /** Frees an expired idempotency key so a new event may take it; keeps the old event itself. */
-  async releaseIdempotencyKey(eventId: string, idempotencyKey: string): Promise<void> {
-    await this.prisma.event.updateMany({ where: { id: eventId, idempotencyKey }, data: { idempotencyKey: null } });
+  /**
+   * Records an invalid published event. It is marked fanned out at once so the outbox sweeper never
+   * picks it up; a second run of the same job inserts nothing.
+   */
+  async createRejected(event: NewRejectedEvent): Promise<void> {
+    await this.prisma.event.createMany({ data: [{ ...event, status: 'rejected', fannedOutAt: new Date() }], skipDuplicates: true });
   }
 
   async findWithDeliveries(organizationId: string, id: string): Promise<EventWithDeliveries | null> {
@@ -89,9 +107,4 @@ export class EventRepository {
       take: limit,
     });
   }
-}
-
-/** True when `error` is PostgreSQL refusing a duplicate of a unique key (Prisma code P2002). */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

@@ -18,78 +18,10 @@ export interface NewDelivery {
   eventType: string;
 }
 
-export interface NewPublishedEvent {
-  id: string;
-  organizationId: string;
-  eventType: string;
-  data: Prisma.InputJsonObject;
-  workflowId: string | null;
-  channel: string | null;
-  callId: string | null;
-  idempotencyKey: string | null;
-}
-
-export interface NewRejectedEvent extends Omit<NewPublishedEvent, 'idempotencyKey'> {
-  rejectReason: string;
-}
-
-/** The worker's intake side: storing published events, matching targets, creating deliveries. */
+/** Fan-out: loading stored events, matching their targets, creating deliveries. */
 @Injectable()
 export class FanOutRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  async organizationExists(id: string): Promise<boolean> {
-    return (await this.prisma.organization.count({ where: { id } })) > 0;
-  }
-
-  /** The ids among `ids` that name an organization. */
-  async existingOrganizations(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.prisma.organization.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    return new Set(rows.map((row) => row.id));
-  }
-
-  /** The status of each stored event among `ids`. */
-  async findEventStatuses(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.event.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
-    return new Map(rows.map((row) => [row.id, row.status]));
-  }
-
-  /**
-   * Inserts accepted events without idempotency keys in one statement; an id already stored (the same
-   * job run twice) is skipped, as its stored event stands.
-   */
-  async insertEvents(events: NewPublishedEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.prisma.event.createMany({ data: events.map((event) => ({ ...event, status: 'accepted' })), skipDuplicates: true });
-  }
-
-  async findEvent(id: string): Promise<Event | null> {
-    return this.prisma.event.findUnique({ where: { id } });
-  }
-
-  async findEventByIdempotencyKey(organizationId: string, idempotencyKey: string): Promise<Event | null> {
-    return this.prisma.event.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
-  }
-
-  /** Frees an expired idempotency key so a new event may take it; keeps the old event itself. */
-  async releaseIdempotencyKey(eventId: string, idempotencyKey: string): Promise<void> {
-    await this.prisma.event.updateMany({ where: { id: eventId, idempotencyKey }, data: { idempotencyKey: null } });
-  }
-
-  /** Inserts an accepted event; throws Prisma's P2002 when the id or the idempotency key is taken. */
-  async insertEvent(event: NewPublishedEvent): Promise<Event> {
-    return this.prisma.event.create({ data: { ...event, status: 'accepted' } });
-  }
-
-  /**
-   * Records an invalid published event. It is marked fanned out at once so the outbox sweeper never
-   * picks it up; a second run of the same job inserts nothing.
-   */
-  async insertRejectedEvent(event: NewRejectedEvent): Promise<void> {
-    await this.prisma.event.createMany({ data: [{ ...event, status: 'rejected', fannedOutAt: new Date() }], skipDuplicates: true });
-  }
 
   /**
    * The events of a fan-out batch; `needsMatching` is false for an event whose deliveries already
@@ -147,9 +79,4 @@ export class FanOutRepository {
       ORDER BY id`;
     return rows.map((row) => row.id);
   }
-}
-
-/** True when `error` is PostgreSQL refusing a duplicate of a unique key (Prisma code P2002). */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

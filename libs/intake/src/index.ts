@@ -1,0 +1,4 @@
+export * from './event.dto';
+export * from './event-validation';
+export * from './event-store';
+export * from './intake.module';
