@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
-import { HooklinePublisher, QueueName, redisOptionsFromUrl } from '@app/queue';
+import { HooklinePublisher, MAX_EVENTS_PER_PUBLISHED_JOB, QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { createTestPool } from './support/database';
@@ -135,6 +135,61 @@ describe('worker: events published over Redis', () => {
     const event = await api.request('GET', `/v1/events/${event_id}`, { key });
     expect(event.body.deliveries).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
     expect(deliveredBodies().filter((body) => body.event_id === event_id)).toHaveLength(1);
+  });
+
+  describe('publishMany', () => {
+    it('sends several events as one job; each is validated, stored and delivered on its own', async () => {
+      const results = await publisher.publishMany([
+        { organization_id: orgId, event_type: 'many.first', data: { n: 1 }, call_id: 'many-call' },
+        { organization_id: orgId, event_type: 'many.second', data: { n: 2 }, idempotency_key: 'many-key' },
+        { organization_id: orgId, event_type: 'bad type!', data: {} },
+        { organization_id: orgId, event_type: 'many.repeat', data: { n: 3 }, idempotency_key: 'many-key' },
+        { event_id: 'evt_chosen_by_the_publisher', organization_id: orgId, event_type: 'many.chosen', data: { n: 4 } },
+      ]);
+      const ids = results.map((result) => result.event_id);
+      expect(ids[4]).toBe('evt_chosen_by_the_publisher');
+      expect(new Set(ids).size).toBe(5);
+      await handled(ids[0]);
+
+      await waitFor(() => ['many.first', 'many.second', 'many.chosen'].every((type) => deliveredBodies().some((body) => body.event_type === type)), { what: 'the valid events' });
+      expect(deliveredBodies().find((body) => body.event_id === ids[0])).toMatchObject({ event_type: 'many.first', data: { n: 1 }, call_id: 'many-call' });
+      expect(deliveredBodies().find((body) => body.event_id === ids[4])).toMatchObject({ event_type: 'many.chosen', data: { n: 4 } });
+      expect(await storedEvent(ids[2])).toMatchObject({ status: 'rejected', reject_reason: 'event_type must use only the characters [A-Za-z0-9_.:-]' });
+      // The second event with the key repeats the first: not stored, not delivered.
+      expect(await storedEvent(ids[3])).toBeUndefined();
+      expect(deliveredBodies().filter((body) => body.event_type === 'many.repeat')).toEqual([]);
+    });
+
+    it('splits more events than one job carries into several jobs, in one call', async () => {
+      const events = Array.from({ length: MAX_EVENTS_PER_PUBLISHED_JOB + 2 }, (_, n) => ({ organization_id: orgId, event_type: 'many.split', data: { n } }));
+      const ids = (await publisher.publishMany(events)).map((result) => result.event_id);
+      const firstOfSecondJob = ids[MAX_EVENTS_PER_PUBLISHED_JOB];
+      await handled(ids[0]);
+      await handled(firstOfSecondJob);
+      const { rows } = await db.query("SELECT count(*)::int AS stored FROM events WHERE id = ANY($1) AND status = 'accepted'", [ids]);
+      expect(rows[0].stored).toBe(ids.length);
+    });
+
+    it('makes one job per MAX_EVENTS_PER_PUBLISHED_JOB events, named by its first event (seen on a queue no worker reads)', async () => {
+      const prefix = `${config.queuePrefix}-unread`;
+      const idle = new HooklinePublisher({ connection: config.redisUrl, prefix });
+      const unread = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix });
+      try {
+        const events = Array.from({ length: MAX_EVENTS_PER_PUBLISHED_JOB + 1 }, (_, n) => ({ organization_id: orgId, event_type: 'many.shape', data: { n } }));
+        const ids = (await idle.publishMany(events)).map((result) => result.event_id);
+        await expect(idle.publishMany([])).resolves.toEqual([]);
+        const jobs = (await unread.getJobs(['wait'])).sort((a, b) => b.data.events.length - a.data.events.length);
+        expect(jobs.map((job) => ({ id: job.id, name: job.name, first: job.data.event_id, ids: job.data.events.map((event: { event_id: string }) => event.event_id) }))).toEqual([
+          { id: ids[0], name: 'fan-out', first: ids[0], ids: ids.slice(0, MAX_EVENTS_PER_PUBLISHED_JOB) },
+          { id: ids[MAX_EVENTS_PER_PUBLISHED_JOB], name: 'fan-out', first: ids[MAX_EVENTS_PER_PUBLISHED_JOB], ids: ids.slice(MAX_EVENTS_PER_PUBLISHED_JOB) },
+        ]);
+        expect(jobs[0].data.events[1]).toEqual({ event_id: ids[1], organization_id: orgId, event_type: 'many.shape', data: { n: 1 } });
+      } finally {
+        await unread.obliterate({ force: true });
+        await unread.close();
+        await idle.close();
+      }
+    });
   });
 });
 
