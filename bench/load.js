@@ -126,8 +126,11 @@ function loadPublisher(build) {
   return require(found).HooklinePublisher;
 }
 
-/** Publishes over Redis with HooklinePublisher, `concurrency` publishes in flight. */
-async function publisherIntake({ build, redisUrl, prefix, organizationId, concurrency, plan }) {
+/**
+ * Publishes over Redis with HooklinePublisher, `concurrency` calls in flight: publish() per event, or
+ * publishMany() of up to `perCall` events (one job each).
+ */
+async function publisherIntake({ build, redisUrl, prefix, organizationId, concurrency, plan, perCall = 1 }) {
   const HooklinePublisher = loadPublisher(build);
   const publisher = new HooklinePublisher({ connection: redisOptions(redisUrl), prefix });
   const tally = newTally();
@@ -135,12 +138,16 @@ async function publisherIntake({ build, redisUrl, prefix, organizationId, concur
   try {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while ((await plan.take(1)) > 0) {
+        for (;;) {
+          const n = await plan.take(perCall);
+          if (n === 0) break;
           if (!tally.firstSendAt) tally.firstSendAt = nowMs();
           tally.requests++;
+          const events = Array.from({ length: n }, () => ({ organization_id: organizationId, ...benchEvent(seq++) }));
           try {
-            await publisher.publish({ organization_id: organizationId, ...benchEvent(seq++) });
-            tally.accepted++;
+            if (perCall === 1) await publisher.publish(events[0]);
+            else await publisher.publishMany(events);
+            tally.accepted += n;
             tally.lastAckAt = nowMs();
           } catch (error) {
             noteFailure(tally, error.message);

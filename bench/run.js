@@ -51,7 +51,7 @@ function parseFlags(argv) {
     else if (name === 'private-redis') flags.privateRedis = true;
     else if (name === 'receiver' && ['process', 'inline'].includes(value)) flags.receiver = value;
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,3,4,5, --events=N, --soak[=N], --private-redis, --receiver=process|inline)`);
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5, --events=N, --soak[=N], --private-redis, --receiver=process|inline)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');

@@ -12,6 +12,7 @@ const SCENARIOS = [
   { id: '1', title: 'batch intake, 1 subscription, 1 worker', intake: 'batch', subscriptions: 1, workers: 1 },
   { id: '1b', title: 'single-event intake (64 clients)', intake: 'single', subscriptions: 1, workers: 1 },
   { id: '2', title: 'Redis publisher (HooklinePublisher)', intake: 'publisher', subscriptions: 1, workers: 1 },
+  { id: '2b', title: 'Redis publisher, publishMany of 100 events', intake: 'publisher', publishMany: 100, subscriptions: 1, workers: 1 },
   { id: '3', title: 'fan-out: 10 subscriptions per event', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1 },
   { id: '4', title: 'fixed rate at 20% of the max, latency', intake: 'fixed-rate', subscriptions: 1, workers: 1 },
   { id: '5', title: 'scenario 1 with 2 worker processes', intake: 'batch', fallback: 'single', subscriptions: 1, workers: 2 },
@@ -166,7 +167,7 @@ async function measure(def, ctx, prefix) {
     if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: batchAvailable });
     else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY });
     else if (intake.startsWith('single')) running = singleIntake({ ...load, concurrency: SINGLE_CONCURRENCY });
-    else running = publisherIntake({ build: ctx.build, redisUrl: ctx.redisUrl, prefix, organizationId: org.id, concurrency: PUBLISHER_CONCURRENCY, plan });
+    else running = publisherIntake({ build: ctx.build, redisUrl: ctx.redisUrl, prefix, organizationId: org.id, concurrency: def.publishMany ? BATCH_CONCURRENCY : PUBLISHER_CONCURRENCY, perCall: def.publishMany ?? 1, plan });
     ticker = progressTicker(`scenario ${def.id}`, receiver);
     tally = await running;
     const expected = tally.accepted * def.subscriptions;
