@@ -59,8 +59,9 @@ export class PublishedEventService {
   }
 
   /** Stores events published together (each `{ event_id, ...fields }`) as one batch; answers the ids to fan out. */
-  async acceptMany(events: unknown[]): Promise<string[]> {
-    const ids = await this.batcher.addBatch(events.map(toPublication));
+  async acceptMany(events: unknown): Promise<string[]> {
+    // The job came through Redis: a list that is not one is an empty job, not a crash to retry.
+    const ids = await this.batcher.addBatch(Array.isArray(events) ? events.map(toPublication) : []);
     return ids.filter((id): id is string => id !== null);
   }
 
