@@ -38,7 +38,7 @@ const MODES = {
   },
 };
 const SOAK_WINDOW = 20_000;
-// Hookline's worker concurrency when WORKER_CONCURRENCY is unset (libs/domain/src/config.ts).
+// Hookline's worker concurrency when WORKER_CONCURRENCY is unset (libs/config/src/config.ts).
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {

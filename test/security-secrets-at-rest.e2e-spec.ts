@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
-import { ConfigError, loadConfig } from '@app/domain/config';
+import { ConfigError, loadConfig } from '@app/config';
 import { SecretCipher } from '@app/domain/secret-cipher';
 import { startApi, type TestApi } from './support/api';
 import { configEnv, testConfig } from './support/config';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 import { createApiApp } from '../../apps/api/src/create-app';
 import { ADMIN_TOKEN } from './config';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '@app/domain/config';
+import { loadConfig } from '@app/config';
 import { configEnv, testConfig } from './config';
 
 describe('configEnv', () => {

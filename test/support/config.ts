@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type HooklineConfig } from '@app/domain/config';
+import { loadConfig, type HooklineConfig } from '@app/config';
 import { testRunPrefix } from './test-run';
 
 export const ADMIN_TOKEN = 'test-admin-token';

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 import { createWorker } from '../../apps/worker/src/create-worker';
 
 /** Starts a worker in this process (use a child process, see worker-process.ts, to kill one). */

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@app/config';
+import { ConfigModule, type HooklineConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import type { HooklineConfig } from '@app/domain/config';
 import { QueueModule } from '@app/queue';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
-import { loadConfig, type HooklineConfig } from '@app/domain/config';
+import { loadConfig, type HooklineConfig } from '@app/config';
 import { PinoNestLogger, createLogger } from '@app/observability';
 import { setupQueueBoard } from './admin-queues/setup-queue-board';
 import { AppModule } from './app.module';

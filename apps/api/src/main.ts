@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@app/domain/config';
+import { ConfigError, loadConfig } from '@app/config';
 import { createApiApp } from './create-app';
 
 async function main(): Promise<void> {

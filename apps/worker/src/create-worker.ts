@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
-import { loadConfig, type HooklineConfig } from '@app/domain/config';
+import { loadConfig, type HooklineConfig } from '@app/config';
 import { PinoNestLogger, createLogger } from '@app/observability';
 import { WorkerModule } from './worker.module';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@app/domain/config';
+import { ConfigError, loadConfig } from '@app/config';
 import { createWorker } from './create-worker';
 
 /** Printed once the processors consume; test/support/worker-process.ts waits for it. */

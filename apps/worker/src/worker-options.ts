@@ -1,7 +1,7 @@
 import { Processor, type WorkerHost } from '@nestjs/bullmq';
 import type { Provider, Type } from '@nestjs/common';
 import type { Job, WorkerOptions } from 'bullmq';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 
 /** Worker options as @Processor() takes them (the connection comes from BullModule). */
 export type ProcessorWorkerOptions = Omit<WorkerOptions, 'connection'>;

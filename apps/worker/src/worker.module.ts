@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, HOOKLINE_CONFIG } from '@app/config';
+import { ConfigModule, HOOKLINE_CONFIG, loadConfig, type HooklineConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DeliveryRepository } from '@app/database/repositories/delivery.repository';
 import { FanOutRepository } from '@app/database/repositories/fan-out.repository';
-import { loadConfig, type HooklineConfig } from '@app/domain/config';
 import { SecretCipher } from '@app/domain/secret-cipher';
 import { IntakeModule } from '@app/intake/intake.module';
 import { QueueModule, QueueName } from '@app/queue';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { loadConfig, type HooklineConfig } from '@app/domain/config';
+import { loadConfig, type HooklineConfig } from './config';
 
 /** Injection token of the validated HooklineConfig. */
 export const HOOKLINE_CONFIG = Symbol('HOOKLINE_CONFIG');

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import type { HooklineConfig } from '@app/domain/config';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { type HooklineConfig, HOOKLINE_CONFIG } from '@app/config';
 import { PrismaService } from './prisma.service';
 import { EventTypeCatalog } from './event-type-catalog.service';
 import { EventTypeRepository } from './repositories/event-type.repository';

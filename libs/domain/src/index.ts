@@ -1,4 +1,3 @@
-export * from './config';
 export * from './errors';
 export * from './event-matching';
 export * from './ids';

@@ -1,4 +1,4 @@
-import { loadConfig } from '@app/domain/config';
+import { loadConfig } from '@app/config';
 import { createLogger } from './logger';
 import { PinoNestLogger } from './pino-nest-logger';
 

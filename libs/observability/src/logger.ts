@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 
 /**
  * Paths pino replaces with "[redacted]" wherever they turn up in a log record: credentials in

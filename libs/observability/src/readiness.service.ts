@@ -1,9 +1,8 @@
 import { once } from 'node:events';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { PrismaService } from '@app/database';
-import type { HooklineConfig } from '@app/domain/config';
 import { redisOptionsFromUrl } from '@app/queue';
 import { withTimeout } from '@app/domain/with-timeout';
 

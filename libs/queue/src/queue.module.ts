@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { redisOptionsFromUrl } from './publisher';
 import { QueueConnectionLogger } from './queue-connection.logger';
 import { QueueName, defaultJobOptions } from './queues';

@@ -5,7 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 import { QueueName } from '@app/queue';
 import { QueueBoardAccess } from './queue-board-access';
 

@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { DomainError } from '@app/domain/errors';
 import { credentialFrom, secretsEqual } from './api-key';
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { ChannelWebhookRepository, isChannelTaken, type ChannelWebhookChanges } from '@app/database/repositories/channel-webhook.repository';
-import type { HooklineConfig } from '@app/domain/config';
 import { DomainError, notFound } from '@app/domain/errors';
 import { newId } from '@app/domain/ids';
 import { SecretCipher } from '@app/domain/secret-cipher';

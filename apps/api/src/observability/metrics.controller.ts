@@ -1,8 +1,7 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { DomainError } from '@app/domain/errors';
 import { METRICS_UNAUTHORIZED, MetricsService, metricsAccessAllowed } from '@app/observability';
 import { ApiAccess } from '../docs/api-docs.decorators';

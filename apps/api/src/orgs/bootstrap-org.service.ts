@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { OrganizationRepository } from './organization.repository';
 
 /** With BOOTSTRAP_API_KEY set, makes sure an organization "default" owns that key (local quickstart). */

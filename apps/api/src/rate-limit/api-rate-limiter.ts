@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

@@ -1,9 +1,8 @@
 import { SystemEventType } from '@app/domain/event-matching';
 import { Inject, Injectable } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
 import { SubscriptionRepository, type SubscriptionChanges } from '@app/database/repositories/subscription.repository';
-import type { HooklineConfig } from '@app/domain/config';
 import { notFound } from '@app/domain/errors';
 import { newId } from '@app/domain/ids';
 import { SecretCipher } from '@app/domain/secret-cipher';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '@app/domain/config';
+import { loadConfig } from '@app/config';
 import { DeliveryHttpClient } from './delivery-http-client';
 import { HttpAgents } from './http-agents';
 

@@ -1,8 +1,7 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError } from 'bullmq';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import type { DeliveryJobRun } from '@app/queue';
 import { describeRetry } from '../worker-options';
 import { closeWorker } from '../worker-shutdown';

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { DeliveryRepository, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
 import { DeliveryStore } from './delivery-store';
-import type { HooklineConfig } from '@app/domain/config';
 import { newId } from '@app/domain/ids';
 import { buildDeliveryRequest } from '@app/domain/payload';
 import type { RetryPolicy } from '@app/domain/retry-policy';

@@ -1,8 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { createDeliveryAgents } from './guarded-agents';
 
 /** Idle keep-alive sockets are closed after this long (receivers often close theirs after 5 s). */

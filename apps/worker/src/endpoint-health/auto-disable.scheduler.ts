@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { PeriodicTask } from '../maintenance/periodic-task';
 import { AutoDisableService } from './auto-disable.service';
 

@@ -1,9 +1,8 @@
 import { SystemEventType } from '@app/domain/event-matching';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { AutoDisableRepository, type DisabledNotice, type DisabledSubscription } from '@app/database/repositories/auto-disable.repository';
-import type { HooklineConfig } from '@app/domain/config';
 import { newId } from '@app/domain/ids';
 import { QueueName, enqueueInTime, enqueueStoredEvents, type IntakeQueue } from '@app/queue';
 

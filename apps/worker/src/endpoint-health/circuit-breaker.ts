@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { HOOKLINE_CONFIG } from '@app/config';
-import { MAX_BREAKER_COOLDOWN_MS, type HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, MAX_BREAKER_COOLDOWN_MS, type HooklineConfig } from '@app/config';
 import { EndpointHealthRedis } from './endpoint-health-redis';
 
 /** What to do with a delivery to an origin: send it, send it as the one probe, or wait. */

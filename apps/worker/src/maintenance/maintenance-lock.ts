@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
-import { HOOKLINE_CONFIG } from '@app/config';
-import type { HooklineConfig } from '@app/domain/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { redisOptionsFromUrl } from '@app/queue';
 
 /**

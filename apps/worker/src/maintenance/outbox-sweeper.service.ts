@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { MaintenanceRepository } from '@app/database/repositories/maintenance.repository';
-import type { HooklineConfig } from '@app/domain/config';
 import { QueueName, enqueueDelivery, enqueueStoredEvents, type DeliveryQueue, type IntakeQueue } from '@app/queue';
 
 /** An event younger than this is still being enqueued by the API that stored it. */

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HOOKLINE_CONFIG } from '@app/config';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { MaintenanceRepository, type EventCursor } from '@app/database/repositories/maintenance.repository';
-import type { HooklineConfig } from '@app/domain/config';
 
 const DAY_MS = 24 * 3600_000;
 /** Events visited per step, and rows per DELETE statement: short transactions, short row locks. */

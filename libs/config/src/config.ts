@@ -2,7 +2,7 @@
  * Every setting Hookline reads from the environment, validated once at start-up.
  * A bad value throws ConfigError naming the variable; main.ts turns that into exit code 1.
  */
-import { parseEncryptionKey } from './secret-cipher';
+import { parseEncryptionKey } from '@app/domain/secret-cipher';
 
 export class ConfigError extends Error {}
 
