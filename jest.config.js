@@ -20,6 +20,7 @@ module.exports = {
   // content-disposition (under @fastify/static) ships ESM only, like @nestjs.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
   moduleNameMapper: {
+    '^@app/catalog(|/.*)$': '<rootDir>/libs/catalog/src$1',
     '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@app/intake(|/.*)$': '<rootDir>/libs/intake/src$1',

@@ -1,5 +1,5 @@
 import { PrismaService } from '@app/database';
-import { EventTypeCatalog, schemaRejectReason } from '@app/database/event-type-catalog.service';
+import { EventTypeCatalog, schemaRejectReason } from '@app/catalog';
 import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { DomainError } from '@app/domain/errors';
 import { startApi, type TestApi } from './support/api';

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { hashApiKey } from '../apps/api/src/auth/api-key';
+import { hashApiKey } from '@app/domain/api-key';
 import { startApi, type TestApi } from './support/api';
 import { ADMIN_TOKEN, testConfig } from './support/config';
 

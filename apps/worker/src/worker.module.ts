@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
 import { ConfigModule, HOOKLINE_CONFIG, loadConfig, type HooklineConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DeliveryRepository } from '@app/database/repositories/delivery.repository';
@@ -24,7 +25,7 @@ export class WorkerModule {
   static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, IntakeModule, WorkerObservabilityModule, MaintenanceModule, EndpointHealthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, CatalogModule, QueueModule, IntakeModule, WorkerObservabilityModule, MaintenanceModule, EndpointHealthModule],
       providers: [
         { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
         HttpAgents,

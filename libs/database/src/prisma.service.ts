@@ -18,6 +18,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     super({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }) });
   }
 
+  /** Resolves when PostgreSQL answers (the readiness probe). */
+  async ping(): Promise<void> {
+    await this.$queryRaw`SELECT 1`;
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
   }

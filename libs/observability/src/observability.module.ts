@@ -1,14 +1,20 @@
-import { Global, Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { MetricsService } from './metrics.service';
-import { ReadinessService } from './readiness.service';
+import { DATABASE_PROBE, ReadinessService, type DatabaseProbe } from './readiness.service';
 
 /**
- * Metrics and readiness for the API and the worker. Needs the config, database and queue modules
- * (global in both apps); each app serves the two over HTTP in its own way.
+ * Metrics and readiness for the API and the worker. Needs the config and queue modules (global in
+ * both apps); each app passes the provider that probes its database and serves the two over HTTP
+ * in its own way.
  */
-@Global()
-@Module({
-  providers: [MetricsService, ReadinessService],
-  exports: [MetricsService, ReadinessService],
-})
-export class ObservabilityModule {}
+@Module({})
+export class ObservabilityModule {
+  static forRoot(database: Type<DatabaseProbe>): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      providers: [MetricsService, ReadinessService, { provide: DATABASE_PROBE, useExisting: database }],
+      exports: [MetricsService, ReadinessService],
+    };
+  }
+}

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { PrismaService } from '@app/database';
 import { redisOptionsFromUrl } from '@app/queue';
 import { withTimeout } from '@app/domain/with-timeout';
 
@@ -11,6 +10,14 @@ const REDIS_TIMEOUT_MS = 1000;
 const POSTGRES_TIMEOUT_MS = 2000;
 
 export type DependencyState = 'up' | 'down';
+
+/** The database as readiness sees it: resolves when it answers a trivial query. */
+export interface DatabaseProbe {
+  ping(): Promise<unknown>;
+}
+
+/** Injection token of the DatabaseProbe each app passes to ObservabilityModule.forRoot. */
+export const DATABASE_PROBE = Symbol('DATABASE_PROBE');
 
 export interface ReadinessReport {
   status: 'ok' | 'unavailable';
@@ -28,7 +35,7 @@ export class ReadinessService implements OnModuleDestroy {
 
   constructor(
     @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
-    private readonly prisma: PrismaService,
+    @Inject(DATABASE_PROBE) private readonly database: DatabaseProbe,
   ) {
     this.redis = new Redis({
       ...redisOptionsFromUrl(config.redisUrl),
@@ -75,7 +82,7 @@ export class ReadinessService implements OnModuleDestroy {
 
   private async postgresState(): Promise<DependencyState> {
     try {
-      await withTimeout(this.prisma.$queryRaw`SELECT 1`, POSTGRES_TIMEOUT_MS);
+      await withTimeout(this.database.ping(), POSTGRES_TIMEOUT_MS);
       return 'up';
     } catch {
       return 'down';

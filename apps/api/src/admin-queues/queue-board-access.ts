@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { credentialFrom, secretsEqual } from '../auth/api-key';
+import { credentialFrom, secretsEqual } from '../auth/credentials';
 
 export const QUEUE_BOARD_COOKIE = 'hookline_queue_board';
 /** How long a browser session opened with ?token= lasts. */

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { FastifyRequest } from 'fastify';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { DomainError } from '@app/domain/errors';
-import { credentialFrom, secretsEqual } from './api-key';
+import { credentialFrom, secretsEqual } from './credentials';
 
 /** Guards operator endpoints with `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN they are closed. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ApiKeyRepository } from '@app/database/repositories/api-key.repository';
 import { DomainError } from '@app/domain/errors';
-import { ApiKeyRepository } from './api-key.repository';
-import { credentialFrom } from './api-key';
+import { credentialFrom } from './credentials';
 
 type AuthenticatedRequest = FastifyRequest & { organizationId?: string };
 

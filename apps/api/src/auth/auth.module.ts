@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { ApiKeyRepository } from '@app/database/repositories/api-key.repository';
 import { AdminGuard } from './admin.guard';
 import { ApiKeyGuard } from './api-key.guard';
-import { ApiKeyRepository } from './api-key.repository';
 
 @Global()
 @Module({

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { loadConfig } from '@app/domain/config';
+import { loadConfig } from '@app/config';
 import { AppModule } from '../app.module';
 import { buildOpenApiDocument } from './openapi-document';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventType } from '@app/generated/prisma/client';
-import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
+import { EventTypeCatalog } from '@app/catalog';
 import { EventTypeRepository, type EventTypeChanges } from '@app/database/repositories/event-type.repository';
 import { DomainError, notFound } from '@app/domain/errors';
 import { jsonSchemaProblems } from '@app/domain/event-schema';

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { EventTypeController } from './event-type.controller';
 import { EventTypeService } from './event-type.service';
 
-/** EventTypeRepository and EventTypeCatalog come from the global DatabaseModule (one catalog per process). */
+/** EventTypeCatalog comes from the global CatalogModule (one catalog per process). */
 @Module({
   controllers: [EventTypeController],
-  providers: [EventTypeService],
+  providers: [EventTypeRepository, EventTypeService],
 })
 export class EventTypesModule {}

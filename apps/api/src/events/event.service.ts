@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { validate } from 'class-validator';
-import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
+import { EventTypeCatalog } from '@app/catalog';
 import { EventRepository } from '@app/database/repositories/event.repository';
 import { DomainError, notFound } from '@app/domain/errors';
 import { MAX_EVENT_BYTES } from '@app/domain/event-validation';

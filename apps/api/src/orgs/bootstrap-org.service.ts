@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { OrganizationRepository } from './organization.repository';
+import { OrganizationRepository } from '@app/database/repositories/organization.repository';
 
 /** With BOOTSTRAP_API_KEY set, makes sure an organization "default" owns that key (local quickstart). */
 @Injectable()

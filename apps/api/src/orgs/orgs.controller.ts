@@ -1,13 +1,10 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { notFound } from '@app/domain/errors';
 import { AdminGuard } from '../auth/admin.guard';
-import { ApiKeyRepository } from '../auth/api-key.repository';
-import { generateApiKey } from '../auth/api-key';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { OrganizationCreateDto } from './org.dto';
 import { ApiKeyCreatedResponseDto, OrganizationCreatedResponseDto } from './org.response';
-import { OrganizationRepository } from './organization.repository';
+import { OrgsService } from './orgs.service';
 
 const ORG_ID = 'org_01JZ8Q4M9V3W6X2Y7T5R1K0ABC';
 const KEY_ID = 'key_01JZ8Q4MA2D5F8G1H4J7K0MNPQ';
@@ -19,10 +16,7 @@ const OrgIdParam = () => ApiParam({ name: 'id', description: 'Organization id.',
 @ApiTags('Organizations (admin)')
 @ApiAccess('admin')
 export class OrgsController {
-  constructor(
-    private readonly orgs: OrganizationRepository,
-    private readonly apiKeys: ApiKeyRepository,
-  ) {}
+  constructor(private readonly orgs: OrgsService) {}
 
   @Post()
   @ApiOperation({ operationId: 'createOrganization', summary: 'Create an organization with its first API key' })
@@ -33,9 +27,8 @@ export class OrgsController {
     example: { id: ORG_ID, name: 'Acme', api_key: 'hk_3q2fT0yWm1c8JkXzP4sVb7nLr5dQe9Ah6uGi2oYtR0w' },
   })
   async create(@Body() body: OrganizationCreateDto): Promise<OrganizationCreatedResponseDto> {
-    const apiKey = generateApiKey();
-    const org = await this.orgs.createWithKey(body.name, apiKey);
-    return { id: org.id, name: org.name, api_key: apiKey };
+    const org = await this.orgs.create(body.name);
+    return { id: org.id, name: org.name, api_key: org.apiKey };
   }
 
   @Post(':id/api-keys')
@@ -44,10 +37,8 @@ export class OrgsController {
   @ApiCreatedResponse({ description: 'Created.', type: ApiKeyCreatedResponseDto, example: { id: KEY_ID, api_key: 'hk_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s' } })
   @ApiErrors('NotFound')
   async createKey(@Param('id') orgId: string): Promise<ApiKeyCreatedResponseDto> {
-    if (!(await this.orgs.exists(orgId))) throw notFound('Organization');
-    const apiKey = generateApiKey();
-    const id = await this.apiKeys.create(orgId, apiKey);
-    return { id, api_key: apiKey };
+    const key = await this.orgs.issueKey(orgId);
+    return { id: key.id, api_key: key.apiKey };
   }
 
   @Delete(':id/api-keys/:keyId')
@@ -58,6 +49,6 @@ export class OrgsController {
   @ApiNoContentResponse({ description: 'Revoked.' })
   @ApiErrors('NotFound')
   async revokeKey(@Param('id') orgId: string, @Param('keyId') keyId: string): Promise<void> {
-    if (!(await this.apiKeys.revoke(orgId, keyId))) throw notFound('API key');
+    await this.orgs.revokeKey(orgId, keyId);
   }
 }

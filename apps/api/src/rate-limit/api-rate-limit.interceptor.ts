@@ -2,7 +2,8 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { DomainError } from '@app/domain/errors';
-import { credentialFrom, hashApiKey } from '../auth/api-key';
+import { hashApiKey } from '@app/domain/api-key';
+import { credentialFrom } from '../auth/credentials';
 import { ApiRateLimiter } from './api-rate-limiter';
 
 type AuthenticatedRequest = FastifyRequest & { organizationId?: string };

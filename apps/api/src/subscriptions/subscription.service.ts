@@ -1,7 +1,7 @@
 import { SystemEventType } from '@app/domain/event-matching';
 import { Inject, Injectable } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
+import { EventTypeCatalog } from '@app/catalog';
 import { SubscriptionRepository, type SubscriptionChanges } from '@app/database/repositories/subscription.repository';
 import { notFound } from '@app/domain/errors';
 import { newId } from '@app/domain/ids';

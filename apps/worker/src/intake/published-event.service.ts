@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '@app/generated/prisma/client';
-import { EventTypeCatalog, schemaRejectReason } from '@app/database/event-type-catalog.service';
+import { EventTypeCatalog, schemaRejectReason } from '@app/catalog';
 import { EventRepository, type NewRejectedEvent } from '@app/database/repositories/event.repository';
 import { DomainError } from '@app/domain/errors';
 import { EVENT_ID_PATTERN, MAX_EVENT_BYTES } from '@app/domain/event-validation';

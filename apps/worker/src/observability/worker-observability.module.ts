@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { PrismaService } from '@app/database';
 import { ObservabilityModule } from '@app/observability';
 import { WorkerHttpServer } from './worker-http.server';
 
 /** Metrics and readiness for the worker, served by its own small HTTP listener. */
 @Module({
-  imports: [ObservabilityModule],
+  imports: [ObservabilityModule.forRoot(PrismaService)],
   providers: [WorkerHttpServer],
 })
 export class WorkerObservabilityModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { hashApiKey } from '../auth/api-key';
+import { hashApiKey } from '@app/domain/api-key';
+import { PrismaService } from '../prisma.service';
 
 @Injectable()
 export class OrganizationRepository {

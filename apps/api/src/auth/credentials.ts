@@ -1,13 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/** A new API key; only its hash is stored. */
-export function generateApiKey(): string {
-  return `hk_${randomBytes(32).toString('base64url')}`;
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Constant-time comparison of two secrets of any length. */
 export function secretsEqual(a: string, b: string): boolean {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
 import { MicroBatcher } from '@app/domain/micro-batcher';
-import { hashApiKey } from './api-key';
+import { hashApiKey } from '@app/domain/api-key';
+import { PrismaService } from '../prisma.service';
 
 /**
  * Concurrent requests share one key lookup (one query for the keys of up to this many requests

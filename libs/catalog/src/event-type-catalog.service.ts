@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
 import { SYSTEM_EVENT_TYPES, matchesEventType } from '@app/domain/event-matching';
 import { EventSchemaCache, describeSchemaViolations, type EventDataValidator, type EventSchema } from '@app/domain/event-schema';
-import { EventTypeRepository } from './repositories/event-type.repository';
 
 /**
  * How long a process trusts what it read of one event type before reading it again. Writes made

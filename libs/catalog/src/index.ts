@@ -1,0 +1,2 @@
+export * from './catalog.module';
+export * from './event-type-catalog.service';
