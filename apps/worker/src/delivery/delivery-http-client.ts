@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import { findInErrorChain } from './error-chain';
 import { HttpAgents } from './http-agents';
 
 /** At most this much of a response is read; the rest is never downloaded. */
@@ -148,20 +149,9 @@ async function readExcerpt(stream: Readable): Promise<string | null> {
   return Buffer.concat(kept).toString('utf8').replace(/\u0000/g, '\uFFFD');
 }
 
-/** A PermanentDeliveryError (or any error flagged `permanent`) in the chain of errors net wraps it in. */
+/** A PermanentDeliveryError (or any error flagged `permanent`, e.g. BlockedAddressError) in the chain net wraps it in. */
 function findPermanent(error: unknown): Error | undefined {
-  const seen = new Set<unknown>();
-  const pending: unknown[] = [error];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
-    seen.add(current);
-    if (current instanceof PermanentDeliveryError || (current as { permanent?: unknown }).permanent === true) return current as Error;
-    pending.push((current as { cause?: unknown }).cause);
-    const inner = (current as { errors?: unknown }).errors; // AggregateError (Happy Eyeballs)
-    if (Array.isArray(inner)) pending.push(...inner);
-  }
-  return undefined;
+  return findInErrorChain(error, (candidate) => candidate instanceof PermanentDeliveryError || (candidate as { permanent?: unknown }).permanent === true);
 }
 
 const NETWORK_ERRORS: Record<string, string> = {

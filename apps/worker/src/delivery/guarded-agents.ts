@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isPublicAddress } from '@app/domain/address-policy';
+import { findInErrorChain } from './error-chain';
 
 /**
  * The SSRF guard at delivery time. The API refuses private IP literals and `localhost` when a
@@ -37,18 +38,7 @@ export class BlockedAddressError extends Error {
  * from the guard. Such an attempt is a permanent failure: retrying cannot make the target public.
  */
 export function isBlockedAddressError(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  const pending: unknown[] = [err];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
-    seen.add(current);
-    if ((current as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) return true;
-    pending.push((current as { cause?: unknown }).cause);
-    const inner = (current as { errors?: unknown }).errors;
-    if (Array.isArray(inner)) pending.push(...inner);
-  }
-  return false;
+  return findInErrorChain(err, (candidate) => (candidate as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) !== undefined;
 }
 
 /**
