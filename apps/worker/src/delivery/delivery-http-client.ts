@@ -54,76 +54,111 @@ export class DeliveryHttpClient {
   }
 
   post(url: string, body: string, headers: Record<string, string>): Promise<HttpAttemptResult> {
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    const failed = (error: unknown, timedOut = false): HttpAttemptResult => ({ status: null, body: null, durationMs: elapsed(), error: describeError(error, timedOut, this.timeoutMs) });
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch (error) {
-      return Promise.resolve(failed(error));
-    }
-    const transport = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
-    if (!transport) return Promise.resolve(failed(new PermanentDeliveryError(`unsupported URL scheme ${target.protocol}`)));
-    const agent = transport === https ? this.agents.https : this.agents.http;
-
     return new Promise<HttpAttemptResult>((resolve) => {
-      let settled = false;
-      let timedOut = false;
-      let response: http.IncomingMessage | undefined;
-      let deadline: NodeJS.Timeout | undefined;
-      const finish = (result: HttpAttemptResult) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        resolve(result);
-      };
+      const attempt = new InFlightAttempt(this.timeoutMs, resolve);
       let request: http.ClientRequest;
       try {
-        const payload = Buffer.from(body);
-        request = transport.request(target, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(payload.length) } });
-        request.end(payload);
+        request = this.send(url, body, headers);
       } catch (error) {
-        // e.g. a header value node refuses
-        finish(failed(error));
+        // e.g. an unparsable URL, a scheme other than http(s), a header value node refuses
+        attempt.fail(error);
         return;
       }
-      // One deadline for connecting, sending, waiting and reading: a trickling receiver cannot hold a worker slot.
-      deadline = setTimeout(() => {
-        timedOut = true;
-        const timeout = new AttemptTimeout();
-        response?.destroy(timeout);
-        request.destroy(timeout);
-      }, this.timeoutMs);
-      request.on('error', (error) => {
-        if (!response) finish(failed(error, timedOut));
-      });
-      request.on('response', (answer) => {
-        response = answer;
-        const result: HttpAttemptResult = {
-          status: answer.statusCode ?? null,
-          retryAfter: headerValue(answer.headers['retry-after']),
-          location: headerValue(answer.headers.location),
-          body: null,
-          durationMs: 0,
-          error: null,
-        };
-        readExcerpt(answer).then(
-          (excerpt) => {
-            result.body = excerpt;
-          },
-          (error: unknown) => {
-            result.error = { message: `response interrupted: ${describeError(error, timedOut, this.timeoutMs).message}`, permanent: false };
-          },
-        ).finally(() => {
-          // A response read to its end leaves the socket to the agent for the next request.
-          if (!answer.complete) answer.destroy();
-          result.durationMs = elapsed();
-          finish(result);
-        });
-      });
+      attempt.watch(request);
     });
   }
+
+  /** Starts the POST on the guarded keep-alive agent of the URL's scheme; throws what node refuses. */
+  private send(url: string, body: string, headers: Record<string, string>): http.ClientRequest {
+    const target = new URL(url);
+    const transport = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
+    if (!transport) throw new PermanentDeliveryError(`unsupported URL scheme ${target.protocol}`);
+    const agent = transport === https ? this.agents.https : this.agents.http;
+    const payload = Buffer.from(body);
+    const request = transport.request(target, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(payload.length) } });
+    request.end(payload);
+    return request;
+  }
+}
+
+/**
+ * One request in flight and the one result it settles with. One deadline covers connecting,
+ * sending, waiting and reading, so a trickling receiver cannot hold a worker slot. A class rather
+ * than closures: its state is in one place, and the hot path allocates one object per request.
+ */
+class InFlightAttempt {
+  private readonly started = performance.now();
+  private request: http.ClientRequest | undefined;
+  private response: http.IncomingMessage | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private timedOut = false;
+  private settled = false;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly resolve: (result: HttpAttemptResult) => void,
+  ) {}
+
+  /** Follows a sent request to its result: a read response, or the error that came instead. */
+  watch(request: http.ClientRequest): void {
+    this.request = request;
+    this.deadline = setTimeout(expire, this.timeoutMs, this);
+    // After a response, an error is the response's: readResponse reports it.
+    request.on('error', (error) => {
+      if (this.response === undefined) this.fail(error);
+    });
+    request.on('response', (response) => void this.readResponse(response));
+  }
+
+  /** Settles as an attempt that got no response. */
+  fail(error: unknown): void {
+    this.finish({ status: null, body: null, durationMs: 0, error: this.describe(error) });
+  }
+
+  /** Called by the deadline: ends the request and the response being read. */
+  abort(): void {
+    this.timedOut = true;
+    const timeout = new AttemptTimeout();
+    this.response?.destroy(timeout);
+    this.request?.destroy(timeout);
+  }
+
+  private async readResponse(response: http.IncomingMessage): Promise<void> {
+    this.response = response;
+    const result: HttpAttemptResult = {
+      status: response.statusCode ?? null,
+      retryAfter: headerValue(response.headers['retry-after']),
+      location: headerValue(response.headers.location),
+      body: null,
+      durationMs: 0,
+      error: null,
+    };
+    try {
+      result.body = await readExcerpt(response);
+    } catch (error) {
+      result.error = { message: `response interrupted: ${this.describe(error).message}`, permanent: false };
+    }
+    // A response read to its end leaves the socket to the agent for the next request.
+    if (!response.complete) response.destroy();
+    this.finish(result);
+  }
+
+  private describe(error: unknown): { message: string; permanent: boolean } {
+    return describeError(error, this.timedOut, this.timeoutMs);
+  }
+
+  private finish(result: HttpAttemptResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.deadline);
+    result.durationMs = Math.round(performance.now() - this.started);
+    this.resolve(result);
+  }
+}
+
+/** The deadline's callback: a plain function given the attempt, so arming it allocates no closure. */
+function expire(attempt: InFlightAttempt): void {
+  attempt.abort();
 }
 
 function headerValue(value: unknown): string | undefined {
