@@ -118,22 +118,8 @@ export class DeliveryRepository {
    * recorded anyway, since the request was sent. Returns whether the delivery was updated.
    */
   async recordAttempt(delivery: Pick<Delivery, 'id' | 'subscriptionId'>, attempt: AttemptRecord, update: DeliveryUpdate, change: SubscriptionChange = {}): Promise<boolean> {
-    const subscriptionId = delivery.subscriptionId;
-    const rows = await this.prisma.$queryRaw<{ updated: number }[]>`
-      WITH updated AS (
-        UPDATE deliveries
-        SET status = ${update.status}, attempts = ${attempt.attempt}, response_status = ${update.responseStatus}::int,
-            error_message = ${update.errorMessage}::text, last_attempt_at = ${update.lastAttemptAt}::timestamptz,
-            next_attempt_at = ${update.nextAttemptAt}::timestamptz
-        WHERE id = ${delivery.id} AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
-        RETURNING id
-      ), recorded AS (
-        INSERT INTO delivery_attempts (id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success)
-        VALUES (${attempt.id}, ${delivery.id}, ${subscriptionId}, ${attempt.attempt}, ${attempt.url}, ${attempt.startedAt}::timestamptz, ${attempt.durationMs},
-                ${attempt.responseStatus}::int, ${attempt.responseBody}::text, ${attempt.errorMessage}::text, ${attempt.success})
-      )${subscriptionUpdate(subscriptionId, attempt.startedAt, change)}
-      SELECT count(*)::int AS updated FROM updated`;
-    return rows[0]?.updated === 1;
+    const [updated] = await this.writeAttempts([{ delivery, attempt, update }], subscriptionUpdate(delivery.subscriptionId, attempt.startedAt, change));
+    return updated;
   }
 
   /**
@@ -142,6 +128,11 @@ export class DeliveryRepository {
    */
   async recordAttempts(entries: AttemptEntry[]): Promise<boolean[]> {
     if (entries.length === 0) return [];
+    return this.writeAttempts(entries, Prisma.empty);
+  }
+
+  /** The one attempt statement: the entries as arrays (unnest), then the delivery UPDATE, the attempt INSERT and `extraCte`. */
+  private async writeAttempts(entries: AttemptEntry[], extraCte: Prisma.Sql): Promise<boolean[]> {
     const column = <T>(pick: (entry: AttemptEntry) => T): T[] => entries.map(pick);
     const iso = (date: Date | null) => (date ? date.toISOString() : null);
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
@@ -165,7 +156,7 @@ export class DeliveryRepository {
       ), recorded AS (
         INSERT INTO delivery_attempts (id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success)
         SELECT attempt_id, delivery_id, subscription_id, attempt, url, started_at, duration_ms, response_status, response_body, error_message, success FROM input
-      )
+      )${extraCte}
       SELECT id FROM updated`;
     const updated = new Set(rows.map((row) => row.id));
     return entries.map((entry) => updated.has(entry.delivery.id));
