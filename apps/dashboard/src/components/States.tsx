@@ -1,0 +1,26 @@
+import type { ComponentChildren } from 'preact';
+import type { ApiError } from '../api/client';
+import { ErrorMessage } from './ErrorMessage';
+
+/** The three states every loaded block has: loading, failed, empty; children render the data. */
+export function Loaded<T>({
+  resource,
+  empty,
+  isEmpty,
+  children,
+}: {
+  resource: { data: T | undefined; error: ApiError | undefined; loading: boolean };
+  empty?: ComponentChildren;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ComponentChildren;
+}) {
+  if (resource.error && resource.data === undefined) return <ErrorMessage error={resource.error} />;
+  if (resource.data === undefined)
+    return (
+      <p class="loading" role="status">
+        Loading…
+      </p>
+    );
+  if (isEmpty?.(resource.data)) return <div class="empty">{empty}</div>;
+  return <>{children(resource.data)}</>;
+}

@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '../styles.css';
+import { DashboardApp } from './DashboardApp';
+
+render(<DashboardApp />, document.getElementById('app')!);
