@@ -13,6 +13,7 @@ describe('configEnv', () => {
       apiRateLimitPerMinute: 7,
       webhookTokenHeader: 'X-Hook-Token',
       maxSocketsPerOrigin: 7,
+      portalFrameAncestors: ['https://app.example.com', "'self'"],
     });
     expect(loadConfig(configEnv(config))).toEqual(config);
   });

@@ -70,6 +70,7 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     BREAKER_COOLDOWN_MS: String(config.breakerCooldownMs),
     DISABLE_AFTER_HOURS: String(config.disableAfterHours),
     DISABLE_CHECK_INTERVAL_MS: String(config.disableCheckIntervalMs),
+    PORTAL_FRAME_ANCESTORS: config.portalFrameAncestors.join(' '),
     ...(config.bootstrapApiKey ? { BOOTSTRAP_API_KEY: config.bootstrapApiKey } : {}),
     ...(config.metricsToken ? { METRICS_TOKEN: config.metricsToken } : {}),
     ...(config.encryptionKey ? { ENCRYPTION_KEY: config.encryptionKey.toString('base64') } : {}),

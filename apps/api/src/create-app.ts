@@ -9,6 +9,7 @@ import { answerFrameworkError } from './common/framework-errors';
 import { applyRouteBodyLimits } from './common/route-body';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { setupUi } from './dashboard/setup-ui';
 import { setupDocs } from './docs/setup-docs';
 import { RequestLogging } from './observability/request-logging';
 
@@ -43,5 +44,6 @@ export async function createApiApp(config: HooklineConfig = loadConfig(), option
   app.enableShutdownHooks();
   await setupDocs(app);
   await setupQueueBoard(app, config);
+  await setupUi(app, config);
   return app;
 }

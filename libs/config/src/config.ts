@@ -57,6 +57,11 @@ export interface HooklineConfig {
   disableAfterHours: number;
   /** How often the worker looks for subscriptions to disable (also checked right after each failed attempt). */
   disableCheckIntervalMs: number;
+  /**
+   * Origins that may frame the portal (/portal), as CSP frame-ancestors sources; empty: none may
+   * ('none'). The operator dashboard is never frameable.
+   */
+  portalFrameAncestors: string[];
 }
 
 /** The longest cool-down of an open circuit breaker: 10 minutes. */
@@ -147,7 +152,26 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     disableAfterHours: num(env, 'DISABLE_AFTER_HOURS', 120, { min: 0, max: 87_600 }),
     // At least once a minute, as the failing-endpoint policy promises.
     disableCheckIntervalMs: num(env, 'DISABLE_CHECK_INTERVAL_MS', 60_000, { min: 100, max: 60_000, integer: true }),
+    portalFrameAncestors: frameAncestors(env, 'PORTAL_FRAME_ANCESTORS'),
   };
+}
+
+/** An http(s) origin, optionally with a `*.` subdomain wildcard, as CSP source expressions allow. */
+const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
+
+/**
+ * Space- or comma-separated origins (`https://app.example.com https://*.example.org`) or `'self'`.
+ * Anything else is refused: the list goes verbatim into a Content-Security-Policy header, where a
+ * stray `;` or path would change the policy.
+ */
+function frameAncestors(env: Env, name: string): string[] {
+  const sources = str(env, name, '').split(/[\s,]+/).filter(Boolean);
+  for (const source of sources) {
+    if (source !== "'self'" && !FRAME_ANCESTOR.test(source)) {
+      throw new ConfigError(`${name} must list origins such as https://app.example.com (or 'self'), got "${source}".`);
+    }
+  }
+  return sources;
 }
 
 function logLevel(env: Env): LogLevel {
