@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { startApi, type TestApi } from './support/api';
+import { launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
+import { testConfig } from './support/config';
+import { createTestPool } from './support/database';
+import { startReceiver, type Receiver } from './support/receiver';
+import { startWorker } from './support/worker';
+
+const SEEN_MS = 20_000;
+
+/**
+ * Portal sessions come with the API half of issue 10 (a separate branch): until openapi.json
+ * documents them this file has nothing to drive, and says so instead of failing.
+ */
+const portalApiDocumented = Boolean(require('../openapi.json').paths['/v1/portal/sessions']);
+const describeWithPortalApi = portalApiDocumented ? describe : describe.skip;
+
+interface PortalSession {
+  id: string;
+  token: string;
+  url: string;
+  tenant: string;
+  read_only: boolean;
+}
+
+/**
+ * The tenant portal in a real Chromium, opened from portal session URLs made over the API: what a
+ * tenant sees and may do, and what an expired, revoked or read-only session shows.
+ */
+describeWithPortalApi('ui: tenant portal (/portal)', () => {
+  const config = testConfig();
+  let api: TestApi;
+  let worker: INestApplicationContext;
+  let receiver: Receiver;
+  let browser: Browser;
+  let db: Pool;
+  let key: string;
+  const opened: Page[] = [];
+
+  const createSession = async (body: Record<string, unknown>): Promise<PortalSession> => {
+    const { status, body: session } = await api.request('POST', '/v1/portal/sessions', { key, body });
+    expect(status).toBe(201);
+    return session;
+  };
+  const createEndpoint = async (body: Record<string, unknown>) => {
+    const { status, body: endpoint } = await api.request('POST', '/v1/webhooks', { key, body });
+    expect(status).toBe(201);
+    return endpoint;
+  };
+
+  /** Opens a session URL in a new tab (its own sessionStorage), on the test api's address. */
+  const openPortal = async (session: PortalSession): Promise<{ page: Page; problems: string[] }> => {
+    const url = new URL(session.url);
+    expect(`${url.pathname}${url.hash}`).toBe(`/portal#token=${session.token}`);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 860 } });
+    page.setDefaultTimeout(SEEN_MS);
+    opened.push(page);
+    const problems = watchConsole(page);
+    await page.goto(`${api.baseUrl}${url.pathname}${url.hash}`);
+    return { page, problems };
+  };
+  const endpointsList = (page: Page) => page.getByRole('list', { name: 'Endpoints' });
+  const expectAccessible = async (page: Page, what: string) => {
+    expect({ what, violations: await seriousA11yViolations(page) }).toEqual({ what, violations: [] });
+  };
+
+  beforeAll(async () => {
+    requireUiBuild();
+    api = await startApi(config);
+    worker = await startWorker(config);
+    receiver = await startReceiver();
+    db = createTestPool(config.databaseUrl);
+    ({ api_key: key } = await api.createOrg('ui portal'));
+    await api.request('POST', '/v1/event-types', {
+      key,
+      body: {
+        name: 'order.paid',
+        description: 'An order was paid in full.',
+        schema: { type: 'object', required: ['order_id'], properties: { order_id: { type: 'string', examples: ['ord_123'] }, amount: { type: 'integer' } } },
+      },
+    });
+    await createEndpoint({ name: 'Acme existing', url: `${receiver.url}/acme`, events: ['order.*'], channels: ['acme'] });
+    await createEndpoint({ name: 'Globex private', url: `${receiver.url}/globex`, events: ['order.*'], channels: ['globex'] });
+    await createEndpoint({ name: 'Organization-wide', url: `${receiver.url}/all`, events: ['*'] });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await api?.close();
+    await receiver?.close();
+    await db?.end();
+  });
+
+  it("opens from the session URL and shows the tenant's endpoints only", async () => {
+    const session = await createSession({ tenant: 'acme' });
+    const { page, problems } = await openPortal(session);
+    await endpointsList(page).getByRole('link', { name: 'Acme existing' }).waitFor();
+    expect(await endpointsList(page).getByRole('link').allTextContents()).toEqual(['Acme existing']);
+    // The token leaves the address bar at once (it stays in this tab's sessionStorage).
+    expect(page.url()).not.toContain(session.token);
+    await expectAccessible(page, 'portal endpoints');
+    expect(problems).toEqual([]);
+  });
+
+  it("creates an endpoint through the form; it gets the tenant's channel", async () => {
+    const { page } = await openPortal(await createSession({ tenant: 'acme' }));
+    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/acme-new`);
+    await page.getByLabel('Events').fill('order.paid');
+    await page.getByLabel('Events').press('Enter');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await endpointsList(page).getByText(`${receiver.url}/acme-new`).waitFor();
+
+    const { body } = await api.request('GET', '/v1/webhooks', { key });
+    const created = body.subscriptions.find((endpoint: { url: string }) => endpoint.url === `${receiver.url}/acme-new`);
+    expect(created).toMatchObject({ events: ['order.paid'], channels: ['acme'] });
+  });
+
+  it("shows the tenant's deliveries in Logs, and the event catalog with schema and example", async () => {
+    const { page, problems } = await openPortal(await createSession({ tenant: 'acme' }));
+    await page.getByRole('link', { name: 'Logs', exact: true }).click();
+    await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', channel: 'acme', data: { order_id: 'ord_acme' } } });
+    await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', channel: 'globex', data: { order_id: 'ord_globex' } } });
+    const rows = page.getByRole('row').filter({ hasText: 'order.paid' });
+    await rows.filter({ hasText: `${receiver.url}/acme-new` }).getByText('delivered').waitFor();
+    await rows.filter({ hasText: `${receiver.url}/acme` }).first().waitFor();
+    expect(await page.getByRole('row').filter({ hasText: '/globex' }).count()).toBe(0);
+    expect(await page.getByRole('row').filter({ hasText: '/all' }).count()).toBe(0);
+    await expectAccessible(page, 'portal logs');
+
+    await page.getByRole('link', { name: 'Event catalog' }).click();
+    await page.getByText('An order was paid in full.').waitFor();
+    await page.getByLabel('Example payload of order.paid').getByText('"ord_123"').waitFor();
+    await expectAccessible(page, 'portal catalog');
+    await page.screenshot({ path: join(__dirname, '..', 'docs', 'portal.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows no write controls to a read-only session, whose writes the API refuses', async () => {
+    const session = await createSession({ tenant: 'acme', read_only: true });
+    const { page } = await openPortal(session);
+    await endpointsList(page).getByRole('link', { name: 'Acme existing' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create endpoint' }).count()).toBe(0);
+    expect(await page.getByLabel('URL', { exact: true }).count()).toBe(0);
+
+    await endpointsList(page).getByRole('link', { name: 'Acme existing' }).click();
+    await page.getByRole('heading', { name: 'Recent deliveries' }).waitFor();
+    for (const name of ['Edit', 'Disable', 'Delete', 'Send test event', 'Rotate secret', 'Recover']) {
+      expect({ name, count: await page.getByRole('button', { name, exact: true }).count() }).toEqual({ name, count: 0 });
+    }
+    await expectAccessible(page, 'portal read-only endpoint');
+
+    const refused = await api.request('POST', '/v1/webhooks', { key: session.token, body: { name: 'x', url: `${receiver.url}/x`, events: ['order.paid'] } });
+    expect(refused.status).toBe(403);
+  });
+
+  it('says so when the session has expired', async () => {
+    const session = await createSession({ tenant: 'acme' });
+    await db.query(`UPDATE portal_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [session.id]);
+    const { page } = await openPortal(session);
+    await page.getByRole('heading', { name: /expired/i }).waitFor();
+    await expectAccessible(page, 'portal expired');
+  });
+
+  it('says so when the session is revoked while open', async () => {
+    const session = await createSession({ tenant: 'acme' });
+    const { page } = await openPortal(session);
+    await endpointsList(page).getByRole('link', { name: 'Acme existing' }).waitFor();
+    expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key })).status).toBe(204);
+    await page.getByRole('link', { name: 'Logs', exact: true }).click();
+    await page.getByRole('heading', { name: /revoked/i }).waitFor();
+  });
+});
