@@ -3,13 +3,11 @@ import type { SubscriptionWithSecret } from '../../api/client';
 import { CopyField } from '../../components/CopyField';
 import { PageHeader } from '../../components/Shell';
 import { Loaded } from '../../components/States';
-import { StatusBadge } from '../../components/StatusBadge';
 import { useAccess } from '../../hooks/api-context';
 import { useAction } from '../../hooks/use-action';
-import { href } from '../../hooks/use-hash-route';
 import { EndpointForm } from './EndpointForm';
 import { emptyEndpointForm, endpointBody, type EndpointFormState } from './endpoint-form-state';
-import { endpointStatus } from './endpoint-status';
+import { EndpointRow } from './EndpointRow';
 import { useCatalogNames, useEndpoints } from './use-endpoints';
 
 /** The endpoints with their status, and (when the session may write) the form that creates one. */
@@ -38,16 +36,9 @@ export function EndpointsPage() {
             {(data) => (
               <ul class="list" aria-label="Endpoints">
                 {data.subscriptions.map((endpoint) => (
-                  <li key={endpoint.id} class="list__item">
-                    <div class="list__main">
-                      <a href={href('endpoints', endpoint.id)} class="list__title">
-                        {endpoint.name}
-                      </a>
-                      <span class="mono break">{endpoint.url}</span>
-                      <span class="muted">{endpoint.events.join(', ')}</span>
-                    </div>
-                    <StatusBadge status={endpointStatus(endpoint)} />
-                  </li>
+                  <EndpointRow key={endpoint.id} endpoint={endpoint}>
+                    <span class="muted">{endpoint.events.join(', ')}</span>
+                  </EndpointRow>
                 ))}
               </ul>
             )}

@@ -1,9 +1,7 @@
 import { DeliveriesChart } from '../../components/DeliveriesChart';
 import { PageHeader } from '../../components/Shell';
 import { Loaded } from '../../components/States';
-import { StatusBadge } from '../../components/StatusBadge';
-import { href } from '../../hooks/use-hash-route';
-import { endpointStatus } from '../endpoints/endpoint-status';
+import { EndpointRow } from '../endpoints/EndpointRow';
 import { overviewFigures } from './overview-figures';
 import { useDayStats, useTroubledEndpoints } from './use-overview';
 
@@ -58,17 +56,10 @@ export function OverviewPage() {
           {(data) => (
             <ul class="list">
               {data.map(({ endpoint, recentFailures }) => (
-                <li key={endpoint.id} class="list__item">
-                  <div class="list__main">
-                    <a href={href('endpoints', endpoint.id)} class="list__title">
-                      {endpoint.name}
-                    </a>
-                    <span class="mono break">{endpoint.url}</span>
-                    {endpoint.disabled_reason && <span class="field-error">{endpoint.disabled_reason}</span>}
-                    {recentFailures > 0 && <span class="muted">{recentFailures} recent failed deliveries</span>}
-                  </div>
-                  <StatusBadge status={endpointStatus(endpoint)} />
-                </li>
+                <EndpointRow key={endpoint.id} endpoint={endpoint}>
+                  {endpoint.disabled_reason && <span class="field-error">{endpoint.disabled_reason}</span>}
+                  {recentFailures > 0 && <span class="muted">{recentFailures} recent failed deliveries</span>}
+                </EndpointRow>
               ))}
             </ul>
           )}
