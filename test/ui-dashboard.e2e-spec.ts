@@ -178,6 +178,12 @@ describe('ui: operator dashboard (/dashboard)', () => {
   it('passes the accessibility scan on the remaining pages', async () => {
     await nav('Event types').click();
     await page.getByText('An order was paid.').waitFor();
+    // The JSON Schema editor shows the API's verdict on a schema under the editor.
+    await page.getByLabel('Name').fill('shipment.sent');
+    await page.getByLabel('JSON Schema of data').fill('{"type": "nonsense"}');
+    await page.getByRole('button', { name: 'Create event type' }).click();
+    await page.locator('#event-type-schema-error').waitFor();
+    expect(await page.getByLabel('JSON Schema of data').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible('event types');
 
     await nav('Channels').click();
