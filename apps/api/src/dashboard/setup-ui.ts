@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 import { uiCacheControl, uiSecurityHeaders, type UiApp } from './ui-headers';
 
 const UI_APPS: UiApp[] = ['dashboard', 'portal'];
