@@ -9,13 +9,12 @@ const swcOptions = {
   module: { type: 'commonjs' },
 };
 
-module.exports = {
+const shared = {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/generated/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
   // content-disposition (under @fastify/static) ships ESM only, like @nestjs.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
@@ -31,7 +30,25 @@ module.exports = {
     // generated/openapi/metadata.ts imports the DTOs with the `.js` extension nodenext wants.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};
+
+/**
+ * Two projects: `npm run test:unit` (*.spec.ts: no Redis, PostgreSQL or build needed) and
+ * `npm run test:e2e` (*.e2e-spec.ts against the real services and the built apps). Each e2e file
+ * gets its own database and queue prefix (test/support/file-database.ts, config.ts), so files run
+ * in parallel.
+ */
+module.exports = {
   testTimeout: 60000,
+  projects: [
+    { ...shared, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/file-database.ts'],
+    },
+  ],
 };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { TEST_DATABASE_URL, connect, migrate, withDatabase } from './support/database';
+import { migrate } from './support/database';
+import { databaseName, dropDatabase, templateDatabaseUrl, withAdmin } from './support/test-databases';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -23,33 +24,18 @@ async function assertRedisAnswers(url: string): Promise<void> {
   }
 }
 
-/** Drops the test database and builds it again from prisma/migrations, so every run starts clean. */
-async function recreateTestDatabase(url: string): Promise<void> {
-  const database = decodeURIComponent(new URL(url).pathname.slice(1));
-  // Guard against a TEST_DATABASE_URL that points at a real database: it is about to be dropped.
-  if (!/test/i.test(database)) {
-    throw new Error(`Refusing to drop "${database}": the test database's name must contain "test" (TEST_DATABASE_URL).`);
-  }
-  const admin = await connect(withDatabase(url, 'postgres')).catch((error: Error) => {
-    throw new Error(
-      `PostgreSQL at ${new URL(url).host} is not reachable (${error.message}). ` +
-        'Start it (bash scripts/ensure-services.sh) or point TEST_DATABASE_URL at one.',
-    );
-  });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+/** Drops the template database and builds it again from prisma/migrations, so every run starts clean. */
+async function recreateTemplateDatabase(url: string): Promise<void> {
+  await withAdmin(url, (admin) => dropDatabase(admin, databaseName(url)));
   await migrate(url, { log: () => {} }); // creates the database, then applies every migration
 }
 
+/** Global setup of the e2e project (unit specs need no services). */
 export default async function globalSetup(): Promise<void> {
   await assertRedisAnswers(REDIS_URL);
-  await recreateTestDatabase(TEST_DATABASE_URL);
+  await recreateTemplateDatabase(templateDatabaseUrl());
   // Jest starts its workers (and, in band, the test environments) after global setup, so they
-  // inherit this.
-  process.env.DATABASE_URL = TEST_DATABASE_URL;
-  // Every BullMQ prefix of this run starts with it, so global teardown removes exactly this run's keys.
+  // inherit this. Every BullMQ prefix and file database of this run carries it, so global
+  // teardown removes exactly this run's leftovers.
   process.env.HOOKLINE_TEST_RUN = randomBytes(4).toString('hex');
 }

@@ -5,7 +5,8 @@ import { testRunPrefix } from './test-run';
 export const ADMIN_TOKEN = 'test-admin-token';
 
 /**
- * A config for one test file: the test database, its own BullMQ prefix (so files never share jobs),
+ * A config for one test file: the file's own database (test/support/file-database.ts sets
+ * DATABASE_URL), its own BullMQ prefix (so files never share jobs),
  * loopback http receivers allowed and retry delays in milliseconds.
  */
 export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineConfig {
@@ -26,10 +27,9 @@ export function testConfig(overrides: Partial<HooklineConfig> = {}): HooklineCon
     // Workers of parallel test files must not compete for the default port 3001.
     WORKER_HTTP_PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    // Test files share one database: a worker's outbox sweep would fan out other files' events (into
-    // its own queues, to their receivers). Tests of the sweep set a short interval themselves.
+    // The sweep and retention run only where a test asks for them (a short interval, RETENTION_DAYS),
+    // so no test sees its unfanned events or backdated rows taken by a periodic task it did not start.
     OUTBOX_SWEEP_INTERVAL_MS: '3600000',
-    // Likewise retention would delete other files' backdated rows; its own tests turn it on.
     RETENTION_DAYS: '0',
   });
   return { ...base, ...overrides };

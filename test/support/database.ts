@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 
-/** The database the test run uses; test/global-setup.ts recreates and migrates it before any test. */
+/** The test file's own database (test/support/file-database.ts sets TEST_DATABASE_URL before the file runs). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_test';
 
 /** A pg Pool on the test database (or another one); end it in afterAll. */
