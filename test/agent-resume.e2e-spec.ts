@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
 import { signWebhook, verifyWebhook } from '../packages/receiver-kit/src';
 import type { AgentRun } from '../examples/agent-resume/src/agent-run';
 import { APPROVAL_RESPONSES } from '../examples/agent-resume/src/approval-events';
@@ -11,11 +10,11 @@ import { publishDecision } from '../examples/agent-resume/src/approver';
 import { startAgentServer, WEBHOOK_PATH, type RunningAgentServer } from '../examples/agent-resume/src/agent-server';
 import { HooklineClient, type EventRecord } from '../examples/agent-resume/src/hookline-client';
 import { createFileRunStore } from '../examples/agent-resume/src/run-store';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type OrgClient, type Stack } from './support/stack';
 
 const REFUND = { name: 'issue_refund', arguments: { order_id: 'ord_42', amount_cents: 3000 } };
 
@@ -25,26 +24,27 @@ const REFUND = { name: 'issue_refund', arguments: { order_id: 'ord_42', amount_c
  */
 describe('examples/agent-resume through the real api and worker', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   /** The approver's system: it receives approval.requested deliveries. */
   let approverInbox: Receiver;
   let stateRoot: string;
   const agents: RunningAgentServer[] = [];
   const agentErrors: unknown[] = [];
   // Each test has its own organization, so its approval events reach only its own agent.
+  let org: OrgClient;
   let key: string;
   let hookline: HooklineClient;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    approverInbox = await startReceiver();
+    stack = await startStack({ config });
+    ({ api, receiver: approverInbox } = stack);
     stateRoot = await mkdtemp(join(tmpdir(), 'agent-resume-e2e-'));
   });
 
   beforeEach(async () => {
-    ({ api_key: key } = await api.createOrg('agent resume'));
+    org = await stack.addOrg('agent resume');
+    key = org.key;
     hookline = new HooklineClient(api.baseUrl, key);
   });
 
@@ -54,9 +54,7 @@ describe('examples/agent-resume through the real api and worker', () => {
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await approverInbox?.close();
+    await stack?.stop();
     await rm(stateRoot, { recursive: true, force: true });
   });
 
@@ -76,11 +74,7 @@ describe('examples/agent-resume through the real api and worker', () => {
     return { running, toolCalls };
   };
 
-  const subscribe = async (body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'agent-resume', ...body } });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; secret: string };
-  };
+  const subscribe = (body: Record<string, unknown>) => org.createSubscription({ name: 'agent-resume', ...body });
 
   /** The agent's step: POST /runs on its own HTTP server; it answers once the run is saved and paused. */
   const startRun = async (agentUrl: string, body: Record<string, unknown> = { task: 'Refund order 42: the parcel never arrived', tool_call: REFUND }) => {

@@ -1,12 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { PrismaService } from '@app/database';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { ReceivedRequest, Receiver } from './support/receiver';
+import { startStack, type OrgClient, type Stack } from './support/stack';
 
 type Headers = Record<string, string>;
 
@@ -17,31 +15,27 @@ const bodySignature = (token: string, body: string) => `sha256=${createHmac('sha
 
 /** Channel webhooks through the real api, worker and an HTTP receiver on 127.0.0.1. */
 describe('channel webhooks: deliveries', () => {
-  const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let prisma: PrismaService;
+  let org: OrgClient;
   let key: string;
   let orgId: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
+    stack = await startStack();
+    ({ api, receiver } = stack);
     prisma = api.app.get(PrismaService);
   });
 
   // Each test has its own organization, so no test sees another's channel webhooks.
   beforeEach(async () => {
-    ({ id: orgId, api_key: key } = await api.createOrg('channel deliveries'));
+    org = await stack.addOrg('channel deliveries');
+    ({ id: orgId, key } = org);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-  });
+  afterAll(() => stack?.stop());
 
   const webhookPath = (channel: string, suffix = '') => `/v1/channels/${channel}/webhook${suffix}`;
   const setWebhook = async (channel: string, body: Record<string, unknown>, apiKey = key) => {
@@ -49,12 +43,7 @@ describe('channel webhooks: deliveries', () => {
     expect(response.status).toBe(200);
     return response.body as { url: string; token: string };
   };
-  const publish = async (body: Record<string, unknown>, apiKey = key) => {
-    const response = await api.request('POST', '/v1/events', { key: apiKey, body });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
-  const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+  const requestsTo = (path: string) => stack.requestsTo(path);
   const waitForRequests = (path: string, count: number) =>
     waitFor(() => (requestsTo(path).length >= count ? requestsTo(path) : undefined), { what: `${count} request(s) to ${path}` });
   /** The event's deliveries once the fan-out has run and none of them is pending any more. */
@@ -73,7 +62,7 @@ describe('channel webhooks: deliveries', () => {
   it('delivers every event of its channel with the token header and a signature made with the token', async () => {
     const channel = 'worker:w_123';
     const { token } = await setWebhook(channel, { url: `${receiver.url}/worker-123` });
-    const eventId = await publish({ event_type: 'task.completed', data: { task: 't_1', title: 'Résumé ✓' }, channel });
+    const eventId = await org.publish({ event_type: 'task.completed', data: { task: 't_1', title: 'Résumé ✓' }, channel });
 
     const [request] = await waitForRequests('/worker-123', 1);
     const envelope = JSON.parse(request.body);
@@ -96,9 +85,9 @@ describe('channel webhooks: deliveries', () => {
 
   it('receives only the events of its own channel', async () => {
     const webhook = await setWebhook('queue:165', { url: `${receiver.url}/queue-165` });
-    const otherChannel = await publish({ event_type: 'task.completed', data: { n: 1 }, channel: 'queue:166' });
-    const noChannel = await publish({ event_type: 'task.completed', data: { n: 2 } });
-    const ownChannel = await publish({ event_type: 'task.completed', data: { n: 3 }, channel: 'queue:165' });
+    const otherChannel = await org.publish({ event_type: 'task.completed', data: { n: 1 }, channel: 'queue:166' });
+    const noChannel = await org.publish({ event_type: 'task.completed', data: { n: 2 } });
+    const ownChannel = await org.publish({ event_type: 'task.completed', data: { n: 3 }, channel: 'queue:165' });
 
     expect(await settledDeliveries(otherChannel)).toEqual([]);
     expect(await settledDeliveries(noChannel)).toEqual([]);
@@ -111,7 +100,7 @@ describe('channel webhooks: deliveries', () => {
     const channel = 'queue:data';
     const { token } = await setWebhook(channel, { target: `${receiver.url}/data-only`, payload_format: 'data' });
     const data = { id: 169578, status: 'completed', data: { text_test: 'Some text' }, source: 'manual' };
-    await publish({ event_type: 'task.completed', data, channel, call_id: 'call_42' });
+    await org.publish({ event_type: 'task.completed', data, channel, call_id: 'call_42' });
 
     const [request] = await waitForRequests('/data-only', 1);
     expect(JSON.parse(request.body)).toEqual(data);
@@ -132,7 +121,7 @@ describe('channel webhooks: deliveries', () => {
       response.writeHead(503).end('busy');
     });
     try {
-      const eventId = await publish({ event_type: 'task.completed', data: {}, channel });
+      const eventId = await org.publish({ event_type: 'task.completed', data: {}, channel });
       const [first, retry] = await waitForRequests('/rotating', 2);
       expect(first.headers['x-webhook-token']).toBe(oldToken);
       expect(newToken).toMatch(/^whk_/);
@@ -142,7 +131,7 @@ describe('channel webhooks: deliveries', () => {
       expect(verifyWithToken(newToken!, retry)).toEqual(JSON.parse(retry.body));
       expect(() => verifyWithToken(oldToken, retry)).toThrow();
 
-      const next = await publish({ event_type: 'task.completed', data: { after: true }, channel });
+      const next = await org.publish({ event_type: 'task.completed', data: { after: true }, channel });
       await settledDeliveries(next);
       const sent = requestsTo('/rotating').slice(1).map((request) => request.headers['x-webhook-token']);
       expect(sent).toEqual([newToken, newToken]);
@@ -162,13 +151,13 @@ describe('channel webhooks: deliveries', () => {
       response.writeHead(deleted.status === 200 ? 503 : 500).end('down');
     });
     try {
-      const failing = await publish({ event_type: 'task.completed', data: {}, channel });
+      const failing = await org.publish({ event_type: 'task.completed', data: {}, channel });
       const [delivery] = await settledDeliveries(failing);
       expect(delivery.status).toBe('cancelled');
       await waitFor(async () => (await prisma.deliveryAttempt.count({ where: { deliveryId: delivery.id } })) === 1, { what: 'the recorded attempt' });
       expect((await api.request('GET', webhookPath(channel), { key })).body).toEqual({ url: null, token: null });
 
-      const afterDelete = await publish({ event_type: 'task.completed', data: {}, channel });
+      const afterDelete = await org.publish({ event_type: 'task.completed', data: {}, channel });
       expect(await settledDeliveries(afterDelete)).toEqual([]);
       expect(requestsTo('/deleted')).toHaveLength(1);
       expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('cancelled');
@@ -186,7 +175,7 @@ describe('channel webhooks: deliveries', () => {
       response.writeHead(200).end('ok');
     });
     try {
-      const eventId = await publish({ event_type: 'task.completed', data: {}, channel });
+      const eventId = await org.publish({ event_type: 'task.completed', data: {}, channel });
       const [delivery] = await settledDeliveries(eventId);
       expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
 
@@ -215,12 +204,12 @@ describe('channel webhooks: deliveries', () => {
 
   it("never delivers one organization's events to another's webhook on the same channel", async () => {
     const channel = 'worker:shared';
-    const other = await api.createOrg('channel deliveries, other org');
+    const other = await stack.addOrg('channel deliveries, other org');
     const mine = await setWebhook(channel, { url: `${receiver.url}/shared-a` });
-    const theirs = await setWebhook(channel, { url: `${receiver.url}/shared-b` }, other.api_key);
+    const theirs = await setWebhook(channel, { url: `${receiver.url}/shared-b` }, other.key);
 
-    const myEvent = await publish({ event_type: 'task.completed', data: { org: 'a' }, channel });
-    const theirEvent = await publish({ event_type: 'task.completed', data: { org: 'b' }, channel }, other.api_key);
+    const myEvent = await org.publish({ event_type: 'task.completed', data: { org: 'a' }, channel });
+    const theirEvent = await other.publish({ event_type: 'task.completed', data: { org: 'b' }, channel });
     await settledDeliveries(myEvent);
     await settledDeliveries(theirEvent);
 
@@ -228,29 +217,23 @@ describe('channel webhooks: deliveries', () => {
     expect(requestsTo('/shared-b').map((request) => [JSON.parse(request.body).data, request.headers['x-webhook-token']])).toEqual([[{ org: 'b' }, theirs.token]]);
 
     const myExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key })).body;
-    const theirExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key: other.api_key })).body;
+    const theirExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key: other.key })).body;
     expect(myExecutions.logs.map((log: { event_id: string }) => log.event_id)).toEqual([myEvent]);
     expect(theirExecutions.logs.map((log: { event_id: string }) => log.event_id)).toEqual([theirEvent]);
   });
 });
 
 describe('channel webhooks: WEBHOOK_TOKEN_HEADER and ENCRYPTION_KEY', () => {
-  const config = testConfig({ webhookTokenHeader: 'X-Handinger-Token', encryptionKey: randomBytes(32) });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
+    stack = await startStack({ config: { webhookTokenHeader: 'X-Handinger-Token', encryptionKey: randomBytes(32) } });
+    ({ api, receiver } = stack);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('sends the token in the configured header instead of X-Webhook-Token', async () => {
     const { api_key: key } = await api.createOrg('token header');

@@ -1,11 +1,10 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { PrismaService } from '@app/database';
 import { HooklinePublisher } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 const paymentSchema = {
   type: 'object',
@@ -16,8 +15,8 @@ const paymentSchema = {
 /** Events whose type has a schema in the catalog are validated at intake, over HTTP and over Redis. */
 describe('Event-type schemas at intake', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let publisher: HooklinePublisher;
   let receiver: Receiver;
   let prisma: PrismaService;
@@ -26,26 +25,18 @@ describe('Event-type schemas at intake', () => {
   const storedEvent = (id: string) => prisma.event.findUnique({ where: { id } });
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
+    stack = await startStack({ config, orgName: 'Schemas at intake' });
+    ({ api, receiver, org } = stack);
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
-    receiver = await startReceiver();
     prisma = api.app.get(PrismaService);
-    org = await api.createOrg('Schemas at intake');
     const typed = await api.request('POST', '/v1/event-types', { key: org.api_key, body: { name: 'payment.received', schema: paymentSchema } });
     expect(typed.status).toBe(201);
-    const subscribed = await api.request('POST', '/v1/webhooks', {
-      key: org.api_key,
-      body: { name: 'payments', url: `${receiver.url}/payments`, events: ['payment.*'] },
-    });
-    expect(subscribed.status).toBe(201);
+    await stack.createSubscription({ name: 'payments', url: `${receiver.url}/payments`, events: ['payment.*'] });
   });
 
   afterAll(async () => {
     await publisher?.close();
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
+    await stack?.stop();
   });
 
   describe('over HTTP (POST /v1/events)', () => {

@@ -1,11 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { AutoDisableService } from '../apps/worker/src/endpoint-health/auto-disable.service';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
+import type { HooklineConfig } from '@app/domain/config';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
+import { startStack, type OrgClient, type Stack } from './support/stack';
 import { startWorker } from './support/worker';
 
 interface Notice {
@@ -21,7 +21,8 @@ interface Notice {
 describe('failing endpoints: auto-disable', () => {
   // 0.0005 hours = 1.8 s. Retries an hour away keep the deliveries open (retrying) until the disable;
   // the circuit breaker is off here so that every event makes a real attempt.
-  const config = testConfig({ disableAfterHours: 0.0005, retryBaseMs: 3600_000, retryMaxDelayMs: 3600_000, breakerFailures: 0 });
+  let stack: Stack;
+  let config: HooklineConfig;
   let api: TestApi;
   let db: Pool;
   let watch: Receiver;
@@ -29,16 +30,17 @@ describe('failing endpoints: auto-disable', () => {
   const workers: INestApplicationContext[] = [];
 
   beforeAll(async () => {
-    api = await startApi(config);
-    db = createTestPool(config.databaseUrl);
-    watch = await startReceiver();
+    stack = await startStack({
+      workers: 0,
+      config: { disableAfterHours: 0.0005, retryBaseMs: 3600_000, retryMaxDelayMs: 3600_000, breakerFailures: 0 },
+    });
+    ({ config, api, db, receiver: watch } = stack);
   });
 
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.close()));
-    await api?.close();
-    await Promise.all([watch, ...receivers].map((receiver) => receiver?.close()));
-    await db?.end();
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await stack?.stop();
   });
 
   const deadReceiver = async () => {
@@ -46,17 +48,8 @@ describe('failing endpoints: auto-disable', () => {
     receivers.push(receiver);
     return receiver;
   };
-  const createSubscription = async (key: string, body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body });
-    expect(response.status).toBe(201);
-    return response.body as { id: string };
-  };
   const getSubscription = async (key: string, id: string) => (await api.request('GET', `/v1/webhooks/${id}`, { key })).body;
-  const publish = async (key: string, eventType = 'order.created') => {
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: eventType, data: { n: 1 } } });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const publish = (org: OrgClient, eventType = 'order.created') => org.publish({ event_type: eventType, data: { n: 1 } });
   const failingSince = async (id: string) =>
     (await db.query('SELECT failing_since FROM subscriptions WHERE id = $1', [id])).rows[0].failing_since as Date | null;
   const deliveriesOf = async (id: string) =>
@@ -73,12 +66,13 @@ describe('failing endpoints: auto-disable', () => {
   it('disables after a failed attempt once the failures span DISABLE_AFTER_HOURS (a fraction), tells the org, and re-enables on PATCH', async () => {
     workers.push(await startWorker(config));
     const dead = await deadReceiver();
-    const { api_key: key, id: organizationId } = await api.createOrg('auto-disable');
-    await createSubscription(key, { name: 'watcher', url: `${watch.url}/notices`, events: ['webhook.disabled'] });
+    const org = await stack.addOrg('auto-disable');
+    const { key, id: organizationId } = org;
+    await org.createSubscription({ name: 'watcher', url: `${watch.url}/notices`, events: ['webhook.disabled'] });
     // Subscribed to everything: being inactive is what keeps the notice away from it.
-    const failing = await createSubscription(key, { name: 'failing endpoint', url: `${dead.url}/hook`, events: ['*'] });
+    const failing = await org.createSubscription({ name: 'failing endpoint', url: `${dead.url}/hook`, events: ['*'] });
 
-    await publish(key);
+    await publish(org);
     const since = await waitFor(() => failingSince(failing.id), { what: 'failing_since after the first failure' });
     expect((await getSubscription(key, failing.id)).is_active).toBe(true);
 
@@ -87,7 +81,7 @@ describe('failing endpoints: auto-disable', () => {
       async () => {
         const subscription = await getSubscription(key, failing.id);
         if (!subscription.is_active) return subscription;
-        await publish(key);
+        await publish(org);
         return false;
       },
       { intervalMs: 250, timeoutMs: 15_000, what: 'the subscription to be disabled' },
@@ -120,7 +114,7 @@ describe('failing endpoints: auto-disable', () => {
     expect(dead.requests.some((request) => request.body.includes('webhook.disabled'))).toBe(false);
 
     // New events do not reach it while it is disabled.
-    const ignored = await publish(key);
+    const ignored = await publish(org);
     await waitFor(async () => (await db.query('SELECT fanned_out_at FROM events WHERE id = $1', [ignored])).rows[0]?.fanned_out_at, { what: 'fan-out of the ignored event' });
     expect(await deliveriesOf(failing.id)).toHaveLength(deliveries.length);
 
@@ -130,7 +124,7 @@ describe('failing endpoints: auto-disable', () => {
     expect(patched.body).toMatchObject({ is_active: true, disabled_reason: null });
     expect(await failingSince(failing.id)).toBeNull();
     dead.respondWith((_, response) => void response.writeHead(200).end('back'));
-    const afterwards = await publish(key, 'order.shipped');
+    const afterwards = await publish(org, 'order.shipped');
     await waitFor(() => dead.requests.slice(requestsWhenDisabled).some((request) => JSON.parse(request.body).event_id === afterwards), { what: 'a delivery after re-enabling' });
     await waitFor(async () => (await deliveriesOf(failing.id)).some((row) => row.status === 'delivered'), { what: 'the delivered row' });
     expect((await getSubscription(key, failing.id)).is_active).toBe(true);
@@ -143,12 +137,13 @@ describe('failing endpoints: auto-disable', () => {
     const replicas = [await startWorker(replicaConfig), await startWorker(replicaConfig)];
     workers.push(...replicas);
     const dead = await deadReceiver();
-    const { api_key: key } = await api.createOrg('auto-disable schedule');
-    await createSubscription(key, { name: 'watcher', url: `${watch.url}/schedule`, events: ['webhook.*'] });
-    const stale = await createSubscription(key, { name: 'stale', url: `${dead.url}/stale`, events: ['order.*'] });
-    const recent = await createSubscription(key, { name: 'recent', url: `${dead.url}/recent`, events: ['order.*'] });
+    const org = await stack.addOrg('auto-disable schedule');
+    const { key } = org;
+    await org.createSubscription({ name: 'watcher', url: `${watch.url}/schedule`, events: ['webhook.*'] });
+    const stale = await org.createSubscription({ name: 'stale', url: `${dead.url}/stale`, events: ['order.*'] });
+    const recent = await org.createSubscription({ name: 'recent', url: `${dead.url}/recent`, events: ['order.*'] });
 
-    await publish(key);
+    await publish(org);
     await waitFor(async () => (await failingSince(stale.id)) && (await failingSince(recent.id)), { what: 'both subscriptions failing' });
     // As if the failures had gone on for 121 and 119 hours.
     await db.query(`UPDATE subscriptions SET failing_since = now() - interval '121 hours' WHERE id = $1`, [stale.id]);

@@ -1,11 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import { startStack, type Stack } from './support/stack';
 
 const EVENTS = 200;
 const PUBLISH_IN_PARALLEL = 20;
@@ -19,27 +17,22 @@ describe('failing endpoints: a dead endpoint does not slow a live one', () => {
   // The default BREAKER_FAILURES (10). Without the breaker the 200 hanging deliveries would hold the
   // 10 slots for 200 x 500 ms / 10 = 10 s (more with retries).
   const config = testConfig({ workerConcurrency: 10, requestTimeoutMs: 500, breakerCooldownMs: 500 });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let live: Receiver;
   let dead: Receiver;
   let db: Pool;
   let key: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    live = await startReceiver();
+    stack = await startStack({ config, orgName: 'dead and live' });
+    ({ api, receiver: live, db, key } = stack);
     dead = await startReceiver(() => undefined); // never answers
-    db = createTestPool(config.databaseUrl);
-    ({ api_key: key } = await api.createOrg('dead and live'));
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await Promise.all([live?.close(), dead?.close()]);
-    await db?.end();
+    await stack?.stop();
+    await dead?.close();
   });
 
   const publishAll = async (eventTypes: string[]) => {

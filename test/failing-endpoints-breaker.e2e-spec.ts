@@ -2,12 +2,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CircuitBreaker } from '../apps/worker/src/endpoint-health/circuit-breaker';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import { startStack, type Stack } from './support/stack';
 
 const COOLDOWN_MS = 200;
 
@@ -25,38 +24,23 @@ describe('failing endpoints: circuit breaker', () => {
     retryMaxAttempts: 20,
     requestTimeoutMs: 500,
   });
+  let stack: Stack;
   let api: TestApi;
-  let workers: INestApplicationContext[];
   let receiver: Receiver;
   let db: Pool;
   let key: string;
+  let workers: INestApplicationContext[];
 
   beforeAll(async () => {
-    api = await startApi(config);
     // Two replicas: the breaker's state and its probe election live in Redis.
-    workers = [await startWorker(config), await startWorker(config)];
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
-    ({ api_key: key } = await api.createOrg('breaker'));
+    stack = await startStack({ workers: 2, config, orgName: 'breaker' });
+    ({ api, receiver, db, key, workers } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all((workers ?? []).map((worker) => worker.close()));
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  const createSubscription = async (url: string, eventType: string) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: eventType, url, events: [eventType] } });
-    expect(response.status).toBe(201);
-    return response.body.id as string;
-  };
-  const publish = async (eventType: string) => {
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: eventType, data: {} } });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const createSubscription = async (url: string, eventType: string) => (await stack.createSubscription({ name: eventType, url, events: [eventType] })).id;
+  const publish = (eventType: string) => stack.publish({ event_type: eventType, data: {} });
   const attemptTimes = async (subscriptionId: string) =>
     (await db.query('SELECT started_at FROM delivery_attempts WHERE subscription_id = $1 ORDER BY started_at', [subscriptionId])).rows.map(
       (row) => (row.started_at as Date).getTime(),

@@ -1,12 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { MetricsService } from '@app/observability';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 /** The most requests any one-second window [t, t + 1 s) holds. */
 function busiestSecond(times: number[]): number {
@@ -22,25 +21,19 @@ function busiestSecond(times: number[]): number {
 /** rate_limit_per_second: excess deliveries are delayed (not attempts, never dropped), shared by worker replicas. */
 describe('failing endpoints: rate_limit_per_second', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let workers: INestApplicationContext[];
   let receiver: Receiver;
   let db: Pool;
+  let workers: INestApplicationContext[];
 
   beforeAll(async () => {
-    api = await startApi(config);
     // Two replicas share the limit through Redis.
-    workers = [await startWorker(config), await startWorker(config)];
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ workers: 2, config });
+    ({ api, receiver, db, workers } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all((workers ?? []).map((worker) => worker.close()));
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
   const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
 

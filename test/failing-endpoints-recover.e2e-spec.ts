@@ -1,11 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type OrgClient, type Stack } from './support/stack';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -19,36 +17,23 @@ interface Row {
 /** POST /v1/webhooks/:id/recover {since, until?}: replays a subscription's failed deliveries of a window. */
 describe('failing endpoints: recover', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   const broken = new Set<string>();
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver((request, response) => void response.writeHead(broken.has(request.path) ? 500 : 200).end());
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ config });
+    ({ api, receiver, db } = stack);
+    receiver.respondWith((request, response) => void response.writeHead(broken.has(request.path) ? 500 : 200).end());
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  const createSubscription = async (key: string, path: string, body: Record<string, unknown> = {}) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: path, url: `${receiver.url}${path}`, events: ['*'], max_attempts: 1, ...body } });
-    expect(response.status).toBe(201);
-    return response.body.id as string;
-  };
-  const publish = async (key: string, n: number) => {
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: 'order.created', data: { n } } });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const createSubscription = async (org: OrgClient, path: string, body: Record<string, unknown> = {}) =>
+    (await org.createSubscription({ name: path, url: `${receiver.url}${path}`, events: ['*'], max_attempts: 1, ...body })).id;
+  const publish = (org: OrgClient, n: number) => org.publish({ event_type: 'order.created', data: { n } });
   const rowsOf = async (subscriptionId: string) =>
     (await db.query('SELECT id, status, attempts, created_at FROM deliveries WHERE subscription_id = $1 ORDER BY created_at, id', [subscriptionId])).rows as Row[];
   const settled = (subscriptionId: string, count: number, done: (rows: Row[]) => boolean, what: string) =>
@@ -62,11 +47,12 @@ describe('failing endpoints: recover', () => {
   const recover = (key: string, subscriptionId: string, body: unknown) => api.request('POST', `/v1/webhooks/${subscriptionId}/recover`, { key, body });
 
   it('re-enqueues the failed deliveries created within [since, until], both ends inclusive, as attempt n+1', async () => {
-    const { api_key: key } = await api.createOrg('recover');
+    const org = await stack.addOrg('recover');
+    const { key } = org;
     broken.add('/a').add('/b');
-    const target = await createSubscription(key, '/a');
-    const other = await createSubscription(key, '/b');
-    for (let n = 1; n <= 4; n++) await publish(key, n);
+    const target = await createSubscription(org, '/a');
+    const other = await createSubscription(org, '/b');
+    for (let n = 1; n <= 4; n++) await publish(org, n);
     const failed = await settled(target, 4, (rows) => rows.every((row) => row.status === 'failed'), 'four failed deliveries');
     await settled(other, 4, (rows) => rows.every((row) => row.status === 'failed'), "the other subscription's failures");
 
@@ -102,8 +88,9 @@ describe('failing endpoints: recover', () => {
   });
 
   it('answers 400 for a missing, malformed, reversed or longer than 14 days window', async () => {
-    const { api_key: key } = await api.createOrg('recover validation');
-    const id = await createSubscription(key, '/validation');
+    const org = await stack.addOrg('recover validation');
+    const { key } = org;
+    const id = await createSubscription(org, '/validation');
     const now = Date.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     const cases: [string, unknown][] = [
@@ -132,10 +119,11 @@ describe('failing endpoints: recover', () => {
   });
 
   it("answers 404 for another organization's webhook, a channel webhook, a deleted or unknown id, and 409 for an inactive one", async () => {
-    const { api_key: key } = await api.createOrg('recover owner');
+    const org = await stack.addOrg('recover owner');
+    const { key } = org;
     const { api_key: strangerKey } = await api.createOrg('recover stranger');
     const body = { since: new Date(Date.now() - DAY_MS).toISOString() };
-    const mine = await createSubscription(key, '/mine');
+    const mine = await createSubscription(org, '/mine');
 
     const stranger = await recover(strangerKey, mine, body);
     expect(stranger.status).toBe(404);
@@ -146,11 +134,11 @@ describe('failing endpoints: recover', () => {
     expect((await recover(key, channelWebhook, body)).status).toBe(404);
     expect((await recover(key, 'sub_does_not_exist', body)).status).toBe(404);
 
-    const deleted = await createSubscription(key, '/deleted');
+    const deleted = await createSubscription(org, '/deleted');
     expect((await api.request('DELETE', `/v1/webhooks/${deleted}`, { key })).status).toBe(204);
     expect((await recover(key, deleted, body)).status).toBe(404);
 
-    const inactive = await createSubscription(key, '/inactive', { is_active: false });
+    const inactive = await createSubscription(org, '/inactive', { is_active: false });
     const conflict = await recover(key, inactive, body);
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ error: 'conflict' });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 interface Attempt {
@@ -35,22 +35,26 @@ function residentBytes(pid: number): number {
  * retry policy; none of them costs the worker memory or a slot for long.
  */
 describe('fault: misbehaving receivers', () => {
-  const config = testConfig({ requestTimeoutMs: REQUEST_TIMEOUT_MS, retryBaseMs: 100, retryMaxDelayMs: 500, workerConcurrency: 20 });
+  let stack: Stack;
   let api: TestApi;
   let worker: WorkerProcess;
   let key: string;
   const receivers: Receiver[] = [];
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorkerProcess(config);
-    ({ api_key: key } = await api.createOrg('misbehaving receivers'));
+    stack = await startStack({
+      workers: 0,
+      config: { requestTimeoutMs: REQUEST_TIMEOUT_MS, retryBaseMs: 100, retryMaxDelayMs: 500, workerConcurrency: 20 },
+      orgName: 'misbehaving receivers',
+    });
+    ({ api, key } = stack);
+    worker = await startWorkerProcess(stack.config);
   });
 
   afterAll(async () => {
     await worker?.stop('SIGKILL');
     await Promise.all(receivers.map((receiver) => receiver.close()));
-    await api?.close();
+    await stack?.stop();
   });
 
   const receiver = async (handler?: Parameters<typeof startReceiver>[0]) => {
@@ -59,15 +63,9 @@ describe('fault: misbehaving receivers', () => {
     return started;
   };
   /** A subscription to `url` receiving the events of type `eventType`. */
-  const subscribe = async (url: string, eventType: string, extra: Record<string, unknown> = {}) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: eventType, url, events: [eventType], ...extra } });
-    expect(response.status).toBe(201);
-  };
-  const publish = async (eventType: string) => {
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: eventType, data: { eventType } } });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const subscribe = (url: string, eventType: string, extra: Record<string, unknown> = {}) =>
+    stack.createSubscription({ name: eventType, url, events: [eventType], ...extra });
+  const publish = (eventType: string) => stack.publish({ event_type: eventType, data: { eventType } });
   /** The delivery log of the event's only delivery, once `done` says it has settled. */
   const settledLog = async (eventId: string, done: (log: DeliveryLog) => boolean, timeoutMs = 15_000): Promise<DeliveryLog> => {
     const logId = await waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, {

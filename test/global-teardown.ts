@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { dropFileDatabases } from './support/test-databases';
+import { dropFileDatabases, templateDatabaseUrl } from './support/test-databases';
 import { testRunPrefix } from './support/test-run';
 
 /** Deletes the BullMQ keys this run left in the shared Redis (each test file had its own prefix). */
@@ -21,5 +21,5 @@ async function deleteRunKeys(): Promise<void> {
 export default async function globalTeardown(): Promise<void> {
   if (!process.env.HOOKLINE_TEST_RUN) return;
   await deleteRunKeys();
-  await dropFileDatabases();
+  await dropFileDatabases(templateDatabaseUrl());
 }

@@ -11,7 +11,7 @@ const DAY_MS = 24 * 3600_000;
 
 /**
  * Retention against the real database: rows are inserted backdated, then deleted by RetentionService
- * (called directly, and on its own schedule). Only this file's organization is looked at.
+ * (called directly, and on its own schedule). Each test has its own organization; the database is this file's.
  */
 describe('maintenance: retention', () => {
   let pool: Pool;
@@ -105,7 +105,7 @@ describe('maintenance: retention', () => {
 
     const worker = await start();
     const result = await worker.get(RetentionService).deleteExpired();
-    // Other files' rows are never 30 days old, so these counts are this test's alone.
+    // The first rows of this file's own database: these counts are this test's alone.
     expect(result).toEqual({ events: 4, deliveries: 4, attempts: 8 });
 
     for (const gone of [old.delivered, old.failed, old.cancelled, noDeliveries]) expect(await eventExists(gone.eventId)).toBe(0);

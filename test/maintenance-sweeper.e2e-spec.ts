@@ -4,7 +4,8 @@ import { QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 import { startWorker } from './support/worker';
 
 /**
@@ -15,6 +16,7 @@ describe('maintenance: outbox sweep', () => {
   const config = testConfig({ outboxSweepIntervalMs: 200, workerLockDurationMs: 1000, retryBaseMs: 200, retryMaxDelayMs: 1000 });
   // The same database and queues, but a Redis URL nothing listens on: intake cannot enqueue.
   const redislessConfig = { ...config, redisUrl: 'redis://127.0.0.1:1' };
+  let stack: Stack;
   let api: TestApi;
   let receiver: Receiver;
   let key: string;
@@ -22,11 +24,9 @@ describe('maintenance: outbox sweep', () => {
   const queues: Queue[] = [];
 
   beforeAll(async () => {
-    api = await startApi(config);
-    receiver = await startReceiver();
-    ({ api_key: key } = await api.createOrg('outbox sweep'));
-    const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'sweep', url: `${receiver.url}/sweep`, events: ['*'] } });
-    expect(subscription.status).toBe(201);
+    stack = await startStack({ workers: 0, config, orgName: 'outbox sweep' });
+    ({ api, receiver, key } = stack);
+    await stack.createSubscription({ name: 'sweep', url: `${receiver.url}/sweep`, events: ['*'] });
   });
 
   afterEach(async () => {
@@ -35,8 +35,7 @@ describe('maintenance: outbox sweep', () => {
 
   afterAll(async () => {
     await Promise.all(queues.map((queue) => queue.close()));
-    await api?.close();
-    await receiver?.close();
+    await stack?.stop();
   });
 
   const start = async () => {

@@ -6,15 +6,15 @@ import type { Pool } from 'pg';
 import ts from 'typescript';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@app/generated/prisma/client';
-import { TEST_DATABASE_URL, connect, createTestPool, migrate, withDatabase } from './support/database';
+import { connect, createTestPool, migrate, testDatabaseUrl, withDatabase } from './support/database';
 
 const ROOT = path.resolve(__dirname, '..');
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
 const GENERATED_MODELS_DIR = path.join(ROOT, 'generated', 'prisma', 'models');
 const SCHEMA_SQL_SCRIPT = path.join(ROOT, 'scripts', 'schema-sql.js');
-// A database of this file's own, built from nothing, so what is checked is exactly what the
-// migrations produce, whatever other test files do to the shared test database.
-const DATABASE_URL = withDatabase(TEST_DATABASE_URL, `${new URL(TEST_DATABASE_URL).pathname.slice(1)}_migrations_${process.pid}`);
+// A database built from nothing (not the template's copy this file gets), so what is checked is
+// exactly what the migrations produce.
+const DATABASE_URL = withDatabase(testDatabaseUrl(), `${new URL(testDatabaseUrl()).pathname.slice(1)}_migrations_${process.pid}`);
 const quiet = { log: () => {} };
 
 interface RuntimeModel {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
 import {
   createMemoryReplayGuard,
   InvalidSignatureError,
@@ -8,11 +7,10 @@ import {
   TimestampOutOfToleranceError,
   verifyWebhook,
 } from '../packages/receiver-kit/src';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { ReceivedRequest, Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 /** A token header name other than the default, so the kit's tokenHeader option meets the worker's WEBHOOK_TOKEN_HEADER. */
 const TOKEN_HEADER = 'X-Hook-Token';
@@ -20,35 +18,19 @@ const TOKEN_HEADER = 'X-Hook-Token';
 /** Deliveries signed by the real worker, verified with the receiver kit as a receiver would. */
 describe('receiver kit: deliveries signed by the real worker', () => {
   // Retries over a second apart (jitter ±20 %), so a retry always carries a later webhook-timestamp than its first attempt.
-  const config = testConfig({ webhookTokenHeader: TOKEN_HEADER, retryBaseMs: 1300 });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let key: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    ({ api_key: key } = await api.createOrg('receiver kit'));
+    stack = await startStack({ config: { webhookTokenHeader: TOKEN_HEADER, retryBaseMs: 1300 }, orgName: 'receiver kit' });
+    ({ api, receiver, key } = stack);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-  });
+  afterAll(() => stack?.stop());
 
-  const subscribe = async (body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'kit', ...body } });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; secret: string };
-  };
-  const publish = async (body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/events', { key, body });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const subscribe = (body: Record<string, unknown>) => stack.createSubscription({ name: 'kit', ...body });
   /** The one delivery of `eventId` to `path` (paths are unique per test). */
   const deliveryTo = async (path: string, eventId: string) => {
     const matching = () => receiver.requests.filter((request) => request.path === path && request.headers['webhook-id'] === eventId);
@@ -62,7 +44,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
   it('verifies an envelope signed with a generated whsec_ secret, and rejects a tampered body or another secret', async () => {
     const { secret } = await subscribe({ url: `${receiver.url}/whsec`, events: ['invoice.paid'] });
     expect(secret).toMatch(/^whsec_/);
-    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42, note: 'ünïcødé ✓' }, call_id: 'call_kit_1' });
+    const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42, note: 'ünïcødé ✓' }, call_id: 'call_kit_1' });
     const request = await deliveryTo('/whsec', eventId);
 
     expect(verifyWebhook(request.body, request.headers, secret)).toEqual({
@@ -83,7 +65,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
   it('verifies with a plain secret, through the standard headers and through X-Webhook-Signature alone', async () => {
     const secret = 'a plain secret ✓ (UTF-8 bytes are the key)';
     await subscribe({ url: `${receiver.url}/plain`, events: ['invoice.paid'], secret });
-    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42 } });
+    const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42 } });
     const request = await deliveryTo('/plain', eventId);
 
     expect(verifyWebhook(request.body, request.headers, secret)).toMatchObject({ event_id: eventId, data: { amount: 42 } });
@@ -101,7 +83,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
 
   it('verifies the bare data body of payload_format "data"', async () => {
     const { secret } = await subscribe({ url: `${receiver.url}/data`, events: ['invoice.paid'], payload_format: 'data' });
-    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42, lines: [1, 2] }, call_id: 'call_kit_data' });
+    const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42, lines: [1, 2] }, call_id: 'call_kit_data' });
     const request = await deliveryTo('/data', eventId);
 
     expect(verifyWebhook(request.body, request.headers, secret)).toEqual({ amount: 42, lines: [1, 2] });
@@ -116,7 +98,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
       response.writeHead(isFirstAttempt ? 503 : 200).end(isFirstAttempt ? 'busy' : 'ok');
     });
     try {
-      const eventId = await publish({ event_type: 'invoice.retried', data: { amount: 42 } });
+      const eventId = await stack.publish({ event_type: 'invoice.retried', data: { amount: 42 } });
       const attempts = await waitFor(
         () => {
           const seen = receiver.requests.filter((request) => request.path === '/flaky' && request.headers['webhook-id'] === eventId);
@@ -148,7 +130,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     const put = await api.request('PUT', `/v1/channels/${channel}/webhook`, { key, body: { url: `${receiver.url}/channel` } });
     expect(put.status).toBe(200);
     const { token } = put.body as { token: string };
-    const eventId = await publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
+    const eventId = await stack.publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
     const request = await deliveryTo('/channel', eventId);
 
     expect(request.headers[TOKEN_HEADER.toLowerCase()]).toBe(token);
@@ -167,7 +149,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     const regenerated = await api.request('POST', `/v1/channels/${channel}/webhook/regenerate-token`, { key });
     expect(regenerated.status).toBe(200);
     const newToken = regenerated.body.token as string;
-    const nextId = await publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
+    const nextId = await stack.publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
     const next = await deliveryTo('/channel', nextId);
     expect(verifyWebhook(next.body, next.headers, newToken)).toMatchObject({ event_id: nextId });
     expect(() => verifyWebhook(next.body, next.headers, token)).toThrow(InvalidSignatureError);

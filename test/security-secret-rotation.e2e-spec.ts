@@ -1,14 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { signingKey } from '@app/domain/signing';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { ReceivedRequest, Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 const DAY_MS = 86_400_000;
 const OLD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -18,30 +16,23 @@ const NEW_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 describe('security: secret rotation', () => {
   // Secrets encrypted at rest, so the worker's decryption of the previous secret is exercised too.
   const config = testConfig({ encryptionKey: randomBytes(32) });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   let key: string;
   let orgId: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ config });
+    ({ api, receiver, db } = stack);
   });
 
   beforeEach(async () => {
-    ({ id: orgId, api_key: key } = await api.createOrg('secret rotation'));
+    ({ id: orgId, key } = await stack.addOrg('secret rotation'));
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
   let pathCounter = 0;
   /** A subscription with OLD_SECRET on its own receiver path. */

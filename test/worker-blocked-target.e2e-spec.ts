@@ -1,9 +1,8 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 /**
  * The delivery-time SSRF guard through the real worker: the API here accepts a loopback URL (as a
@@ -12,21 +11,17 @@ import { startWorker } from './support/worker';
 describe('worker: private targets', () => {
   const apiConfig = testConfig({ allowPrivateUrls: true });
   const workerConfig = { ...apiConfig, allowPrivateUrls: false };
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    api = await startApi(apiConfig);
-    worker = await startWorker(workerConfig);
-    receiver = await startReceiver();
+    stack = await startStack({ workers: 0, config: apiConfig });
+    ({ api, receiver } = stack);
+    await stack.addWorker(workerConfig);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('fails the attempt at once, without retries, and never connects', async () => {
     const { api_key: key } = await api.createOrg('worker blocked target');

@@ -1,16 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import { startWorker } from './support/worker';
+import { startStack, type Stack } from './support/stack';
 
 /** Deliveries reuse keep-alive connections, at most MAX_SOCKETS_PER_ORIGIN of them per receiver origin. */
 describe('worker: connection pool per origin', () => {
   const config = testConfig({ maxSocketsPerOrigin: 2, workerConcurrency: 20 });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Server;
   let url: string;
   let connections = 0;
@@ -34,13 +33,12 @@ describe('worker: connection pool per origin', () => {
     receiver.on('connection', () => connections++);
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    api = await startApi(config);
-    worker = await startWorker(config);
+    stack = await startStack({ config });
+    ({ api } = stack);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
+    await stack?.stop();
     receiver?.closeAllConnections();
     await new Promise((resolve) => receiver?.close(resolve));
   });

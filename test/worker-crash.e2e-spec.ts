@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
+import type { Receiver } from './support/receiver';
+import { startStack, type OrgClient, type Stack } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 /**
@@ -12,7 +12,8 @@ import { startWorkerProcess, type WorkerProcess } from './support/worker-process
  */
 describe('worker: crash and shutdown', () => {
   // Short locks so a killed worker's job is taken over within seconds (BullMQ's default is 30 s).
-  const config = testConfig({ workerLockDurationMs: 1000 });
+  let stack: Stack;
+  let org: OrgClient;
   let api: TestApi;
   let receiver: Receiver;
   let deliveries: Queue;
@@ -20,13 +21,15 @@ describe('worker: crash and shutdown', () => {
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    api = await startApi(config);
-    receiver = await startReceiver();
-    deliveries = new Queue(QueueName.Deliveries, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    // Short locks so a killed worker's job is taken over within seconds (BullMQ's default is 30 s).
+    stack = await startStack({ workers: 0, config: { workerLockDurationMs: 1000 } });
+    ({ api, receiver } = stack);
+    deliveries = new Queue(QueueName.Deliveries, { connection: redisOptionsFromUrl(stack.config.redisUrl), prefix: stack.config.queuePrefix });
   });
 
   beforeEach(async () => {
-    ({ api_key: key } = await api.createOrg('worker crash'));
+    org = await stack.addOrg('worker crash');
+    key = org.key;
   });
 
   afterEach(async () => {
@@ -35,24 +38,16 @@ describe('worker: crash and shutdown', () => {
 
   afterAll(async () => {
     await deliveries?.close();
-    await api?.close();
-    await receiver?.close();
+    await stack?.stop();
   });
 
   const startWorker = async () => {
-    const worker = await startWorkerProcess(config);
+    const worker = await startWorkerProcess(stack.config);
     workers.push(worker);
     return worker;
   };
-  const subscribe = async (path: string) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: path, url: `${receiver.url}${path}`, events: ['*'] } });
-    expect(response.status).toBe(201);
-  };
-  const publish = async (eventType: string) => {
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: eventType, data: { eventType } } });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const subscribe = (path: string) => org.createSubscription({ name: path, url: `${receiver.url}${path}`, events: ['*'] });
+  const publish = (eventType: string) => org.publish({ event_type: eventType, data: { eventType } });
   const deliveryOf = async (eventId: string) =>
     (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0] as { log_id: string; status: string; attempts: number } | undefined;
   const requestsFor = (eventId: string) => receiver.requests.filter((request) => request.headers['webhook-id'] === eventId);

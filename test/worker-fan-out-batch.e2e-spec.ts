@@ -1,14 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import { HooklinePublisher, JobName, QueueName, redisOptionsFromUrl } from '@app/queue';
 import { newId } from '@app/domain/ids';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 /**
  * The worker handles concurrent intake jobs as batches (one query for many events, one for the
@@ -17,45 +15,36 @@ import { startWorker } from './support/worker';
  */
 describe('worker: batched fan-out and intake', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   let intake: Queue;
   let publisher: HooklinePublisher;
   const orgs: { id: string; key: string; subscriptionIds: Record<string, string> }[] = [];
 
-  const subscribe = async (key: string, name: string, body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name, url: `${receiver.url}/${name}`, ...body } });
-    expect(response.status).toBe(201);
-    return (response.body as { id: string }).id;
-  };
-
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ config });
+    ({ api, receiver, db } = stack);
     intake = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
     for (const name of ['a', 'b']) {
-      const { id, api_key: key } = await api.createOrg(`fan-out batch ${name}`);
+      const org = await stack.addOrg(`fan-out batch ${name}`);
+      const subscribe = async (suffix: string, body: Record<string, unknown>) =>
+        (await org.createSubscription({ name: `${name}-${suffix}`, url: `${receiver.url}/${name}-${suffix}`, ...body })).id;
       const subscriptionIds = {
-        all: await subscribe(key, `${name}-all`, { events: ['*'] }),
-        orders: await subscribe(key, `${name}-orders`, { events: ['order.*'] }),
-        queue: await subscribe(key, `${name}-queue`, { events: ['*'], channels: ['queue:1'] }),
+        all: await subscribe('all', { events: ['*'] }),
+        orders: await subscribe('orders', { events: ['order.*'] }),
+        queue: await subscribe('queue', { events: ['*'], channels: ['queue:1'] }),
       };
-      orgs.push({ id, key, subscriptionIds });
+      orgs.push({ id: org.id, key: org.key, subscriptionIds });
     }
   });
 
   afterAll(async () => {
     await publisher?.close();
     await intake?.close();
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
+    await stack?.stop();
   });
 
   /** Stores an accepted event the way the API does, without enqueuing it. */

@@ -1,19 +1,17 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import { HooklinePublisher, MAX_EVENTS_PER_PUBLISHED_JOB, QueueName, redisOptionsFromUrl } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 /** Events published over Redis: validated like HTTP input, stored, delivered; invalid ones recorded as rejected. */
 describe('worker: events published over Redis', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let publisher: HooklinePublisher;
   let db: Pool;
@@ -22,24 +20,17 @@ describe('worker: events published over Redis', () => {
   let orgId: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
+    stack = await startStack({ config, orgName: 'worker publisher' });
+    ({ api, receiver, db, key, id: orgId } = stack);
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
-    db = createTestPool(config.databaseUrl);
     intake = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
-    ({ id: orgId, api_key: key } = await api.createOrg('worker publisher'));
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'all', url: `${receiver.url}/hook`, events: ['*'] } });
-    expect(response.status).toBe(201);
+    await stack.createSubscription({ name: 'all', url: `${receiver.url}/hook`, events: ['*'] });
   });
 
   afterAll(async () => {
     await publisher?.close();
     await intake?.close();
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
+    await stack?.stop();
   });
 
   const storedEvent = async (eventId: string) => {

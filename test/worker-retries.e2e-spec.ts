@@ -1,13 +1,11 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type OrgClient, type Stack } from './support/stack';
 
 interface Attempt {
   attempt: number;
@@ -22,40 +20,26 @@ interface Attempt {
 describe('worker: retries', () => {
   // Delays of 200 ms then 600 ms (±20%): far enough apart that "increasing" cannot be scheduling noise.
   const config = testConfig({ retryBaseMs: 200, retryFactor: 3, retryMaxDelayMs: 5_000, requestTimeoutMs: 500 });
+  let stack: Stack;
+  let org: OrgClient;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   let key: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ config });
+    ({ api, receiver, db } = stack);
   });
 
   beforeEach(async () => {
-    ({ api_key: key } = await api.createOrg('worker retries'));
+    org = await stack.addOrg('worker retries');
+    key = org.key;
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  const createSubscription = async (body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'hook', events: ['*'], ...body } });
-    expect(response.status).toBe(201);
-    return response.body as { id: string };
-  };
-  const publish = async (eventType = 'retry.check') => {
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: eventType, data: {} } });
-    expect(response.status).toBe(202);
-    return response.body.event_id as string;
-  };
+  const publish = (eventType = 'retry.check') => org.publish({ event_type: eventType, data: {} });
   const logOf = (eventId: string) =>
     waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, { what: 'the delivery' });
   const settledLog = (logId: string, status: string, attempts: number) =>
@@ -74,7 +58,7 @@ describe('worker: retries', () => {
       if (request.path === '/flaky' && seen < 2) return void response.writeHead(500).end(`boom ${seen + 1}`);
       response.writeHead(200).end('ok');
     });
-    await createSubscription({ url: `${receiver.url}/flaky` });
+    await org.createSubscription({ url: `${receiver.url}/flaky` });
     const eventId = await publish();
     const log = await settledLog(await logOf(eventId), 'delivered', 3);
 
@@ -96,7 +80,7 @@ describe('worker: retries', () => {
 
   it('fails the delivery once max_attempts are spent, leaving the subscription active', async () => {
     receiver.respondWith((request, response) => void response.writeHead(request.path === '/down' ? 503 : 200).end());
-    const subscription = await createSubscription({ url: `${receiver.url}/down`, max_attempts: 2 });
+    const subscription = await org.createSubscription({ url: `${receiver.url}/down`, max_attempts: 2 });
     const log = await settledLog(await logOf(await publish()), 'failed', 2);
     expect(log).toMatchObject({ next_attempt_at: null, error_message: 'HTTP 503' });
     expect(log.attempts_detail.map((attempt) => attempt.response_status)).toEqual([503, 503]);
@@ -108,7 +92,7 @@ describe('worker: retries', () => {
       if (request.path === '/busy' && requestsTo('/busy').length === 1) return void response.writeHead(429, { 'Retry-After': '1' }).end();
       response.writeHead(200).end('ok');
     });
-    await createSubscription({ url: `${receiver.url}/busy` });
+    await org.createSubscription({ url: `${receiver.url}/busy` });
     await settledLog(await logOf(await publish()), 'delivered', 2);
     const [first, second] = requestsTo('/busy');
     // Retry-After: 1 (second) instead of the 200 ms computed delay.
@@ -122,9 +106,9 @@ describe('worker: retries', () => {
       response.writeHead(200).end('ok');
     });
     const closedPort = await unusedPort();
-    await createSubscription({ url: `${receiver.url}/hang`, max_attempts: 1, events: ['hang'] });
-    await createSubscription({ url: `http://127.0.0.1:${closedPort}/refused`, max_attempts: 1, events: ['refused'] });
-    await createSubscription({ url: `${receiver.url}/redirect`, max_attempts: 1, events: ['redirect'] });
+    await org.createSubscription({ url: `${receiver.url}/hang`, max_attempts: 1, events: ['hang'] });
+    await org.createSubscription({ url: `http://127.0.0.1:${closedPort}/refused`, max_attempts: 1, events: ['refused'] });
+    await org.createSubscription({ url: `${receiver.url}/redirect`, max_attempts: 1, events: ['redirect'] });
 
     const [hang, refused, redirect] = await Promise.all(['hang', 'refused', 'redirect'].map(async (type) => settledLog(await logOf(await publish(type)), 'failed', 1)));
     expect(hang.attempts_detail[0]).toMatchObject({ request_status: 'error', response_status: null, error_message: 'timeout after 500 ms' });
@@ -135,7 +119,7 @@ describe('worker: retries', () => {
 
   it('stores at most 4 KiB of a large response body', async () => {
     receiver.respondWith((request, response) => void response.writeHead(200).end('x'.repeat(1024 * 1024)));
-    await createSubscription({ url: `${receiver.url}/big` });
+    await org.createSubscription({ url: `${receiver.url}/big` });
     const log = await settledLog(await logOf(await publish()), 'delivered', 1);
     expect(log.attempts_detail[0].response_body).toBe('x'.repeat(4096));
   });
@@ -143,7 +127,7 @@ describe('worker: retries', () => {
   it('appends attempts when a failed delivery is retried by hand', async () => {
     let healthy = false;
     receiver.respondWith((request, response) => void response.writeHead(request.path === '/later' && !healthy ? 500 : 200).end());
-    const subscription = await createSubscription({ url: `${receiver.url}/later`, max_attempts: 1 });
+    const subscription = await org.createSubscription({ url: `${receiver.url}/later`, max_attempts: 1 });
     const logId = await logOf(await publish());
     await settledLog(logId, 'failed', 1);
     // The run of failures auto-disable measures starts with the first failed attempt...
@@ -165,7 +149,7 @@ describe('worker: retries', () => {
 
   it('cancels pending deliveries of a deleted subscription', async () => {
     receiver.respondWith((request, response) => void response.writeHead(request.path === '/deleted' ? 500 : 200).end());
-    const subscription = await createSubscription({ url: `${receiver.url}/deleted`, max_attempts: 20 });
+    const subscription = await org.createSubscription({ url: `${receiver.url}/deleted`, max_attempts: 20 });
     const logId = await logOf(await publish());
     await settledLog(logId, 'retrying', 1);
     expect((await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key })).status).toBe(204);

@@ -1,10 +1,16 @@
 import { Client, Pool } from 'pg';
 
-/** The test file's own database (test/support/file-database.ts sets TEST_DATABASE_URL before the file runs). */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_test';
+/**
+ * TEST_DATABASE_URL: in global setup and teardown the run's template database; inside a test file
+ * that file's own database (test/support/file-database.ts points it there before the file runs).
+ * Read when called, never cached: modules may load before that switch.
+ */
+export function testDatabaseUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_test';
+}
 
-/** A pg Pool on the test database (or another one); end it in afterAll. */
-export function createTestPool(databaseUrl = TEST_DATABASE_URL, max = 2): Pool {
+/** A pg Pool on the test file's database (or another one); end it in afterAll. */
+export function createTestPool(databaseUrl = testDatabaseUrl(), max = 2): Pool {
   return new Pool({ connectionString: databaseUrl, max });
 }
 

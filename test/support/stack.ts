@@ -58,12 +58,14 @@ export interface Stack extends OrgClient {
   config: HooklineConfig;
   api: TestApi;
   workers: INestApplicationContext[];
-  /** The first worker (undefined with `workers: 0`). */
+  /** The first worker (undefined until one is started). */
   worker: INestApplicationContext;
   receiver: Receiver;
   /** A pool on the file's own database. */
   db: Pool;
   org: Org;
+  /** Starts one more worker (settings over the stack's), which stop() closes. */
+  addWorker(overrides?: Partial<HooklineConfig>): Promise<INestApplicationContext>;
   /** Another organization (through the admin endpoint), with factories acting as it. */
   addOrg(name?: string): Promise<OrgClient>;
   /** Receiver requests to `path`. */
@@ -87,21 +89,26 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
     const api = await startApi(config);
     stops.push(() => api.close());
     const started: INestApplicationContext[] = [];
-    for (let index = 0; index < workers; index++) {
-      const worker = await startWorker(config);
+    const addWorker = async (workerOverrides: Partial<HooklineConfig> = {}) => {
+      const worker = await startWorker({ ...config, ...workerOverrides });
       started.push(worker);
       stops.push(() => worker.close());
-    }
+      return worker;
+    };
+    for (let index = 0; index < workers; index++) await addWorker();
     const addOrg = async (name = 'Test org') => orgClient(api, receiver, await api.createOrg(name));
     const org = await api.createOrg(orgName);
     return {
       config,
       api,
       workers: started,
-      worker: started[0],
+      get worker() {
+        return started[0];
+      },
       receiver,
       db,
       org,
+      addWorker,
       addOrg,
       ...orgClient(api, receiver, org),
       requestsTo: (path) => receiver.requests.filter((request) => request.path === path),
@@ -137,6 +144,6 @@ export function orgClient(api: TestApi, receiver: Receiver, org: Org): OrgClient
           return deliveries.length === count && deliveries.every((delivery) => delivery.status !== 'pending' && delivery.status !== 'retrying') && deliveries;
         },
         { what: `${count} settled deliveries of ${eventId}`, ...(timeoutMs ? { timeoutMs } : {}) },
-      ),
+      ) as Promise<EventDelivery[]>,
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import { connect, withDatabase } from './database';
+import { connect, testDatabaseUrl, withDatabase } from './database';
 
 /**
  * The databases of a test run. Global setup migrates one template database (TEST_DATABASE_URL);
@@ -9,23 +9,24 @@ import { connect, withDatabase } from './database';
  * Jest's module mapper.
  */
 
-/** The template every file's database is copied from; global setup drops and re-migrates it. */
-export function templateDatabaseUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_test';
-}
+/**
+ * The template every file's database is copied from (global setup drops and re-migrates it): what
+ * TEST_DATABASE_URL names before file-database.ts points it at the file's own copy.
+ */
+export const templateDatabaseUrl = testDatabaseUrl;
 
 export function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
 /** Start of the name of every file database of this run (global setup sets HOOKLINE_TEST_RUN). */
-export function fileDatabasePrefix(): string {
-  return `${databaseName(templateDatabaseUrl())}_${process.env.HOOKLINE_TEST_RUN ?? 'local'}_`;
+function fileDatabasePrefix(template: string): string {
+  return `${databaseName(template)}_${process.env.HOOKLINE_TEST_RUN ?? 'local'}_`;
 }
 
 /** A fresh name for one test file's database. */
-export function newFileDatabaseUrl(template = templateDatabaseUrl()): string {
-  return withDatabase(template, `${fileDatabasePrefix()}${randomBytes(4).toString('hex')}`);
+export function newFileDatabaseUrl(template: string): string {
+  return withDatabase(template, `${fileDatabasePrefix(template)}${randomBytes(4).toString('hex')}`);
 }
 
 function quoted(identifier: string): string {
@@ -67,9 +68,9 @@ export async function createFromTemplate(url: string, template: string): Promise
 }
 
 /** Drops every file database of this run that a file (or a killed Jest) left behind. */
-export async function dropFileDatabases(): Promise<void> {
-  const prefix = fileDatabasePrefix();
-  await withAdmin(templateDatabaseUrl(), async (admin) => {
+export async function dropFileDatabases(template: string): Promise<void> {
+  const prefix = fileDatabasePrefix(template);
+  await withAdmin(template, async (admin) => {
     const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
     for (const { datname } of rows) await dropDatabase(admin, datname);
   });
