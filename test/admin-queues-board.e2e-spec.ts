@@ -2,6 +2,7 @@ import { QUEUE_BOARD_COOKIE, QueueBoardAccess } from '../apps/api/src/admin-queu
 import { QUEUE_BOARD_PATH } from '../apps/api/src/admin-queues/setup-queue-board';
 import { startApi, type TestApi } from './support/api';
 import { ADMIN_TOKEN, testConfig } from './support/config';
+import { startStack, type Stack } from './support/stack';
 import { waitFor } from './support/poll';
 
 const UNAUTHORIZED = {
@@ -12,6 +13,7 @@ const UNAUTHORIZED = {
 /** Bull Board at /admin/queues over this API's own queues (its own BullMQ prefix), behind ADMIN_TOKEN. */
 describe('Queue board at /admin/queues', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.baseUrl}${path}`, { headers, redirect: 'manual' });
@@ -25,12 +27,11 @@ describe('Queue board at /admin/queues', () => {
   }
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config });
+    ({ api } = stack);
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('refuses the page, its assets and its API without the admin token or with a wrong one', async () => {
     for (const path of [QUEUE_BOARD_PATH, `${QUEUE_BOARD_PATH}/`, `${QUEUE_BOARD_PATH}/api/queues`, `${QUEUE_BOARD_PATH}/queue/hookline-deliveries`]) {

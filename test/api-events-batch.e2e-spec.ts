@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { PrismaService } from '@app/database';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
+import { startStack, type Stack } from './support/stack';
 import { ADMIN_TOKEN, testConfig } from './support/config';
 import { waitFor } from './support/poll';
 import { sample } from './support/prometheus';
@@ -15,38 +16,30 @@ const EVENT_LIMIT = 256 * 1024;
 
 describe('Events API: POST /v1/events/batch', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
   let prisma: PrismaService;
   let intakeQueue: Queue;
   let org: { id: string; api_key: string };
 
-  const createdOrgs: string[] = [];
-  const createOrg = async (name: string) => {
-    const created = await api.createOrg(name);
-    createdOrgs.push(created.id);
-    return created;
-  };
   const publishBatch = (key: string, body: unknown) => api.request('POST', '/v1/events/batch', { key, body });
   const storedCount = (organizationId: string) => prisma.event.count({ where: { organizationId } });
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config, orgName: 'Batch intake' });
+    ({ api, org } = stack);
     prisma = api.app.get(PrismaService);
     intakeQueue = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
-    org = await createOrg('Batch intake');
   });
 
   afterAll(async () => {
-    // Deleting the organizations deletes their events: the outbox sweeper of other test files, sharing
-    // this database, would otherwise pick up the hundreds never fanned out here.
-    await prisma.organization.deleteMany({ where: { id: { in: createdOrgs } } });
     await intakeQueue.obliterate({ force: true });
     await intakeQueue.close();
-    await api.close();
+    await stack?.stop();
   });
 
   it('answers 202 with one result per event, in order, storing and queueing only the valid ones', async () => {
-    const { id: orgId, api_key: key } = await createOrg('Batch mixed');
+    const { id: orgId, api_key: key } = await api.createOrg('Batch mixed');
     const response = await publishBatch(key, {
       events: [
         { event_type: 'order.paid', data: { order: 1 }, workflow_id: 'wf_1', channel: 'shop:1', call_id: 'call_1' },
@@ -88,7 +81,7 @@ describe('Events API: POST /v1/events/batch', () => {
   it("answers another organization's key 404 for the events, and 401 without a key", async () => {
     const response = await publishBatch(org.api_key, { events: [{ event_type: 'private.thing', data: {} }] });
     expect(response.status).toBe(202);
-    const other = await createOrg('Batch other org');
+    const other = await api.createOrg('Batch other org');
     const foreign = await api.request('GET', `/v1/events/${response.body.results[0].event_id}`, { key: other.api_key });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toMatchObject({ error: 'not_found' });
@@ -127,7 +120,7 @@ describe('Events API: POST /v1/events/batch', () => {
       ['an unknown top-level field', { events: [event], priority: 'high' }, 'priority'],
       ['a JSON array', [event], undefined],
     ])('%s', async (_, body, field) => {
-      const { id: orgId, api_key: key } = await createOrg('Batch shape');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch shape');
       const response = await publishBatch(key, body);
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
@@ -150,7 +143,7 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it('answers 413 for a body over the 5 MiB batch limit, and accepts 500 events over 256 KiB in all', async () => {
-      const { id: orgId, api_key: key } = await createOrg('Batch limits');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch limits');
       const big = { event_type: 'a.b', data: { blob: 'x'.repeat(EVENT_LIMIT - 200) } };
       const tooLarge = await publishBatch(key, { events: Array.from({ length: 21 }, () => big) });
       expect(tooLarge.status).toBe(413);
@@ -167,7 +160,7 @@ describe('Events API: POST /v1/events/batch', () => {
 
   describe('per-event problems answer in their slot', () => {
     it('an event over 256 KiB is payload_too_large; the others are accepted', async () => {
-      const { id: orgId, api_key: key } = await createOrg('Batch big event');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch big event');
       const response = await publishBatch(key, {
         events: [
           { event_type: 'small.one', data: {} },
@@ -196,7 +189,7 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it('answers each event exactly as POST /v1/events answers it alone', async () => {
-      const { api_key: key } = await createOrg('Batch parity');
+      const { api_key: key } = await api.createOrg('Batch parity');
       const events: unknown[] = [
         { data: {} },
         { event_type: '', data: {} },
@@ -227,7 +220,7 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it("checks each event's data against its type's schema in the catalog", async () => {
-      const { id: orgId, api_key: key } = await createOrg('Batch catalog');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch catalog');
       const registered = await api.request('POST', '/v1/event-types', {
         key,
         body: { name: 'invoice.issued', schema: { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } } },
@@ -264,7 +257,7 @@ describe('Events API: POST /v1/events/batch', () => {
 
   describe('idempotency', () => {
     it('answers the first event for a key repeated within the batch, across batches and across endpoints', async () => {
-      const { id: orgId, api_key: key } = await createOrg('Batch idempotency');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch idempotency');
       const first = await publishBatch(key, {
         events: [
           { event_type: 'invoice.paid', data: { n: 1 }, idempotency_key: 'inv-1' },
@@ -299,7 +292,7 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it('a key older than 24 h names a new event', async () => {
-      const { id: orgId, api_key: key } = await createOrg('Batch idempotency expiry');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch idempotency expiry');
       const first = await publishBatch(key, { events: [{ event_type: 'a.b', data: {}, idempotency_key: 'old' }] });
       await prisma.event.update({ where: { id: first.body.results[0].event_id }, data: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
       const second = await publishBatch(key, { events: [{ event_type: 'a.b', data: {}, idempotency_key: 'old' }] });
@@ -308,7 +301,7 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it('concurrent batches and single requests with the same key store one event and all answer it', async () => {
-      const { id: orgId, api_key: key } = await createOrg('Batch idempotency race');
+      const { id: orgId, api_key: key } = await api.createOrg('Batch idempotency race');
       const body = { event_type: 'a.b', data: {}, idempotency_key: 'race' };
       const responses = await Promise.all([
         ...Array.from({ length: 5 }, () => publishBatch(key, { events: [body, { event_type: 'a.b', data: {} }] })),
@@ -323,7 +316,7 @@ describe('Events API: POST /v1/events/batch', () => {
   });
 
   it('single requests arriving together are each answered with their own event', async () => {
-    const { id: orgId, api_key: key } = await createOrg('Coalesced singles');
+    const { id: orgId, api_key: key } = await api.createOrg('Coalesced singles');
     const responses = await Promise.all(Array.from({ length: 40 }, (_, n) => api.request('POST', '/v1/events', { key, body: { event_type: 'tick', data: { n } } })));
     expect(responses.every((response) => response.status === 202)).toBe(true);
     const ids = responses.map((response) => response.body.event_id as string);
@@ -363,7 +356,7 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it('delivers every accepted event of a batch to a matching subscription', async () => {
-      const { api_key: key } = await createOrg('Batch delivery');
+      const { api_key: key } = await api.createOrg('Batch delivery');
       const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'batch hook', url: `${receiver.url}/batch`, events: ['batch.*'] } });
       expect(subscription.status).toBe(201);
       const response = await publishBatch(key, {

@@ -4,12 +4,14 @@ import { newId } from '@app/domain/ids';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
+import { startStack, type Stack } from './support/stack';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const BODY_LIMIT = 256 * 1024;
 
 describe('Events API', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
   let prisma: PrismaService;
   let intakeQueue: Queue;
@@ -19,7 +21,8 @@ describe('Events API', () => {
   const publish = (key: string, body: unknown) => api.request('POST', '/v1/events', { key, body });
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config });
+    ({ api } = stack);
     prisma = api.app.get(PrismaService);
     intakeQueue = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     orgA = await api.createOrg('Events A');
@@ -29,7 +32,7 @@ describe('Events API', () => {
   afterAll(async () => {
     await intakeQueue.obliterate({ force: true });
     await intakeQueue.close();
-    await api.close();
+    await stack?.stop();
   });
 
   // First, so that the Redis client's 2 s connect-abort timer ends while the other tests run.

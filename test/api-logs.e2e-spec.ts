@@ -2,8 +2,9 @@ import { Queue } from 'bullmq';
 import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
 import { JobName, QueueName, enqueueDelivery, redisOptionsFromUrl, type DeliveryJob, type DeliveryQueue } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
+import { startStack, type Stack } from './support/stack';
 
 const LOG_FIELDS = [
   'attempts',
@@ -40,6 +41,7 @@ interface DeliveryRow {
 
 describe('Delivery logs API', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
   let prisma: PrismaService;
   let deliveriesQueue: DeliveryQueue;
@@ -81,7 +83,8 @@ describe('Delivery logs API', () => {
   const get = (org: Org, path: string) => api.request('GET', path, { key: org.api_key });
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config });
+    ({ api } = stack);
     prisma = api.app.get(PrismaService);
     deliveriesQueue = new Queue<DeliveryJob, void, typeof JobName.Deliver>(QueueName.Deliveries, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     orgA = await api.createOrg('Logs A');
@@ -91,7 +94,7 @@ describe('Delivery logs API', () => {
   afterAll(async () => {
     await deliveriesQueue.obliterate({ force: true });
     await deliveriesQueue.close();
-    await api.close();
+    await stack?.stop();
   });
 
   describe('one subscription', () => {

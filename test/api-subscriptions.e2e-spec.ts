@@ -4,6 +4,7 @@ import { newId } from '@app/domain/ids';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
 import { ADMIN_TOKEN, testConfig } from './support/config';
+import { startStack, type Stack } from './support/stack';
 
 const RESPONSE_FIELDS = [
   'channels',
@@ -25,6 +26,7 @@ const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('Subscriptions API', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
   let prisma: PrismaService;
   let intakeQueue: Queue;
@@ -44,7 +46,8 @@ describe('Subscriptions API', () => {
   };
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config });
+    ({ api } = stack);
     prisma = api.app.get(PrismaService);
     intakeQueue = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     orgA = await api.createOrg('Subscriptions A');
@@ -54,7 +57,7 @@ describe('Subscriptions API', () => {
   afterAll(async () => {
     await intakeQueue.obliterate({ force: true });
     await intakeQueue.close();
-    await api.close();
+    await stack?.stop();
   });
 
   describe('CRUD', () => {

@@ -2,6 +2,7 @@ import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
 import { ChannelWebhookService } from '../apps/api/src/channels/channel-webhook.service';
 import { startApi, type TestApi } from './support/api';
+import { startStack, type Stack } from './support/stack';
 import { testConfig } from './support/config';
 
 const TOKEN_PATTERN = /^whk_[A-Za-z0-9_-]{32}$/;
@@ -9,6 +10,7 @@ const NO_WEBHOOK = { url: null, token: null };
 
 /** The channel webhook endpoints without a worker: lifecycle, validation, isolation and executions paging. */
 describe('channel webhooks API', () => {
+  let stack: Stack;
   let api: TestApi;
   let prisma: PrismaService;
   let keyA: string;
@@ -17,17 +19,13 @@ describe('channel webhooks API', () => {
   let orgB: string;
 
   beforeAll(async () => {
-    api = await startApi(testConfig());
+    stack = await startStack({ workers: 0, orgName: 'Channels org A' });
+    ({ api, key: keyA, id: orgA } = stack);
     prisma = api.app.get(PrismaService);
-    const a = await api.createOrg('Channels org A');
-    const b = await api.createOrg('Channels org B');
-    ({ api_key: keyA, id: orgA } = a);
-    ({ api_key: keyB, id: orgB } = b);
+    ({ api_key: keyB, id: orgB } = await api.createOrg('Channels org B'));
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
+  afterAll(() => stack?.stop());
 
   const webhookPath = (channel: string, suffix = '') => `/v1/channels/${channel}/webhook${suffix}`;
 

@@ -1,5 +1,5 @@
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { TestApi } from './support/api';
+import { startStack, type Stack } from './support/stack';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -10,7 +10,7 @@ const orderSchema = {
 };
 
 describe('Event-type catalog API', () => {
-  const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
   let orgA: { id: string; api_key: string };
   let orgB: { id: string; api_key: string };
@@ -19,14 +19,12 @@ describe('Event-type catalog API', () => {
   const path = (name: string) => `/v1/event-types/${encodeURIComponent(name)}`;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    orgA = await api.createOrg('Event types A');
+    stack = await startStack({ workers: 0, orgName: 'Event types A' });
+    ({ api, org: orgA } = stack);
     orgB = await api.createOrg('Event types B');
   });
 
-  afterAll(async () => {
-    await api.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('creates a type and answers it with snake_case fields', async () => {
     const response = await create(orgA.api_key, { name: 'order.paid', description: 'An order was paid.', schema: orderSchema });

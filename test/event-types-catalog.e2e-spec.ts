@@ -2,8 +2,9 @@ import { PrismaService } from '@app/database';
 import { EventTypeCatalog, schemaRejectReason } from '@app/catalog';
 import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { DomainError } from '@app/domain/errors';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
+import { startStack, type Stack } from './support/stack';
 import { waitFor } from './support/poll';
 
 const amountSchema = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
@@ -16,6 +17,7 @@ async function refusal(work: Promise<unknown>): Promise<DomainError> {
 
 describe('EventTypeCatalog (intake and subscription checks against the real database)', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
   let catalog: EventTypeCatalog;
   /** A second catalog over the same database: what another api replica or a worker sees. */
@@ -28,15 +30,14 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
   };
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config });
+    ({ api } = stack);
     catalog = api.app.get(EventTypeCatalog);
     otherProcessCatalog = new EventTypeCatalog(new EventTypeRepository(api.app.get(PrismaService)));
     org = await api.createOrg('Catalog');
   });
 
-  afterAll(async () => {
-    await api.close();
-  });
+  afterAll(() => stack?.stop());
 
   describe('validateEventData', () => {
     it('accepts anything for a type that is not in the catalog or has no schema', async () => {

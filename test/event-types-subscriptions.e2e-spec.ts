@@ -1,9 +1,9 @@
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { TestApi } from './support/api';
+import { startStack, type Stack } from './support/stack';
 
 /** Once an organization has a catalog, subscription filters must name registered types (typos get a 400). */
 describe('Event-type catalog and subscription filters', () => {
-  const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
 
   const subscribe = (key: string, events: string[]) =>
@@ -13,12 +13,11 @@ describe('Event-type catalog and subscription filters', () => {
   };
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0 });
+    ({ api } = stack);
   });
 
-  afterAll(async () => {
-    await api.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('accepts any filter while the organization has registered no type', async () => {
     const org = await api.createOrg('No catalog');

@@ -1,12 +1,10 @@
 import { request as httpRequest } from 'node:http';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { startApi, type ApiResponse, type TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 /** Ids of the other organization's resources, of every kind, that the table probes. */
 interface Foreign {
@@ -234,9 +232,9 @@ describe('hostile input', () => {
   const permissiveConfig = testConfig();
   // A second API instance with the SSRF guard and https rule on, as in production.
   const strictConfig = { ...permissiveConfig, allowPrivateUrls: false, allowHttpUrls: false };
+  let stack: Stack;
   let setupApi: TestApi;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   let key: string;
@@ -244,11 +242,9 @@ describe('hostile input', () => {
   let foreign: Foreign;
 
   beforeAll(async () => {
-    setupApi = await startApi(permissiveConfig);
+    stack = await startStack({ config: permissiveConfig });
+    ({ api: setupApi, receiver, db } = stack);
     api = await startApi(strictConfig);
-    worker = await startWorker(permissiveConfig);
-    receiver = await startReceiver();
-    db = createTestPool(permissiveConfig.databaseUrl);
     ({ api_key: key } = await api.createOrg('hostile caller'));
     const other = await api.createOrg('hostile target');
     otherKey = other.api_key;
@@ -278,11 +274,8 @@ describe('hostile input', () => {
   });
 
   afterAll(async () => {
-    await worker?.close();
     await api?.close();
-    await setupApi?.close();
-    await receiver?.close();
-    await db?.end();
+    await stack?.stop();
   });
 
   const send = (row: Row) => {

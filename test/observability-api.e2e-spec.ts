@@ -1,18 +1,19 @@
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
+import { startStack, type Stack } from './support/stack';
 import { metricNames, sample } from './support/prometheus';
 
 describe('API health and metrics', () => {
   const config = testConfig();
+  let stack: Stack;
   let api: TestApi;
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config });
+    ({ api } = stack);
   });
 
-  afterAll(async () => {
-    await api.close();
-  });
+  afterAll(() => stack?.stop());
 
   // First, so that BullMQ's Redis clients' 2 s disconnect timers end while the other tests run.
   describe('while a dependency is unreachable', () => {

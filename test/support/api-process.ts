@@ -22,8 +22,8 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/.../api/main.js` on a spare port with the config as environment; resolves once it answers HTTP. */
-export async function startApiProcess(config: HooklineConfig, { readyTimeoutMs = 15_000 } = {}): Promise<ApiProcess> {
+/** Starts `node dist/.../api/main.js` on a spare port with the config as environment; resolves once it answers HTTP. (Generous: with e2e files in parallel a start may take several seconds.) */
+export async function startApiProcess(config: HooklineConfig, { readyTimeoutMs = 30_000 } = {}): Promise<ApiProcess> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: build the API first (npm run build, or npx nest build api).`);
   const port = await sparePort();
   const child = spawn(process.execPath, [API_MAIN], {

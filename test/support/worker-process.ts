@@ -20,8 +20,8 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts `node dist/.../worker/main.js` with the config as environment and waits until it consumes. */
-export async function startWorkerProcess(config: HooklineConfig, { readyTimeoutMs = 15_000 } = {}): Promise<WorkerProcess> {
+/** Starts `node dist/.../worker/main.js` with the config as environment and waits until it consumes. (Generous: with e2e files in parallel a start may take several seconds.) */
+export async function startWorkerProcess(config: HooklineConfig, { readyTimeoutMs = 30_000 } = {}): Promise<WorkerProcess> {
   if (!existsSync(WORKER_MAIN)) {
     throw new Error(`${WORKER_MAIN} is missing: build the worker first (npm run build, or npx nest build worker).`);
   }
