@@ -4,6 +4,7 @@ import { duplicates, expectAllDelivered, startEventStream } from './support/even
 import { startThrowawayPostgres, startThrowawayRedis, type FaultService } from './support/fault-services';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
+import { orgClient } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 const WORKER_CONCURRENCY = 10;
@@ -36,11 +37,9 @@ describe('fault: worker SIGKILLed under load', () => {
     postgres = await startThrowawayPostgres();
     receiver = await startReceiver((_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 50));
     api = await startApiProcess(config());
-    const org = await api.request('POST', '/v1/orgs', { admin: true, body: { name: 'worker kill' } });
-    expect(org.status).toBe(201);
-    key = org.body.api_key;
-    const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'all', url: `${receiver.url}/hook`, events: ['*'] } });
-    expect(subscription.status).toBe(201);
+    const org = orgClient(api, receiver, await api.createOrg('worker kill'));
+    key = org.key;
+    await org.createSubscription({ name: 'all' });
   });
 
   afterAll(async () => {

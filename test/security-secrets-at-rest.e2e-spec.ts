@@ -2,17 +2,15 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { ConfigError, loadConfig } from '@app/config';
 import { SecretCipher } from '@app/domain/secret-cipher';
-import { startApi, type TestApi } from './support/api';
+import type { TestApi } from './support/api';
 import { configEnv, testConfig } from './support/config';
-import { createTestPool } from './support/database';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 const DIST = join(__dirname, '..', 'dist', 'apps');
 const MAINS = {
@@ -78,8 +76,8 @@ describe('security: ENCRYPTION_KEY is required in production', () => {
 describe('security: secrets at rest', () => {
   const config = testConfig({ encryptionKey: randomBytes(32) });
   const cipher = new SecretCipher(config.encryptionKey);
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   let redis: Redis;
@@ -88,13 +86,10 @@ describe('security: secrets at rest', () => {
   const credentials: Record<string, string> = {};
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ config, orgName: 'secrets at rest' });
+    ({ api, receiver, db, org } = stack);
     redis = new Redis(config.redisUrl);
 
-    org = await api.createOrg('secrets at rest');
     credentials.api_key = org.api_key;
     const created = await api.request('POST', '/v1/webhooks', {
       key: org.api_key,
@@ -120,10 +115,7 @@ describe('security: secrets at rest', () => {
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
+    await stack?.stop();
     redis?.disconnect();
   });
 

@@ -19,6 +19,8 @@ export interface ApiProcess {
   baseUrl: string;
   output(): string;
   request<T = any>(method: string, path: string, options?: { key?: string; admin?: boolean; body?: unknown }): Promise<ApiAnswer<T>>;
+  /** Creates an organization through the admin endpoint; returns its id and API key. */
+  createOrg(name: string): Promise<{ id: string; api_key: string }>;
   stop(): Promise<void>;
 }
 
@@ -70,5 +72,10 @@ export async function startApiProcess(config: HooklineConfig, { readyTimeoutMs =
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, baseUrl, output: () => output, request, stop };
+  const createOrg = async (name: string) => {
+    const response = await request('POST', '/v1/orgs', { admin: true, body: { name } });
+    if (response.status !== 201) throw new Error(`createOrg failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as { id: string; api_key: string };
+  };
+  return { child, baseUrl, output: () => output, request, createOrg, stop };
 }

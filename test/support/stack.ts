@@ -120,8 +120,13 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
   }
 }
 
+/** What the factories need of an API: the in-process TestApi or an ApiProcess. */
+export interface ApiClient {
+  request(method: string, path: string, options?: { key?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+}
+
 /** Factories acting as `org` against `api`; subscriptions point at `receiver` unless told otherwise. */
-export function orgClient(api: TestApi, receiver: Receiver, org: Org): OrgClient {
+export function orgClient(api: ApiClient, receiver: Pick<Receiver, 'url'>, org: Org): OrgClient {
   const key = org.api_key;
   return {
     id: org.id,
