@@ -79,7 +79,7 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
   const config = testConfig(overrides);
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
-    for (const close of stops.reverse()) await close();
+    for (const close of stops.splice(0).reverse()) await close();
   };
   try {
     const receiver = await startReceiver();

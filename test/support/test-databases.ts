@@ -62,8 +62,8 @@ export async function dropDatabase(admin: Client, database: string): Promise<voi
 
 /** Creates `url`'s database as a copy of the migrated template (no one may be connected to it). */
 export async function createFromTemplate(url: string, template: string): Promise<void> {
-  // FILE_COPY: a plain copy of the template's files, much faster than WAL_LOG for a small database.
-  const sql = `CREATE DATABASE ${quoted(databaseName(url))} TEMPLATE ${quoted(databaseName(template))} STRATEGY FILE_COPY`;
+  // PostgreSQL 15's default WAL_LOG strategy: FILE_COPY forces checkpoints, measured 1.5-2x slower here.
+  const sql = `CREATE DATABASE ${quoted(databaseName(url))} TEMPLATE ${quoted(databaseName(template))}`;
   await withAdmin(url, (admin) => admin.query(sql));
 }
 
