@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { AutoDisableService } from '../apps/worker/src/endpoint-health/auto-disable.service';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { HooklineConfig } from '@app/domain/config';
+import type { HooklineConfig } from '@app/config';
 import { startApi, type TestApi } from './api';
 import { testConfig } from './config';
 import { createTestPool } from './database';
