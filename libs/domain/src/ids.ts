@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { encodeTime } from 'ulid';
 
 /** Prefixes of Hookline's ids; a ULID after the prefix keeps ids sortable by creation time. */
-export type IdPrefix = 'org' | 'key' | 'sub' | 'evt' | 'dlv' | 'att';
+export type IdPrefix = 'org' | 'key' | 'sub' | 'evt' | 'dlv' | 'att' | 'ps';
 
 const CROCKFORD_BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const RANDOM_CHARS = 16;
