@@ -184,6 +184,17 @@ describe('OpenAPI document against live answers', () => {
     await call('DELETE', '/v1/channels/{channel}/webhook', { key: apiKey, params: { channel } });
   });
 
+  it('portal sessions and delivery stats', async () => {
+    const created = await call('POST', '/v1/portal/sessions', { key: apiKey, body: { tenant: 'customer:docs', read_only: true } });
+    await call('POST', '/v1/portal/sessions', { key: apiKey, body: { tenant: 'bad tenant!', expires_in_seconds: 10 } });
+    await call('GET', '/v1/stats/deliveries', { key: apiKey });
+    await call('GET', '/v1/stats/deliveries', { key: created.body.token, query: '?bucket=minute&since=2025-07-01T00:00:00Z&until=2025-07-01T00:05:00Z' });
+    await call('GET', '/v1/stats/deliveries', { key: apiKey, query: '?since=2025-07-01T00:00:00Z&until=2025-07-09T00:00:00Z' });
+    await call('DELETE', '/v1/portal/sessions/{id}', { key: created.body.token, params: { id: created.body.id } });
+    await call('DELETE', '/v1/portal/sessions/{id}', { key: apiKey, params: { id: created.body.id } });
+    await call('DELETE', '/v1/portal/sessions/{id}', { key: apiKey, params: { id: created.body.id } });
+  });
+
   it('operations endpoints', async () => {
     await call('GET', '/health/live');
     await call('GET', '/health/ready');

@@ -45,6 +45,7 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     DATABASE_URL: config.databaseUrl,
     DATABASE_POOL_SIZE: String(config.databasePoolSize),
     PORT: String(config.port),
+    PUBLIC_URL: config.publicUrl,
     REDIS_URL: config.redisUrl,
     ADMIN_TOKEN: config.adminToken ?? '',
     ALLOW_HTTP_URLS: String(config.allowHttpUrls),

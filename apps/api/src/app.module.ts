@@ -10,8 +10,10 @@ import { EventsModule } from './events/events.module';
 import { LogsModule } from './logs/logs.module';
 import { ApiObservabilityModule } from './observability/api-observability.module';
 import { OrgsModule } from './orgs/orgs.module';
+import { PortalModule } from './portal/portal.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RecoveryModule } from './recovery/recovery.module';
+import { StatsModule } from './stats/stats.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({})
@@ -34,6 +36,8 @@ export class AppModule {
         RecoveryModule,
         EventsModule,
         ChannelsModule,
+        PortalModule,
+        StatsModule,
         ApiObservabilityModule,
       ],
     };

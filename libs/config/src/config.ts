@@ -12,6 +12,8 @@ export interface HooklineConfig {
   databasePoolSize: number;
   redisUrl: string;
   port: number;
+  /** Where clients reach the api (no trailing slash); portal session URLs start with it. */
+  publicUrl: string;
   adminToken: string | undefined;
   bootstrapApiKey: string | undefined;
   allowHttpUrls: boolean;
@@ -118,12 +120,14 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
 
 export function loadConfig(env: Env = process.env): HooklineConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
+  const port = num(env, 'PORT', 3000, { min: 0, max: 65535, integer: true });
   return {
     nodeEnv,
     databaseUrl: url(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/hookline', ['postgresql:', 'postgres:']),
     databasePoolSize: num(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 500, integer: true }),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
-    port: num(env, 'PORT', 3000, { min: 0, max: 65535, integer: true }),
+    port,
+    publicUrl: url(env, 'PUBLIC_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']).replace(/\/+$/, ''),
     adminToken: optional(env, 'ADMIN_TOKEN'),
     bootstrapApiKey: optional(env, 'BOOTSTRAP_API_KEY'),
     allowHttpUrls: bool(env, 'ALLOW_HTTP_URLS', false),

@@ -8,3 +8,6 @@ export function generateApiKey(): string {
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
+
+/** Portal session tokens are stored like API keys: their SHA-256 only. */
+export const hashPortalToken = hashApiKey;

@@ -2,6 +2,7 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'unauthorized'
+  | 'token_expired'
   | 'forbidden'
   | 'not_found'
   | 'conflict'

@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CHANNEL_PATTERN } from '@app/domain/event-matching';
-import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AllowPortal } from '../auth/portal-access';
+import { OrgId } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { ChannelParamPipe } from './channel-param.pipe';
 import { ChannelExecutionsQueryDto, ChannelWebhookUpdateDto } from './channel-webhook.dto';
@@ -27,6 +29,8 @@ const executionExample = {
 /** The one webhook of a channel: `{url, token}`, its token and its execution history. */
 @Controller('v1/channels/:channel/webhook')
 @UseGuards(ApiKeyGuard)
+// A portal token reaches its own tenant's channel only; the guard answers 404 for any other.
+@AllowPortal({ channelParam: 'channel' })
 @ApiTags('Channel webhooks')
 @ApiAccess('apiKey')
 @ApiParam({

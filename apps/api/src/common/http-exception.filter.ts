@@ -7,6 +7,7 @@ import { isDatabaseUnavailable, isRejectedValue } from './database-errors';
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
+  token_expired: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -20,7 +20,7 @@ const errorSchema: SchemaObject = {
     error: {
       type: 'string',
       description:
-        'Machine-readable code: validation_failed, unauthorized, forbidden, not_found, conflict, payload_too_large, unsupported_media_type, uri_too_long, rate_limited, service_unavailable, internal_error.',
+        'Machine-readable code: validation_failed, unauthorized, token_expired, forbidden, not_found, conflict, payload_too_large, unsupported_media_type, uri_too_long, rate_limited, service_unavailable, internal_error.',
     },
     message: { type: 'string', description: 'One human sentence.' },
     details: { type: 'array', items: { $ref: '#/components/schemas/ErrorDetail' }, description: 'Per-field problems; present for validation errors, may be omitted otherwise.' },
@@ -44,7 +44,7 @@ export const SHARED_ERRORS = {
     message: 'The request is invalid.',
     details: [{ field: 'url', message: 'url must use https' }],
   })],
-  Unauthorized: [401, errorResponse('No API key, or an unknown or revoked one.', { error: 'unauthorized', message: 'The API key is invalid or revoked.' })],
+  Unauthorized: [401, errorResponse('No API key, or an unknown or revoked one (or portal token; an expired portal token answers `token_expired`).', { error: 'unauthorized', message: 'The API key is invalid or revoked.' })],
   AdminUnauthorized: [401, errorResponse('No admin token, or a wrong one.', {
     error: 'unauthorized',
     message: 'This endpoint needs "Authorization: Bearer <ADMIN_TOKEN>".',
@@ -53,7 +53,7 @@ export const SHARED_ERRORS = {
     error: 'unauthorized',
     message: 'This endpoint needs "Authorization: Bearer <METRICS_TOKEN>".',
   })],
-  Forbidden: [403, errorResponse("X-Org-Id names another organization than the API key's.", {
+  Forbidden: [403, errorResponse("X-Org-Id names another organization than the API key's, or a portal token called an endpoint it may not use (or wrote with a read-only session).", {
     error: 'forbidden',
     message: 'X-Org-Id does not match the organization of the API key.',
   })],
@@ -91,7 +91,8 @@ export const sharedComponents: ComponentsObject = {
       type: 'http',
       scheme: 'bearer',
       description:
-        'An API key of the organization: `Authorization: Bearer <key>` (`Authorization: Token <key>` is accepted too). Keys are created by the admin endpoints under /v1/orgs.',
+        'An API key of the organization: `Authorization: Bearer <key>` (`Authorization: Token <key>` is accepted too). Keys are created by the admin endpoints under /v1/orgs. ' +
+        'A portal session token (`hps_…`) is accepted too, narrowed to its tenant.',
     },
     adminToken: {
       type: 'http',

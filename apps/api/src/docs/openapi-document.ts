@@ -7,7 +7,7 @@ import { applyValidationLimits } from './validation-limits';
 
 const DESCRIPTION = `Hookline delivers events to webhooks: publish an event, and the worker signs and posts it to every matching subscription, retrying with exponential backoff and recording every attempt.
 
-**Authentication**: \`Authorization: Bearer <api key>\` (or \`Token <api key>\`) on /v1 endpoints; \`Authorization: Bearer <ADMIN_TOKEN>\` on /v1/orgs and /admin/queues. Resources of another organization answer 404.
+**Authentication**: \`Authorization: Bearer <api key>\` (or \`Token <api key>\`) on /v1 endpoints; \`Authorization: Bearer <ADMIN_TOKEN>\` on /v1/orgs and /admin/queues. Resources of another organization answer 404. A portal session token (\`hps_…\`, see Portal sessions) is accepted where an API key is, narrowed to its tenant: other tenants' resources answer 404, endpoints it may not use 403, and an expired token 401 \`token_expired\`.
 
 **Errors** always have the shape \`{"error": "<code>", "message": "<sentence>", "details": [...]}\`; \`details\` lists per-field problems of validation errors. Unknown body fields are a 400.
 
@@ -27,6 +27,12 @@ const TAGS: [string, string][] = [
   [
     'Event types',
     "The organization's catalog of event types. Once it has any, subscriptions' `events` must each name a registered type or be a wildcard matching one. Publishing unregistered types stays allowed.",
+  ],
+  ['Stats', 'Aggregates for overview charts; a portal token sees its tenant only.'],
+  [
+    'Portal sessions',
+    'Links for the customer-facing portal. A tenant is a channel: its endpoints are the subscriptions whose `channels` are exactly `[tenant]`. ' +
+      'The session token (`Authorization: Bearer hps_…`) works on the /v1 API narrowed to the tenant: webhooks, logs, event types (read), stats and its own channel webhook; everything else answers 403.',
   ],
   ['Organizations (admin)', 'Operator endpoints: organizations and their API keys, behind `Authorization: Bearer <ADMIN_TOKEN>`.'],
   ['Operations', 'Probes, Prometheus metrics and the queue dashboard. The worker serves its own /health/* and /metrics on WORKER_HTTP_PORT.'],

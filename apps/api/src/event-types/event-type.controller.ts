@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AllowPortal } from '../auth/portal-access';
+import { OrgId } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { EventTypeCreateDto, EventTypeUpdateDto } from './event-type.dto';
 import { EventTypeListResponseDto, EventTypeResponseDto, toEventTypeResponse } from './event-type.response';
@@ -40,6 +42,7 @@ export class EventTypeController {
   }
 
   @Get()
+  @AllowPortal()
   @ApiOperation({ operationId: 'listEventTypes', summary: 'List event types' })
   @ApiOkResponse({ description: 'The catalog.', type: EventTypeListResponseDto, example: { event_types: [eventTypeExample], total: 1 } })
   async list(@OrgId() orgId: string): Promise<EventTypeListResponseDto> {
@@ -48,6 +51,7 @@ export class EventTypeController {
   }
 
   @Get(':name')
+  @AllowPortal()
   @ApiOperation({ operationId: 'getEventType', summary: 'Get an event type' })
   @EventTypeName()
   @ApiOkResponse({ description: 'The event type.', type: EventTypeResponseDto, example: eventTypeExample })

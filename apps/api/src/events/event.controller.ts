@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BodyLimit, UnvalidatedBody } from '../common/route-body';
-import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { OrgId } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { EventRejectionMetricsInterceptor } from '../observability/event-rejection-metrics.interceptor';
 import { BATCH_BODY_LIMIT_BYTES, EventBatchDto, EventBatchResponseDto } from './event-batch.dto';

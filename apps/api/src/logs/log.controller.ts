@@ -1,6 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import type { AccessScope } from '@app/domain/access-scope';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AllowPortal } from '../auth/portal-access';
+import { CallerScope } from '../auth/request-principal';
 import { ApiAccess, ApiErrors } from '../docs/api-docs.decorators';
 import { ERROR_SCHEMA_REF } from '../docs/openapi-components';
 import { SUBSCRIPTION_ID } from '../subscriptions/subscription.examples';
@@ -17,6 +20,7 @@ const LogId = () => ApiParam({ name: 'log_id', description: 'Log (delivery) id.'
  */
 @Controller('v1/webhooks')
 @UseGuards(ApiKeyGuard)
+@AllowPortal()
 @ApiTags('Delivery logs')
 @ApiAccess('apiKey')
 export class LogController {
@@ -30,8 +34,8 @@ export class LogController {
   })
   @ApiOkResponse({ description: 'A page of logs, newest first.', type: LogListResponseDto, example: { logs: [logExample], total: 1 } })
   @ApiErrors('ValidationFailed')
-  listAll(@OrgId() organizationId: string, @Query() query: LogQueryDto) {
-    return this.logs.listAll(organizationId, query);
+  listAll(@CallerScope() scope: AccessScope, @Query() query: LogQueryDto) {
+    return this.logs.listAll(scope, query);
   }
 
   @Get('logs/:log_id')
@@ -39,8 +43,8 @@ export class LogController {
   @LogId()
   @ApiOkResponse({ description: 'The log.', type: LogDetailResponseDto, example: logDetailExample })
   @ApiErrors('NotFound')
-  detail(@OrgId() organizationId: string, @Param('log_id') logId: string) {
-    return this.logs.detail(organizationId, logId);
+  detail(@CallerScope() scope: AccessScope, @Param('log_id') logId: string) {
+    return this.logs.detail(scope, logId);
   }
 
   @Post('logs/:log_id/retry')
@@ -62,8 +66,8 @@ export class LogController {
     example: { error: 'conflict', message: 'The webhook of this log is inactive; re-enable it (PATCH is_active: true) before retrying.' },
   })
   @ApiErrors('NotFound')
-  retry(@OrgId() organizationId: string, @Param('log_id') logId: string) {
-    return this.logs.retry(organizationId, logId);
+  retry(@CallerScope() scope: AccessScope, @Param('log_id') logId: string) {
+    return this.logs.retry(scope, logId);
   }
 
   @Get(':id/logs')
@@ -71,7 +75,7 @@ export class LogController {
   @ApiParam({ name: 'id', description: 'Subscription id.', example: SUBSCRIPTION_ID })
   @ApiOkResponse({ description: 'A page of logs, newest first.', type: LogListResponseDto, example: { logs: [logExample], total: 1 } })
   @ApiErrors('ValidationFailed', 'NotFound')
-  listForSubscription(@OrgId() organizationId: string, @Param('id') subscriptionId: string, @Query() query: LogQueryDto) {
-    return this.logs.listForSubscription(organizationId, subscriptionId, query);
+  listForSubscription(@CallerScope() scope: AccessScope, @Param('id') subscriptionId: string, @Query() query: LogQueryDto) {
+    return this.logs.listForSubscription(scope, subscriptionId, query);
   }
 }

@@ -1,17 +1,17 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import { DomainError } from '@app/domain/errors';
 import { hashApiKey } from '@app/domain/api-key';
 import { credentialFrom } from '../auth/credentials';
+import type { AuthenticatedRequest } from '../auth/request-principal';
 import { ApiRateLimiter } from './api-rate-limiter';
 
-type AuthenticatedRequest = FastifyRequest & { organizationId?: string };
-
 /**
- * Applies API_RATE_LIMIT_PER_MINUTE to every request an API key authenticated. Interceptors run after
- * the guards, so only valid keys are counted; requests ApiKeyGuard did not authenticate (admin,
- * health, metrics, docs) carry no organization and pass untouched.
+ * Applies API_RATE_LIMIT_PER_MINUTE to every request an API key (or a portal token, counted on its
+ * own) authenticated. Interceptors run after the guards, so only valid credentials are counted;
+ * requests ApiKeyGuard did not authenticate (admin, health, metrics, docs) carry no principal and
+ * pass untouched.
  */
 @Injectable()
 export class ApiRateLimitInterceptor implements NestInterceptor {
@@ -20,7 +20,7 @@ export class ApiRateLimitInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const key = request.organizationId ? credentialFrom(request.headers.authorization) : undefined;
+    const key = request.principal ? credentialFrom(request.headers.authorization) : undefined;
     if (key) {
       const decision = await this.limiter.consume(hashApiKey(key));
       if (!decision.allowed) {

@@ -1,6 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import type { AccessScope } from '@app/domain/access-scope';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AllowPortal } from '../auth/portal-access';
+import { CallerScope } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { ERROR_SCHEMA_REF } from '../docs/openapi-components';
 import { SUBSCRIPTION_ID } from '../subscriptions/subscription.examples';
@@ -10,6 +13,7 @@ import { RecoveryService } from './recovery.service';
 /** Replay of a subscription's failed deliveries (after an outage of its endpoint). */
 @Controller('v1/webhooks')
 @UseGuards(ApiKeyGuard)
+@AllowPortal()
 @ApiTags('Subscriptions')
 @ApiAccess('apiKey')
 export class RecoveryController {
@@ -32,7 +36,7 @@ export class RecoveryController {
     example: { error: 'conflict', message: 'The webhook is inactive; re-enable it (PATCH is_active: true) before recovering its deliveries.' },
   })
   @ApiErrors('NotFound')
-  recover(@OrgId() organizationId: string, @Param('id') id: string, @Body() body: RecoverDto): Promise<RecoveredResponseDto> {
-    return this.recovery.recover(organizationId, id, body);
+  recover(@CallerScope() scope: AccessScope, @Param('id') id: string, @Body() body: RecoverDto): Promise<RecoveredResponseDto> {
+    return this.recovery.recover(scope, id, body);
   }
 }

@@ -2,7 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryRecoveryRepository, type RecoveryCursor } from '@app/database/repositories/delivery-recovery.repository';
 import { SubscriptionRepository } from '@app/database/repositories/subscription.repository';
-import { DomainError, invalid, notFound } from '@app/domain/errors';
+import type { AccessScope } from '@app/domain/access-scope';
+import { DomainError, notFound } from '@app/domain/errors';
+import { timeWindow, type TimeWindow } from '@app/domain/time-window';
 import { ENQUEUE_TIMEOUT_MS, QueueName, enqueueDelivery, enqueueInTime, type DeliveryQueue } from '@app/queue';
 import type { RecoverDto } from './recovery.dto';
 
@@ -28,9 +30,9 @@ export class RecoveryService {
    * pending, queued for an immediate attempt (attempt n+1, like a manual retry). The rows are the
    * source of truth: if Redis cannot take the jobs, the outbox sweeper enqueues them later.
    */
-  async recover(organizationId: string, subscriptionId: string, body: RecoverDto): Promise<{ recovered: number }> {
+  async recover(scope: AccessScope, subscriptionId: string, body: RecoverDto): Promise<{ recovered: number }> {
     const { since, until } = recoveryWindow(body, new Date());
-    const subscription = await this.subscriptions.findLive(organizationId, subscriptionId);
+    const subscription = await this.subscriptions.findLive(scope, subscriptionId);
     if (!subscription) throw notFound('Subscription');
     // The worker cancels deliveries of inactive webhooks, so replaying now would only end them cancelled.
     if (!subscription.isActive) {
@@ -64,18 +66,8 @@ export class RecoveryService {
 }
 
 /** Parses and checks the window: since ≤ until (default now), at most 14 days apart. */
-export function recoveryWindow(body: RecoverDto, now: Date): { since: Date; until: Date } {
-  const since = new Date(body.since);
-  const until = body.until === undefined ? now : new Date(body.until);
-  if (Number.isNaN(since.getTime())) throw invalid('since', 'since must be a valid ISO 8601 date-time');
-  if (Number.isNaN(until.getTime())) throw invalid('until', 'until must be a valid ISO 8601 date-time');
-  if (since.getTime() > until.getTime()) {
-    throw invalid(body.until === undefined ? 'since' : 'until', `since (${since.toISOString()}) must not be after until (${until.toISOString()})`);
-  }
-  if (until.getTime() - since.getTime() > MAX_RECOVERY_WINDOW_MS) {
-    throw invalid('since', 'the window from since to until may span at most 14 days');
-  }
-  return { since, until };
+export function recoveryWindow(body: RecoverDto, now: Date): TimeWindow {
+  return timeWindow(body, { now, maxSpanMs: MAX_RECOVERY_WINDOW_MS, maxSpanText: '14 days' });
 }
 
 function lastOf(batch: RecoveryCursor[]): RecoveryCursor {

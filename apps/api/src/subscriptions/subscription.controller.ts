@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, OrgId } from '../auth/api-key.guard';
+import type { AccessScope } from '@app/domain/access-scope';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AllowPortal } from '../auth/portal-access';
+import { CallerScope } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { SecretRotateDto, SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
 import { SECRET, SUBSCRIPTION_ID, subscriptionCreateExample, subscriptionExample } from './subscription.examples';
@@ -20,6 +23,7 @@ const SubscriptionId = () => ApiParam({ name: 'id', description: 'Subscription i
 /** Org-wide webhook subscriptions. The logs routes under v1/webhooks live in LogController. */
 @Controller('v1/webhooks')
 @UseGuards(ApiKeyGuard)
+@AllowPortal()
 @ApiTags('Subscriptions')
 @ApiAccess('apiKey')
 export class SubscriptionController {
@@ -33,15 +37,15 @@ export class SubscriptionController {
     type: SubscriptionWithSecretResponseDto,
     example: { ...subscriptionExample, secret: SECRET },
   })
-  create(@OrgId() organizationId: string, @Body() body: SubscriptionCreateDto) {
-    return this.subscriptions.create(organizationId, body);
+  create(@CallerScope() scope: AccessScope, @Body() body: SubscriptionCreateDto) {
+    return this.subscriptions.create(scope, body);
   }
 
   @Get()
   @ApiOperation({ operationId: 'listSubscriptions', summary: 'List subscriptions', description: 'Channel webhooks are not listed here (see /v1/channels).' })
   @ApiOkResponse({ description: 'The subscriptions.', type: SubscriptionListResponseDto, example: { subscriptions: [subscriptionExample], total: 1 } })
-  list(@OrgId() organizationId: string) {
-    return this.subscriptions.list(organizationId);
+  list(@CallerScope() scope: AccessScope) {
+    return this.subscriptions.list(scope);
   }
 
   @Get(':id')
@@ -49,8 +53,8 @@ export class SubscriptionController {
   @SubscriptionId()
   @ApiOkResponse({ description: 'The subscription.', type: SubscriptionResponseDto, example: subscriptionExample })
   @ApiErrors('NotFound')
-  get(@OrgId() organizationId: string, @Param('id') id: string) {
-    return this.subscriptions.get(organizationId, id);
+  get(@CallerScope() scope: AccessScope, @Param('id') id: string) {
+    return this.subscriptions.get(scope, id);
   }
 
   @Get(':id/secret')
@@ -58,8 +62,8 @@ export class SubscriptionController {
   @SubscriptionId()
   @ApiOkResponse({ description: 'The current secret.', type: SubscriptionSecretResponseDto, example: { secret: SECRET } })
   @ApiErrors('NotFound')
-  secret(@OrgId() organizationId: string, @Param('id') id: string) {
-    return this.subscriptions.secret(organizationId, id);
+  secret(@CallerScope() scope: AccessScope, @Param('id') id: string) {
+    return this.subscriptions.secret(scope, id);
   }
 
   @Post(':id/secret/rotate')
@@ -78,8 +82,8 @@ export class SubscriptionController {
     example: { secret: 'whsec_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0', previous_secret_expires_at: '2025-07-01T10:30:00.000Z' },
   })
   @ApiErrors('NotFound')
-  rotateSecret(@OrgId() organizationId: string, @Param('id') id: string, @Body() body: SecretRotateDto) {
-    return this.subscriptions.rotateSecret(organizationId, id, body);
+  rotateSecret(@CallerScope() scope: AccessScope, @Param('id') id: string, @Body() body: SecretRotateDto) {
+    return this.subscriptions.rotateSecret(scope, id, body);
   }
 
   @Patch(':id')
@@ -92,8 +96,8 @@ export class SubscriptionController {
     example: { ...subscriptionExample, events: ['order.*'], updated_at: '2025-07-02T08:00:00.000Z' },
   })
   @ApiErrors('NotFound')
-  update(@OrgId() organizationId: string, @Param('id') id: string, @Body() body: SubscriptionUpdateDto) {
-    return this.subscriptions.update(organizationId, id, body);
+  update(@CallerScope() scope: AccessScope, @Param('id') id: string, @Body() body: SubscriptionUpdateDto) {
+    return this.subscriptions.update(scope, id, body);
   }
 
   @Delete(':id')
@@ -106,8 +110,8 @@ export class SubscriptionController {
   @SubscriptionId()
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiErrors('NotFound')
-  async remove(@OrgId() organizationId: string, @Param('id') id: string): Promise<void> {
-    await this.subscriptions.remove(organizationId, id);
+  async remove(@CallerScope() scope: AccessScope, @Param('id') id: string): Promise<void> {
+    await this.subscriptions.remove(scope, id);
   }
 
   @Post(':id/test')
@@ -124,7 +128,7 @@ export class SubscriptionController {
     example: { message: 'Test webhook sent successfully', event_id: 'evt_01JZ8QC4D5E6F7G8H9J0K1M2NP' },
   })
   @ApiErrors('NotFound')
-  sendTest(@OrgId() organizationId: string, @Param('id') id: string) {
-    return this.subscriptions.sendTest(organizationId, id);
+  sendTest(@CallerScope() scope: AccessScope, @Param('id') id: string) {
+    return this.subscriptions.sendTest(scope, id);
   }
 }

@@ -1,6 +1,7 @@
 import { SystemEventType } from '@app/domain/event-matching';
 import { Inject, Injectable } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import { channelsWithinScope, type AccessScope } from '@app/domain/access-scope';
 import { EventTypeCatalog } from '@app/catalog';
 import { SubscriptionRepository, type SubscriptionChanges } from '@app/database/repositories/subscription.repository';
 import { notFound } from '@app/domain/errors';
@@ -31,17 +32,17 @@ export class SubscriptionService {
     this.cipher = new SecretCipher(config.encryptionKey);
   }
 
-  async create(organizationId: string, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret: string }> {
+  async create(scope: AccessScope, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret: string }> {
     const url = await assertTargetUrl(body.url, this.urlPolicy);
-    await this.catalog.assertSubscribableEvents(organizationId, body.events);
+    await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
     const secret = body.secret ?? generateSecret();
     const subscription = await this.subscriptions.create({
       id: newId('sub'),
-      organizationId,
+      organizationId: scope.organizationId,
       name: body.name,
       url,
       events: body.events,
-      channels: body.channels ?? [],
+      channels: channelsWithinScope(scope, body.channels) ?? [],
       headers: body.headers ?? {},
       secret: this.cipher.encrypt(secret),
       payloadFormat: body.payload_format ?? 'envelope',
@@ -52,31 +53,31 @@ export class SubscriptionService {
     return { ...this.toResponse(subscription), secret };
   }
 
-  async list(organizationId: string): Promise<{ subscriptions: SubscriptionResponseDto[]; total: number }> {
-    const subscriptions = await this.subscriptions.listLive(organizationId);
+  async list(scope: AccessScope): Promise<{ subscriptions: SubscriptionResponseDto[]; total: number }> {
+    const subscriptions = await this.subscriptions.listLive(scope);
     return { subscriptions: subscriptions.map((subscription) => this.toResponse(subscription)), total: subscriptions.length };
   }
 
-  async get(organizationId: string, id: string): Promise<SubscriptionResponseDto> {
-    return this.toResponse(await this.findLive(organizationId, id));
+  async get(scope: AccessScope, id: string): Promise<SubscriptionResponseDto> {
+    return this.toResponse(await this.findLive(scope, id));
   }
 
-  async secret(organizationId: string, id: string): Promise<{ secret: string }> {
-    return { secret: this.cipher.decrypt((await this.findLive(organizationId, id)).secret) };
+  async secret(scope: AccessScope, id: string): Promise<{ secret: string }> {
+    return { secret: this.cipher.decrypt((await this.findLive(scope, id)).secret) };
   }
 
   /**
    * Replaces the signing secret; the old one keeps signing alongside (a second webhook-signature
    * entry) until the grace period ends, so receivers can switch without dropping deliveries.
    */
-  async rotateSecret(organizationId: string, id: string, body: SecretRotateDto): Promise<{ secret: string; previous_secret_expires_at: string }> {
-    const current = await this.findLive(organizationId, id);
+  async rotateSecret(scope: AccessScope, id: string, body: SecretRotateDto): Promise<{ secret: string; previous_secret_expires_at: string }> {
+    const current = await this.findLive(scope, id);
     const secret = body.secret ?? generateSecret();
     const graceSeconds = body.grace_seconds ?? DEFAULT_GRACE_SECONDS;
     const expiresAt = new Date(Date.now() + graceSeconds * 1000);
     // With no grace period the old secret is not kept at all; re-encrypting also covers a secret stored before ENCRYPTION_KEY.
     const previousSecret = graceSeconds > 0 ? this.cipher.encrypt(this.cipher.decrypt(current.secret)) : null;
-    const updated = await this.subscriptions.update(organizationId, id, {
+    const updated = await this.subscriptions.update(scope, id, {
       secret: this.cipher.encrypt(secret),
       previousSecret,
       previousSecretExpiresAt: previousSecret ? expiresAt : null,
@@ -85,15 +86,15 @@ export class SubscriptionService {
     return { secret, previous_secret_expires_at: expiresAt.toISOString() };
   }
 
-  async update(organizationId: string, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionResponseDto> {
+  async update(scope: AccessScope, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionResponseDto> {
     const changes: SubscriptionChanges = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.url !== undefined) changes.url = await assertTargetUrl(body.url, this.urlPolicy);
     if (body.events !== undefined) {
-      await this.catalog.assertSubscribableEvents(organizationId, body.events);
+      await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
       changes.events = body.events;
     }
-    if (body.channels !== undefined) changes.channels = body.channels;
+    if (body.channels !== undefined) changes.channels = channelsWithinScope(scope, body.channels);
     if (body.headers !== undefined) changes.headers = body.headers;
     if (body.payload_format !== undefined) changes.payloadFormat = body.payload_format;
     if (body.max_attempts !== undefined) changes.maxAttempts = body.max_attempts;
@@ -107,20 +108,20 @@ export class SubscriptionService {
       // Re-enabling clears why it was disabled and restarts the failing-endpoint clock.
       if (body.is_active) Object.assign(changes, { disabledReason: null, failingSince: null });
     }
-    const updated = await this.subscriptions.update(organizationId, id, changes);
+    const updated = await this.subscriptions.update(scope, id, changes);
     if (!updated) throw notFound('Subscription');
     return this.toResponse(updated);
   }
 
-  async remove(organizationId: string, id: string): Promise<void> {
-    if (!(await this.subscriptions.softDelete(organizationId, id))) throw notFound('Subscription');
+  async remove(scope: AccessScope, id: string): Promise<void> {
+    if (!(await this.subscriptions.softDelete(scope, id))) throw notFound('Subscription');
   }
 
   /** Sends a webhook.test event to this subscription only, whatever its event filter. */
-  async sendTest(organizationId: string, id: string): Promise<{ message: string; event_id: string }> {
-    const subscription = await this.findLive(organizationId, id);
+  async sendTest(scope: AccessScope, id: string): Promise<{ message: string; event_id: string }> {
+    const subscription = await this.findLive(scope, id);
     const event = await this.events.accept({
-      organizationId,
+      organizationId: scope.organizationId,
       eventType: TEST_EVENT_TYPE,
       data: { message: 'This is a test webhook from Hookline', subscription_id: subscription.id },
       targetSubscriptionId: subscription.id,
@@ -128,8 +129,8 @@ export class SubscriptionService {
     return { message: 'Test webhook sent successfully', event_id: event.id };
   }
 
-  private async findLive(organizationId: string, id: string): Promise<Subscription> {
-    const subscription = await this.subscriptions.findLive(organizationId, id);
+  private async findLive(scope: AccessScope, id: string): Promise<Subscription> {
+    const subscription = await this.subscriptions.findLive(scope, id);
     if (!subscription) throw notFound('Subscription');
     return subscription;
   }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { AccessScope } from '@app/domain/access-scope';
 import type { Delivery, DeliveryAttempt, Prisma, Subscription } from '@app/generated/prisma/client';
+import { deliveriesIn } from '../access-scope-filters';
 import { PrismaService } from '../prisma.service';
 
 /** A delivery ("log") with the target it was made for. */
@@ -23,10 +25,10 @@ const withTarget = { subscription: { select: { kind: true, url: true, isActive: 
 export class DeliveryLogRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** One page of the organization's logs, newest first, and how many match in all. */
-  async list(organizationId: string, filter: DeliveryLogFilter, page: Page): Promise<{ logs: DeliveryLog[]; total: number }> {
+  /** One page of the scope's logs, newest first, and how many match in all. */
+  async list(scope: AccessScope, filter: DeliveryLogFilter, page: Page): Promise<{ logs: DeliveryLog[]; total: number }> {
     const where: Prisma.DeliveryWhereInput = {
-      organizationId,
+      ...deliveriesIn(scope),
       subscriptionId: filter.subscriptionId,
       eventType: filter.eventType,
       status: filter.status,
@@ -44,30 +46,30 @@ export class DeliveryLogRepository {
     return { logs, total };
   }
 
-  async find(organizationId: string, id: string): Promise<DeliveryLog | null> {
-    return this.prisma.delivery.findFirst({ where: { id, organizationId }, include: withTarget });
+  async find(scope: AccessScope, id: string): Promise<DeliveryLog | null> {
+    return this.prisma.delivery.findFirst({ where: { ...deliveriesIn(scope), id }, include: withTarget });
   }
 
   /** The log with every HTTP attempt, in attempt order. */
-  async findWithAttempts(organizationId: string, id: string): Promise<DeliveryLogWithAttempts | null> {
+  async findWithAttempts(scope: AccessScope, id: string): Promise<DeliveryLogWithAttempts | null> {
     return this.prisma.delivery.findFirst({
-      where: { id, organizationId },
+      where: { ...deliveriesIn(scope), id },
       include: { ...withTarget, attemptsLog: { orderBy: [{ attempt: 'asc' }, { startedAt: 'asc' }] } },
     });
   }
 
   /** Puts a delivery back to pending for an immediate attempt (manual retry); its attempts are kept. */
-  async markPendingNow(organizationId: string, id: string): Promise<DeliveryLog | null> {
-    return this.setSchedule(organizationId, id, { status: 'pending', nextAttemptAt: null });
+  async markPendingNow(scope: AccessScope, id: string): Promise<DeliveryLog | null> {
+    return this.setSchedule(scope, id, { status: 'pending', nextAttemptAt: null });
   }
 
   /** Restores a status and schedule saved before markPendingNow (the retry could not be queued). */
-  async restoreSchedule(organizationId: string, id: string, previous: Pick<Delivery, 'status' | 'nextAttemptAt'>): Promise<void> {
-    await this.setSchedule(organizationId, id, { status: previous.status, nextAttemptAt: previous.nextAttemptAt });
+  async restoreSchedule(scope: AccessScope, id: string, previous: Pick<Delivery, 'status' | 'nextAttemptAt'>): Promise<void> {
+    await this.setSchedule(scope, id, { status: previous.status, nextAttemptAt: previous.nextAttemptAt });
   }
 
-  private async setSchedule(organizationId: string, id: string, data: Pick<Delivery, 'status' | 'nextAttemptAt'>): Promise<DeliveryLog | null> {
-    const { count } = await this.prisma.delivery.updateMany({ where: { id, organizationId }, data });
-    return count > 0 ? this.find(organizationId, id) : null;
+  private async setSchedule(scope: AccessScope, id: string, data: Pick<Delivery, 'status' | 'nextAttemptAt'>): Promise<DeliveryLog | null> {
+    const { count } = await this.prisma.delivery.updateMany({ where: { ...deliveriesIn(scope), id }, data });
+    return count > 0 ? this.find(scope, id) : null;
   }
 }

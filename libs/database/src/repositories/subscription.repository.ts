@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { AccessScope } from '@app/domain/access-scope';
 import type { Prisma, Subscription } from '@app/generated/prisma/client';
+import { endpointsIn } from '../access-scope-filters';
 import { PrismaService } from '../prisma.service';
 
 /** Subscriptions of kind "subscription" as the configuration API sees them (org-wide webhooks). */
@@ -19,37 +21,34 @@ export class SubscriptionRepository {
     return this.prisma.subscription.create({ data: { ...input, kind: SUBSCRIPTION_KIND } });
   }
 
-  /** A live (not deleted) subscription of the organization, or null (also for another org's id). */
-  async findLive(organizationId: string, id: string): Promise<Subscription | null> {
-    return this.prisma.subscription.findFirst({ where: { id, organizationId, kind: SUBSCRIPTION_KIND, deletedAt: null } });
+  /** A live (not deleted) subscription within the scope, or null (also for another org's or tenant's id). */
+  async findLive(scope: AccessScope, id: string): Promise<Subscription | null> {
+    return this.prisma.subscription.findFirst({ where: { ...liveIn(scope), id } });
   }
 
-  /** Every live subscription of the organization, oldest first. */
-  async listLive(organizationId: string): Promise<Subscription[]> {
-    return this.prisma.subscription.findMany({
-      where: { organizationId, kind: SUBSCRIPTION_KIND, deletedAt: null },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
+  /** Every live subscription within the scope, oldest first. */
+  async listLive(scope: AccessScope): Promise<Subscription[]> {
+    return this.prisma.subscription.findMany({ where: liveIn(scope), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
-  /** Applies `changes` and bumps updated_at; null when the subscription is gone or not the org's. */
-  async update(organizationId: string, id: string, changes: SubscriptionChanges): Promise<Subscription | null> {
+  /** Applies `changes` and bumps updated_at; null when the subscription is gone or outside the scope. */
+  async update(scope: AccessScope, id: string, changes: SubscriptionChanges): Promise<Subscription | null> {
     const { count } = await this.prisma.subscription.updateMany({
-      where: { id, organizationId, kind: SUBSCRIPTION_KIND, deletedAt: null },
+      where: { ...liveIn(scope), id },
       data: { ...changes, updatedAt: new Date() },
     });
-    return count > 0 ? this.findLive(organizationId, id) : null;
+    return count > 0 ? this.findLive(scope, id) : null;
   }
 
   /**
    * Soft-deletes the subscription (its logs stay readable) and cancels its open deliveries in the
    * same transaction, so the worker finds nothing left to send. False when there was nothing to delete.
    */
-  async softDelete(organizationId: string, id: string): Promise<boolean> {
+  async softDelete(scope: AccessScope, id: string): Promise<boolean> {
     const now = new Date();
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.subscription.updateMany({
-        where: { id, organizationId, kind: SUBSCRIPTION_KIND, deletedAt: null },
+        where: { ...liveIn(scope), id },
         data: { deletedAt: now, isActive: false, updatedAt: now },
       });
       if (count === 0) return false;
@@ -60,4 +59,9 @@ export class SubscriptionRepository {
       return true;
     });
   }
+}
+
+/** Live subscriptions (not channel webhooks, not deleted) within the scope. */
+function liveIn(scope: AccessScope): Prisma.SubscriptionWhereInput {
+  return { ...endpointsIn(scope), kind: SUBSCRIPTION_KIND, deletedAt: null };
 }
