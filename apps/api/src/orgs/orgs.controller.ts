@@ -15,6 +15,8 @@ const OrgIdParam = () => ApiParam({ name: 'id', description: 'Organization id.',
 @UseGuards(AdminGuard)
 @ApiTags('Organizations (admin)')
 @ApiAccess('admin')
+// A valid portal session token answers 403 here (AdminGuard), like on every route not open to it.
+@ApiErrors('Forbidden')
 export class OrgsController {
   constructor(private readonly orgs: OrgsService) {}
 
