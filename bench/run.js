@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]]
+ * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]] [-- --stats[=deliveries]]
  * The reproducible benchmark of issue 5; bench/README.md explains the method.
  */
 const { execSync } = require('node:child_process');
@@ -14,6 +14,7 @@ const redisTools = require('./redis');
 const { SCENARIOS, runScenario } = require('./scenarios');
 const { formatReport, writeResults } = require('./report');
 const { ratio } = require('./stats');
+const { runStatsEndpointBench, formatStatsReport, writeStatsResults } = require('./stats-endpoint');
 
 const MODES = {
   full: {
@@ -42,7 +43,7 @@ const SOAK_WINDOW = 20_000;
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {
-  const flags = { quick: false, scenarios: null, events: null, soak: null, privateRedis: false, receiver: 'process' };
+  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, privateRedis: false, receiver: 'process' };
   for (const arg of argv) {
     const [name, value] = arg.replace(/^--/, '').split('=');
     if (name === 'quick') flags.quick = true;
@@ -51,10 +52,12 @@ function parseFlags(argv) {
     else if (name === 'private-redis') flags.privateRedis = true;
     else if (name === 'receiver' && ['process', 'inline'].includes(value)) flags.receiver = value;
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5, --events=N, --soak[=N], --private-redis, --receiver=process|inline)`);
+    else if (name === 'stats') flags.stats = value ? Number(value) : 1_000_000;
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5, --events=N, --soak[=N], --stats[=N], --private-redis, --receiver=process|inline)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
+  if (flags.stats !== null && !(flags.stats >= 10)) throw new Error('--stats must be a number of deliveries (at least 10)');
   const unknown = (flags.scenarios ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}`);
   return flags;
@@ -108,6 +111,14 @@ async function main() {
   const ctx = { build, opts: { mode }, receiver, redis, statements, databaseUrl, redisUrl, runId, apiPort: await freePort(), results: [] };
 
   try {
+    if (flags.stats) {
+      // The stats endpoint alone: no ceilings, no pipeline scenarios.
+      const result = await runStatsEndpointBench({ ...ctx, deliveries: flags.stats, log });
+      console.log(formatStatsReport(result));
+      const report = { started_at: startedAt.toISOString(), git, flags, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, postgres: await postgresVersion(databaseUrl) }, ...result };
+      log(`results written to ${writeStatsResults(report)}`);
+      return;
+    }
     log('ceiling (a): no-op BullMQ worker');
     const noop = await noopWorkerCeiling({ redisUrl, prefix: `hlbench-${runId}-ceiling`, jobs: mode.ceilings.noopJobs, concurrency: WORKER_CONCURRENCY });
     log('ceiling (b): raw HTTP POSTs to the receiver');

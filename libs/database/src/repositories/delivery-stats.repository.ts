@@ -24,14 +24,15 @@ interface BucketRow {
   failed: bigint;
   retrying: bigint;
   attempts: bigint;
-  p50_ms: number | null;
-  p95_ms: number | null;
+  /** [p50, p95] of the bucket's attempt durations; null without attempts. */
+  percentiles_ms: number[] | null;
 }
 
 /**
- * Delivery counts and attempt durations per minute or hour, in one statement. Deliveries are read
- * through deliveries(organization_id, created_at), attempts through
- * delivery_attempts(subscription_id, started_at) for the scope's subscriptions; buckets are UTC.
+ * Delivery counts and attempt durations per minute or hour, in one statement. Both sides are read
+ * from covering indexes, without touching the tables: deliveries(organization_id, created_at,
+ * status) and delivery_attempts(started_at, subscription_id, duration_ms) (migration
+ * 20261203090000_stats_covering_indexes); buckets are UTC.
  */
 @Injectable()
 export class DeliveryStatsRepository {
@@ -44,7 +45,7 @@ export class DeliveryStatsRepository {
       scope.tenant === undefined ? Prisma.empty : Prisma.sql`AND s.channels = ARRAY[${scope.tenant}]::text[]`;
     const tenantDeliveries =
       scope.tenant === undefined ? Prisma.empty : Prisma.sql`AND d.subscription_id IN (SELECT id FROM scoped_subscriptions)`;
-    const rows = await this.prisma.$queryRaw<BucketRow[]>`
+    const query = this.prisma.$queryRaw<BucketRow[]>`
       WITH buckets AS (
         SELECT generate_series(
           date_trunc(${unit}::text, ${since}::timestamptz, 'UTC'),
@@ -69,8 +70,8 @@ export class DeliveryStatsRepository {
       attempt_stats AS (
         SELECT date_trunc(${unit}::text, a.started_at, 'UTC') AS start,
                count(*) AS attempts,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS p50_ms,
-               percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95_ms
+               -- One sort per bucket for both percentiles.
+               percentile_cont(ARRAY[0.5, 0.95]::float8[]) WITHIN GROUP (ORDER BY a.duration_ms) AS percentiles_ms
         FROM delivery_attempts a
         WHERE a.subscription_id IN (SELECT id FROM scoped_subscriptions)
           AND a.started_at >= ${since}::timestamptz AND a.started_at < ${until}::timestamptz
@@ -81,20 +82,27 @@ export class DeliveryStatsRepository {
              coalesce(dc.failed, 0) AS failed,
              coalesce(dc.retrying, 0) AS retrying,
              coalesce(st.attempts, 0) AS attempts,
-             st.p50_ms,
-             st.p95_ms
+             st.percentiles_ms
       FROM buckets b
       LEFT JOIN delivery_counts dc ON dc.start = b.start
       LEFT JOIN attempt_stats st ON st.start = b.start
       ORDER BY b.start`;
+    // The planner cannot tell how few buckets the date_trunc groups make, estimates millions of
+    // joined rows and JIT-compiles the plan: 1.3 s of a 2.5 s run at 1M deliveries (bench --stats).
+    // 16 MB keeps the sort of a day's attempt durations (~160k at 1M deliveries a week) in memory.
+    const [, , rows] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SET LOCAL jit = off`,
+      this.prisma.$executeRaw`SET LOCAL work_mem = '16MB'`,
+      query,
+    ]);
     return rows.map((row) => ({
       start: row.start,
       delivered: Number(row.delivered),
       failed: Number(row.failed),
       retrying: Number(row.retrying),
       attempts: Number(row.attempts),
-      p50Ms: row.p50_ms === null ? null : Number(row.p50_ms),
-      p95Ms: row.p95_ms === null ? null : Number(row.p95_ms),
+      p50Ms: row.percentiles_ms?.[0] ?? null,
+      p95Ms: row.percentiles_ms?.[1] ?? null,
     }));
   }
 }
