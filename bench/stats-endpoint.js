@@ -5,8 +5,11 @@
  * delivered, 5 % failed after 3 attempts, 3 % retrying after 2, 2 % pending (about 1.11 attempts per
  * delivery); 2 of the 10 subscriptions belong to one tenant. Then VACUUM ANALYZE (as autovacuum
  * would after such a load) and each query is timed from the client, sequentially, after a warm-up.
+ * On a shared machine wall time says more about the neighbours than about the query, so the CPU
+ * time the api process and the database's backends spent per request is reported too (/proc).
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { startStack, stopStack, ADMIN_TOKEN } = require('./processes');
@@ -91,17 +94,50 @@ async function loadRows(databaseUrl, { organizationId, subscriptionIds }, delive
   }
 }
 
-async function timeQuery(baseUrl, token, query) {
+const CLOCK_TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** User + system CPU of a process so far, in ms (0 once it is gone). */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU so far of the api process and of every PostgreSQL backend connected to the bench database. */
+async function cpuReading(databaseUrl, apiPid) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    return { api: cpuMs(apiPid), postgres: new Map(rows.map((row) => [row.pid, cpuMs(row.pid)])) };
+  } finally {
+    await db.end();
+  }
+}
+
+function cpuPerRequest(before, after, requests) {
+  let postgres = 0;
+  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
+  const round = (ms) => Math.round((ms / requests) * 10) / 10;
+  return { api_cpu_ms_per_request: round(after.api - before.api), postgres_cpu_ms_per_request: round(postgres) };
+}
+
+async function timeQuery({ baseUrl, databaseUrl, apiPid }, token, query) {
   const path = `/v1/stats/deliveries${query}`;
   let buckets = 0;
   for (let i = 0; i < WARM_UP; i++) await call(baseUrl, 'GET', path, token);
+  const before = await cpuReading(databaseUrl, apiPid);
   const samples = [];
   for (let i = 0; i < SAMPLES; i++) {
     const started = nowMs();
     buckets = (await call(baseUrl, 'GET', path, token)).buckets.length;
     samples.push(nowMs() - started);
   }
-  return { buckets, ...latencySummary(samples) };
+  const cpu = cpuPerRequest(before, await cpuReading(databaseUrl, apiPid), SAMPLES);
+  return { buckets, ...latencySummary(samples), ...cpu, load_average_1m: Math.round(os.loadavg()[0] * 10) / 10 };
 }
 
 async function runStatsEndpointBench({ build, databaseUrl, redisUrl, runId, apiPort, deliveries, log }) {
@@ -125,7 +161,8 @@ async function runStatsEndpointBench({ build, databaseUrl, redisUrl, runId, apiP
     const results = [];
     for (const q of queries) {
       log(`timing: ${q.name}`);
-      results.push({ name: q.name, query: q.query || '(defaults)', ...(await timeQuery(stack.baseUrl, q.token, q.query)) });
+      const target = { baseUrl: stack.baseUrl, databaseUrl, apiPid: stack.api.pid };
+      results.push({ name: q.name, query: q.query || '(defaults)', ...(await timeQuery(target, q.token, q.query)) });
     }
     return { deliveries: loaded.deliveries, attempts: loaded.attempts, samples_per_query: SAMPLES, target_ms: TARGET_MS, queries: results };
   } finally {
@@ -134,9 +171,14 @@ async function runStatsEndpointBench({ build, databaseUrl, redisUrl, runId, apiP
 }
 
 function formatStatsReport(result) {
-  const lines = [`GET /v1/stats/deliveries with ${result.deliveries} deliveries (${result.attempts} attempts) in one organization; ${result.samples_per_query} sequential requests each, ms:`];
+  const lines = [
+    `GET /v1/stats/deliveries with ${result.deliveries} deliveries (${result.attempts} attempts) in one organization; ${result.samples_per_query} sequential requests each, ms:`,
+  ];
   for (const q of result.queries) {
-    lines.push(`  ${q.name.padEnd(48)} buckets ${String(q.buckets).padStart(5)}  p50 ${q.p50_ms}  p95 ${q.p95_ms}  max ${q.max_ms}`);
+    lines.push(
+      `  ${q.name.padEnd(48)} buckets ${String(q.buckets).padStart(5)}  wall p50 ${q.p50_ms}  p95 ${q.p95_ms}  max ${q.max_ms}` +
+        `  CPU/request: PostgreSQL ${q.postgres_cpu_ms_per_request}, api ${q.api_cpu_ms_per_request}  (load ${q.load_average_1m})`,
+    );
   }
   return lines.join('\n');
 }

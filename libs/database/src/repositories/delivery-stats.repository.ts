@@ -34,30 +34,34 @@ interface BucketRow {
  * status) and delivery_attempts(started_at, subscription_id, duration_ms) (migration
  * 20261203090000_stats_covering_indexes); buckets are UTC.
  */
+/** Buckets are whole minutes and hours of UTC. */
+const BUCKET_ORIGIN = '2000-01-01T00:00:00Z';
+
 @Injectable()
 export class DeliveryStatsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Every bucket meeting [since, until), empty ones included, oldest first. */
   async buckets(scope: AccessScope, since: Date, until: Date, unit: StatsBucketUnit): Promise<DeliveryStatsBucket[]> {
-    // The tenant rule of access-scope-filters.ts, in SQL: subscriptions whose channels are exactly [tenant].
-    const tenantSubscriptions =
-      scope.tenant === undefined ? Prisma.empty : Prisma.sql`AND s.channels = ARRAY[${scope.tenant}]::text[]`;
-    const tenantDeliveries =
-      scope.tenant === undefined ? Prisma.empty : Prisma.sql`AND d.subscription_id IN (SELECT id FROM scoped_subscriptions)`;
+    const step = `1 ${unit}`;
+    // date_bin on a UTC-midnight origin, not date_trunc(unit, t, 'UTC'): the time-zone conversion of
+    // date_trunc per row took 45 % of the query's CPU at 1M deliveries (bench --stats).
+    const bucketOf = (column: Prisma.Sql) => Prisma.sql`date_bin(${step}::interval, ${column}, ${BUCKET_ORIGIN}::timestamptz)`;
+    // The scope's subscriptions as one array, computed once: a hashed ANY() per row is cheaper than a
+    // join. The tenant rule of access-scope-filters.ts in SQL: channels exactly [tenant].
+    const tenantFilter = scope.tenant === undefined ? Prisma.empty : Prisma.sql`AND s.channels = ARRAY[${scope.tenant}]::text[]`;
+    const scopedSubscriptions = Prisma.sql`ARRAY(SELECT s.id FROM subscriptions s WHERE s.organization_id = ${scope.organizationId} ${tenantFilter})`;
+    const tenantDeliveries = scope.tenant === undefined ? Prisma.empty : Prisma.sql`AND d.subscription_id = ANY(${scopedSubscriptions})`;
     const query = this.prisma.$queryRaw<BucketRow[]>`
       WITH buckets AS (
         SELECT generate_series(
-          date_trunc(${unit}::text, ${since}::timestamptz, 'UTC'),
+          ${bucketOf(Prisma.sql`${since}::timestamptz`)},
           ${until}::timestamptz - interval '1 millisecond',
-          ('1 ' || ${unit}::text)::interval
+          ${step}::interval
         ) AS start
       ),
-      scoped_subscriptions AS (
-        SELECT s.id FROM subscriptions s WHERE s.organization_id = ${scope.organizationId} ${tenantSubscriptions}
-      ),
       delivery_counts AS (
-        SELECT date_trunc(${unit}::text, d.created_at, 'UTC') AS start,
+        SELECT ${bucketOf(Prisma.sql`d.created_at`)} AS start,
                count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
                count(*) FILTER (WHERE d.status = 'failed') AS failed,
                count(*) FILTER (WHERE d.status IN ('pending', 'retrying')) AS retrying
@@ -68,12 +72,12 @@ export class DeliveryStatsRepository {
         GROUP BY 1
       ),
       attempt_stats AS (
-        SELECT date_trunc(${unit}::text, a.started_at, 'UTC') AS start,
+        SELECT ${bucketOf(Prisma.sql`a.started_at`)} AS start,
                count(*) AS attempts,
                -- One sort per bucket for both percentiles.
                percentile_cont(ARRAY[0.5, 0.95]::float8[]) WITHIN GROUP (ORDER BY a.duration_ms) AS percentiles_ms
         FROM delivery_attempts a
-        WHERE a.subscription_id IN (SELECT id FROM scoped_subscriptions)
+        WHERE a.subscription_id = ANY(${scopedSubscriptions})
           AND a.started_at >= ${since}::timestamptz AND a.started_at < ${until}::timestamptz
         GROUP BY 1
       )
@@ -87,8 +91,8 @@ export class DeliveryStatsRepository {
       LEFT JOIN delivery_counts dc ON dc.start = b.start
       LEFT JOIN attempt_stats st ON st.start = b.start
       ORDER BY b.start`;
-    // The planner cannot tell how few buckets the date_trunc groups make, estimates millions of
-    // joined rows and JIT-compiles the plan: 1.3 s of a 2.5 s run at 1M deliveries (bench --stats).
+    // The planner cannot tell how few buckets the groups make, estimates millions of joined rows
+    // and JIT-compiles the plan: 1.3 s of a 2.5 s run at 1M deliveries (bench --stats).
     // 16 MB keeps the sort of a day's attempt durations (~160k at 1M deliveries a week) in memory.
     const [, , rows] = await this.prisma.$transaction([
       this.prisma.$executeRaw`SET LOCAL jit = off`,
