@@ -1,4 +1,5 @@
-import { ValidateIf, getMetadataStorage, registerDecorator } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsISO8601, IsNotEmpty, IsString, ValidateIf, getMetadataStorage, registerDecorator } from 'class-validator';
 
 /**
  * The field may be left out, but when sent it must be valid: unlike @IsOptional(), null is refused
@@ -32,4 +33,13 @@ export function keptAsSentKeys(dto: unknown): string[] {
     .getTargetValidationMetadatas(dto, '', true, false)
     .filter((rule) => rule.name === KEEP_AS_SENT)
     .map((rule) => rule.propertyName);
+}
+
+/** A date-time field (since/until windows): ISO 8601 with its time, e.g. 2025-01-31T12:00:00Z. */
+export function IsIsoDateTime(field: string): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    IsNotEmpty(),
+    IsISO8601({ strict: true, strictSeparator: true }, { message: `${field} must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z` }),
+  );
 }
