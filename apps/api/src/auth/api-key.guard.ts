@@ -26,7 +26,7 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.principals.resolve(credential);
     const orgHeader = request.headers['x-org-id'];
     if (orgHeader !== undefined && orgHeader !== principal.organizationId) {
-      throw new DomainError('forbidden', 'X-Org-Id does not match the organization of the credential.');
+      throw new DomainError('forbidden', 'X-Org-Id does not match the organization of the API key.');
     }
     const access = this.reflector.getAllAndOverride<PortalAccess | undefined>(PORTAL_ACCESS, [context.getHandler(), context.getClass()]);
     const refused = portalAccessError(principal, access, request);
