@@ -102,7 +102,8 @@ describe('API health and metrics', () => {
     });
 
     it('answers 401 without the bearer token or with a wrong one', async () => {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: token }, { authorization: `Basic ${token}` }]) {
+      const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: token }, { authorization: `Basic ${token}` }];
+      for (const headers of refused) {
         const response = await guarded.request('GET', '/metrics', { headers });
         expect(response.status).toBe(401);
         expect(response.body).toEqual({ error: 'unauthorized', message: expect.any(String) });

@@ -82,7 +82,7 @@ describe('worker: events published over Redis', () => {
       { organization_id: orgId, event_type: 'ok.type', data: { text: 'nul \u0000 inside' } },
       { organization_id: orgId, event_type: 'ok.type', data: deeplyNested(1000) },
     ];
-    const ids = [];
+    const ids: string[] = [];
     for (const event of invalid) ids.push((await publisher.publish(event as never)).event_id);
     // An event of an unknown organization cannot be stored (no organization to own it): logged only.
     const orphan = await publisher.publish({ organization_id: 'org_doesnotexist', event_type: 'ok.type', data: {} });
