@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
-import { HooklinePublisher, JobName, QueueName, redisOptionsFromUrl } from '@app/queue';
+import { enqueueIntakeBatch, HooklinePublisher, JobName, QueueName, redisOptionsFromUrl } from '@app/queue';
 import { newId } from '@app/domain/ids';
 import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
@@ -71,7 +71,8 @@ describe('worker: batched fan-out and intake', () => {
       { id: await storeEvent(b.id, 'order.refunded', 'queue:2'), expected: ['/b-all', '/b-orders'] },
       { id: await storeEvent(b.id, 'user.deleted'), expected: ['/b-all'] },
     ];
-    await intake.add(JobName.FanOut, { event_id: events[0].id, event_ids: events.map((event) => event.id) }, { jobId: newId('job') });
+    // The producers' own helper: one job naming all four events, its id the first event's.
+    await enqueueIntakeBatch(intake, events.map((event) => event.id));
 
     for (const event of events) {
       await waitFor(() => receivedPathsOf(event.id).length >= event.expected.length, { what: `deliveries of ${event.id}` });
