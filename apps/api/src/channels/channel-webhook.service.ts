@@ -61,7 +61,7 @@ export class ChannelWebhookService {
   async set(organizationId: string, channel: string, body: ChannelWebhookUpdateDto): Promise<ChannelWebhookResponseDto> {
     const requested = requestedUrl(body);
     if (requested.url === null) return this.remove(organizationId, channel);
-    const url = await assertTargetUrl(requested.url, this.urlPolicy, requested.field);
+    const url = assertTargetUrl(requested.url, this.urlPolicy, requested.field);
     const changes: ChannelWebhookChanges = {
       url,
       // Setting the URL again is how an owner brings back a webhook the worker disabled for failing.

@@ -33,7 +33,7 @@ export class SubscriptionService {
   }
 
   async create(scope: AccessScope, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret: string }> {
-    const url = await assertTargetUrl(body.url, this.urlPolicy);
+    const url = assertTargetUrl(body.url, this.urlPolicy);
     await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
     const secret = body.secret ?? generateSecret();
     const subscription = await this.subscriptions.create({
@@ -89,7 +89,7 @@ export class SubscriptionService {
   async update(scope: AccessScope, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionResponseDto> {
     const changes: SubscriptionChanges = {};
     if (body.name !== undefined) changes.name = body.name;
-    if (body.url !== undefined) changes.url = await assertTargetUrl(body.url, this.urlPolicy);
+    if (body.url !== undefined) changes.url = assertTargetUrl(body.url, this.urlPolicy);
     if (body.events !== undefined) {
       await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
       changes.events = body.events;
