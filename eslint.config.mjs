@@ -32,6 +32,8 @@ export default defineConfig(
       // An async function without await is how a Promise-returning interface is implemented synchronously (memory
       // stores, test fakes): it turns a throw into a rejection. A forgotten await is no-floating-promises' job.
       '@typescript-eslint/require-await': 'off',
+      // A `let` read before its one assignment (a timer cleared by a callback set up earlier) cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

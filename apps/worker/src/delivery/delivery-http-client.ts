@@ -181,12 +181,18 @@ async function readExcerpt(stream: Readable): Promise<string | null> {
   }
   if (keptBytes === 0) return null;
   // A multi-byte character cut at the limit decodes as U+FFFD; PostgreSQL text cannot hold NUL.
-  return Buffer.concat(kept).toString('utf8').replace(/\u0000/g, '\uFFFD');
+  return Buffer.concat(kept).toString('utf8').replaceAll('\u0000', '\uFFFD');
 }
 
 /** A PermanentDeliveryError (or any error flagged `permanent`, e.g. BlockedAddressError) in the chain net wraps it in. */
 function findPermanent(error: unknown): Error | undefined {
   return findInErrorChain(error, (candidate) => candidate instanceof PermanentDeliveryError || (candidate as { permanent?: unknown }).permanent === true);
+}
+
+/** Node's error code (`ECONNREFUSED`, `HPE_...`): a string, or a number from some libraries. */
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }
 
 const NETWORK_ERRORS: Record<string, string> = {
@@ -206,8 +212,7 @@ export function describeError(error: unknown, timedOut: boolean, timeoutMs: numb
   if (timedOut || error instanceof AttemptTimeout) return { message: `timeout after ${timeoutMs} ms`, permanent: false };
   const permanent = findPermanent(error);
   if (permanent) return { message: permanent.message, permanent: true };
-  const cause = (error as { cause?: unknown }).cause;
-  const code = String((error as { code?: unknown }).code ?? (cause as { code?: unknown })?.code ?? '');
+  const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause) ?? '';
   const message = error instanceof Error ? error.message : String(error);
   if (code in NETWORK_ERRORS) return { message: NETWORK_ERRORS[code], permanent: false };
   if (/socket hang up/i.test(message)) return { message: 'connection closed by the receiver before it answered', permanent: false };

@@ -13,7 +13,7 @@ export function findInErrorChain(error: unknown, matches: (candidate: object) =>
     if (matches(current)) return current as Error;
     pending.push((current as { cause?: unknown }).cause);
     const inner = (current as { errors?: unknown }).errors;
-    if (Array.isArray(inner)) pending.push(...inner);
+    if (Array.isArray(inner)) pending.push(...(inner as unknown[]));
   }
   return undefined;
 }

@@ -80,7 +80,7 @@ export function createDeliveryAgents(options: DeliveryAgentOptions): DeliveryAge
   }
   // Agent options override request options when the socket is created, so a request cannot
   // bring its own unguarded lookup.
-  const guarded = { ...common, lookup: guardLookup(lookup ?? (dnsLookup as LookupFunction)) };
+  const guarded = { ...common, lookup: guardLookup(lookup ?? dnsLookup) };
   return { httpAgent: new GuardedHttpAgent(guarded), httpsAgent: new GuardedHttpsAgent(guarded) };
 }
 
