@@ -1,7 +1,14 @@
+import { inspect } from 'node:util';
 import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
 
 const STACK_PATTERN = /\n\s+at /;
+
+/** An object message's `msg`: a string as it is, anything else inspected (never "[object Object]"). */
+function lineOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : inspect(value);
+}
 
 /**
  * Nest's LoggerService on pino, so every `new Logger(Context).log(...)` call and Nest's own
@@ -51,7 +58,7 @@ export class PinoNestLogger implements LoggerService {
       this.pino[level]({ ...fields, err: message }, message.message);
     } else if (message && typeof message === 'object') {
       const { msg, message: text, ...objectFields } = message as Record<string, unknown>;
-      this.pino[level]({ ...fields, ...objectFields }, String(msg ?? text ?? ''));
+      this.pino[level]({ ...fields, ...objectFields }, lineOf(msg ?? text));
     } else {
       this.pino[level](fields, String(message));
     }
