@@ -12,12 +12,13 @@ async function assertRedisAnswers(url: string): Promise<void> {
   redis.on('error', (error: Error) => (socketError = error));
   try {
     await redis.connect();
-    const answer = await redis.ping();
+    const answer: string = await redis.ping(); // typed 'PONG', but that is what is being checked
     if (answer !== 'PONG') throw new Error(`answered ${answer}`);
   } catch (error) {
     throw new Error(
       `Redis at ${url} does not answer PING (${(socketError ?? (error as Error)).message}). ` +
         'Start it (bash scripts/ensure-services.sh) or point REDIS_URL at one.',
+      { cause: error },
     );
   } finally {
     redis.disconnect();

@@ -47,7 +47,7 @@ export class HooklineRequestError extends Error {
     readonly body: unknown,
     what: string,
   ) {
-    const detail = typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : JSON.stringify(body);
+    const detail = typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : JSON.stringify(body);
     super(`${what} failed: HTTP ${status}: ${detail}`);
     this.name = 'HooklineRequestError';
   }
@@ -90,7 +90,7 @@ export class HooklineClient {
     } catch (error) {
       // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`${what} failed: Hookline is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}).`);
+      throw new Error(`${what} failed: Hookline is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}).`, { cause: error });
     }
     const text = await response.text();
     let parsed: unknown = text;
