@@ -16,11 +16,11 @@ export function createTestPool(databaseUrl = testDatabaseUrl(), max = 2): Pool {
 
 interface MigrateModule {
   /** Applies pending prisma/migrations to the database (creating it if needed); resolves with their names. */
-  migrate(databaseUrl: string, options?: { log?: (line: string) => void }): Promise<string[]>;
+  migrate: (databaseUrl: string, options?: { log?: (line: string) => void }) => Promise<string[]>;
   /** A connected client, retrying for a few seconds while PostgreSQL is starting. */
-  connect(databaseUrl: string): Promise<Client>;
+  connect: (databaseUrl: string) => Promise<Client>;
   /** The same URL pointing at another database on the same server. */
-  withDatabase(databaseUrl: string, database: string): string;
+  withDatabase: (databaseUrl: string, database: string) => string;
 }
 
 // scripts/migrate.js is plain CommonJS run by `npm run db:migrate`; this gives it types for the tests.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
 import { SYSTEM_EVENT_TYPES, matchesEventType } from '@app/domain/event-matching';
-import { EventSchemaCache, describeSchemaViolations, type EventDataValidator, type EventSchema } from '@app/domain/event-schema';
+import { EventSchemaCache, describeSchemaViolations, type EventDataValidator } from '@app/domain/event-schema';
 
 /**
  * How long a process trusts what it read of one event type before reading it again. Writes made
@@ -92,7 +92,7 @@ export class EventTypeCatalog {
     const row = await this.eventTypes.findSchema(organizationId, eventType);
     const schema = row?.schema;
     if (schema == null || typeof schema !== 'object' || Array.isArray(schema)) return null;
-    return this.validators.validatorFor(schema as EventSchema);
+    return this.validators.validatorFor(schema);
   }
 }
 
