@@ -7,8 +7,8 @@ import { WebhookVerificationError } from './webhook-errors';
 // The generator is plain Node (it signs with node:crypto directly, independently of the kit's code).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildVectors, serialize, VECTORS_PATH } = require('../scripts/generate-vectors.js') as {
-  buildVectors(): VectorFile;
-  serialize(vectors: VectorFile): string;
+  buildVectors: () => VectorFile;
+  serialize: (vectors: VectorFile) => string;
   VECTORS_PATH: string;
 };
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 // Plain Node helpers, shared with the command line.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { embedSnippets, embeddedPaths, GUIDE_PATH } = require('../scripts/embed-snippets.js') as {
-  embedSnippets(markdown: string): string;
-  embeddedPaths(markdown: string): string[];
+  embedSnippets: (markdown: string) => string;
+  embeddedPaths: (markdown: string) => string[];
   GUIDE_PATH: string;
 };
 

@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiResponse, ApiSecurity, getSchemaPath, type ApiResponseOptions } from '@nestjs/swagger';
 import { SHARED_ERRORS, type SharedError } from './openapi-components';
 
@@ -36,7 +36,7 @@ export function ApiAccess(access: Access): ClassDecorator {
  * A JSON request body of `type`, with the example /docs shows, and the errors any body can cause:
  * invalid, over the size limit (BODY_LIMIT_BYTES) or not JSON.
  */
-export function ApiJsonBody(type: Function, example: unknown, options: { required?: boolean } = {}): MethodDecorator {
+export function ApiJsonBody(type: Type<unknown>, example: unknown, options: { required?: boolean } = {}): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(type),
     // Swagger puts only a request body's `examples` (not `example`) into its media type.

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidationTypes, getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
@@ -45,8 +46,8 @@ export function applyValidationLimits(): void {
 }
 
 /** class-validator keeps its rules in a private map; if that changes, fail loudly rather than drop the limits. */
-function validationTargets(): Map<Function, ValidationMetadata[]> {
+function validationTargets(): Map<Type<unknown>, ValidationMetadata[]> {
   const rules = (getMetadataStorage() as unknown as { validationMetadatas?: unknown }).validationMetadatas;
   if (!(rules instanceof Map)) throw new Error('class-validator no longer exposes validationMetadatas: update docs/validation-limits.ts');
-  return rules as Map<Function, ValidationMetadata[]>;
+  return rules as Map<Type<unknown>, ValidationMetadata[]>;
 }
