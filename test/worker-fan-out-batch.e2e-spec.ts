@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
-import { enqueueIntakeBatch, HooklinePublisher, JobName, QueueName, redisOptionsFromUrl } from '@app/queue';
+import { enqueueStoredEvents, HooklinePublisher, JobName, QueueName, redisOptionsFromUrl, type IntakeJob, type IntakeQueue } from '@app/queue';
 import { newId } from '@app/domain/ids';
 import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
@@ -19,14 +19,14 @@ describe('worker: batched fan-out and intake', () => {
   let api: TestApi;
   let receiver: Receiver;
   let db: Pool;
-  let intake: Queue;
+  let intake: IntakeQueue;
   let publisher: HooklinePublisher;
   const orgs: { id: string; key: string; subscriptionIds: Record<string, string> }[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ config });
     ({ api, receiver, db } = stack);
-    intake = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    intake = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
     for (const name of ['a', 'b']) {
       const org = await stack.addOrg(`fan-out batch ${name}`);
@@ -72,7 +72,7 @@ describe('worker: batched fan-out and intake', () => {
       { id: await storeEvent(b.id, 'user.deleted'), expected: ['/b-all'] },
     ];
     // The producers' own helper: one job naming all four events, its id the first event's.
-    await enqueueIntakeBatch(intake, events.map((event) => event.id));
+    await enqueueStoredEvents(intake, events.map((event) => event.id));
 
     for (const event of events) {
       await waitFor(() => receivedPathsOf(event.id).length >= event.expected.length, { what: `deliveries of ${event.id}` });
