@@ -33,7 +33,7 @@ export class EventStore {
 
   /** Answers in order an outcome per row, or an Error for a row that could not be stored. */
   async storeMany(rows: EventRow[]): Promise<(StoreOutcome | Error)[]> {
-    const outcomes: Outcomes = new Array(rows.length);
+    const outcomes: Outcomes = new Array<Outcomes[number]>(rows.length);
     const { firstWithKey, repeats } = groupByKey(rows);
     await this.answerHeldKeys(rows, [...firstWithKey.values()], outcomes, false);
     const toInsert = rows.flatMap((_, index) => (outcomes[index] === undefined && !repeats.has(index) ? [index] : []));

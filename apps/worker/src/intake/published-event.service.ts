@@ -67,7 +67,7 @@ export class PublishedEventService {
 
   /** The steps, each handing on the entries still open; answers in order. */
   private async acceptBatch(publications: Publication[]): Promise<(string | null | Error)[]> {
-    const answers: Answers = new Array(publications.length);
+    const answers: Answers = new Array<Answers[number]>(publications.length);
     let entries = await this.withValidIds(publications, answers);
     entries = await this.notStoredYet(entries, answers);
     entries = await this.validated(entries, answers);
