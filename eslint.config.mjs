@@ -13,11 +13,17 @@ export default defineConfig(
     ignores: ['**/node_modules/', '**/dist/', 'generated/', 'coverage/', 'bench/results/'],
   },
   {
-    files: ['**/*.ts'],
+    // TODO(issue 9 §3): apps/dashboard landed after this config with 36 findings (16 no-misused-promises on
+    // async event handlers, react-hooks comments for a plugin not installed); lint it with its own tsconfig
+    // (DOM, JSX) once those are fixed. `npm run typecheck` already checks it.
+    ignores: ['apps/dashboard/'],
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.typecheck.json'],
+        project: ['./tsconfig.typecheck.json', './tsconfig.browser-tests.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
