@@ -2,7 +2,6 @@ import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import { enqueueStoredEvents, HooklinePublisher, JobName, QueueName, redisOptionsFromUrl, type IntakeJob, type IntakeQueue } from '@app/queue';
 import { newId } from '@app/domain/ids';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
 import type { Receiver } from './support/receiver';
@@ -16,7 +15,6 @@ import { startStack, type Stack } from './support/stack';
 describe('worker: batched fan-out and intake', () => {
   const config = testConfig();
   let stack: Stack;
-  let api: TestApi;
   let receiver: Receiver;
   let db: Pool;
   let intake: IntakeQueue;
@@ -25,7 +23,7 @@ describe('worker: batched fan-out and intake', () => {
 
   beforeAll(async () => {
     stack = await startStack({ config });
-    ({ api, receiver, db } = stack);
+    ({ receiver, db } = stack);
     intake = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
     for (const name of ['a', 'b']) {

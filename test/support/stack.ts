@@ -149,6 +149,6 @@ export function orgClient(api: ApiClient, receiver: Pick<Receiver, 'url'>, org: 
           return deliveries.length === count && deliveries.every((delivery) => delivery.status !== 'pending' && delivery.status !== 'retrying') && deliveries;
         },
         { what: `${count} settled deliveries of ${eventId}`, ...(timeoutMs ? { timeoutMs } : {}) },
-      ) as Promise<EventDelivery[]>,
+      ),
   };
 }
