@@ -190,8 +190,11 @@ describe('OpenAPI document against live answers', () => {
     await call('GET', '/v1/stats/deliveries', { key: apiKey });
     await call('GET', '/v1/stats/deliveries', { key: created.body.token, query: '?bucket=minute&since=2025-07-01T00:00:00Z&until=2025-07-01T00:05:00Z' });
     await call('GET', '/v1/stats/deliveries', { key: apiKey, query: '?since=2025-07-01T00:00:00Z&until=2025-07-09T00:00:00Z' });
+    await call('GET', '/v1/portal/session', { key: created.body.token });
+    await call('GET', '/v1/portal/session', { key: apiKey });
     await call('DELETE', '/v1/portal/sessions/{id}', { key: created.body.token, params: { id: created.body.id } });
     await call('DELETE', '/v1/portal/sessions/{id}', { key: apiKey, params: { id: created.body.id } });
+    await call('GET', '/v1/portal/session', { key: created.body.token });
     await call('DELETE', '/v1/portal/sessions/{id}', { key: apiKey, params: { id: created.body.id } });
   });
 

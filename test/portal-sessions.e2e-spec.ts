@@ -132,6 +132,44 @@ describe('Portal sessions and tenant-scoped tokens', () => {
     });
   });
 
+  describe('GET /v1/portal/session', () => {
+    it("answers the calling token's session: id, tenant, read_only and expires_at", async () => {
+      for (const read_only of [false, true]) {
+        const session = await createSession(orgA, { tenant: TENANT, read_only });
+        const response = await api.request('GET', '/v1/portal/session', { key: session.token });
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({ id: session.id, tenant: TENANT, read_only, expires_at: session.expires_at });
+      }
+    });
+
+    it('answers each token with its own session', async () => {
+      const other = await createSession(orgA, { tenant: OTHER_TENANT, expires_in_seconds: 600 });
+      const response = await api.request('GET', '/v1/portal/session', { key: other.token });
+      expect(response.body).toEqual({ id: other.id, tenant: OTHER_TENANT, read_only: false, expires_at: other.expires_at });
+    });
+
+    it('answers 403 forbidden to an organization API key, and 401 without a credential', async () => {
+      const response = await api.request('GET', '/v1/portal/session', { key: orgA.api_key });
+      expect(response.status).toBe(403);
+      expect(response.body).toEqual({ error: 'forbidden', message: expect.stringContaining('portal session token') });
+      expect((await api.request('GET', '/v1/portal/session')).status).toBe(401);
+    });
+
+    it('answers 401 token_expired once expired and 401 unauthorized once revoked', async () => {
+      const expiring = await createSession(orgA);
+      await prisma.portalSession.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      const expired = await api.request('GET', '/v1/portal/session', { key: expiring.token });
+      expect(expired.status).toBe(401);
+      expect(expired.body.error).toBe('token_expired');
+
+      const revoking = await createSession(orgA);
+      expect((await api.request('DELETE', `/v1/portal/sessions/${revoking.id}`, { key: orgA.api_key })).status).toBe(204);
+      const revoked = await api.request('GET', '/v1/portal/session', { key: revoking.token });
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.error).toBe('unauthorized');
+    });
+  });
+
   describe('a portal token on the /v1 API', () => {
     let token: string;
     const as = (method: string, path: string, body?: unknown) => api.request(method, path, { key: token, body });

@@ -25,6 +25,7 @@ interface PortalSession {
   url: string;
   tenant: string;
   read_only: boolean;
+  expires_at: string;
 }
 
 /**
@@ -53,15 +54,19 @@ describeWithPortalApi('ui: tenant portal (/portal)', () => {
   };
 
   /** Opens a session URL in a new tab (its own sessionStorage), on the test api's address. */
-  const openPortal = async (session: PortalSession): Promise<{ page: Page; problems: string[] }> => {
+  const openPortal = async (session: PortalSession): Promise<{ page: Page; problems: string[]; apiWrites: string[] }> => {
     const url = new URL(session.url);
     expect(`${url.pathname}${url.hash}`).toBe(`/portal#token=${session.token}`);
     const page = await browser.newPage({ viewport: { width: 1100, height: 860 } });
     page.setDefaultTimeout(SEEN_MS);
     opened.push(page);
     const problems = watchConsole(page);
+    const apiWrites: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/v1/')) apiWrites.push(`${request.method()} ${request.url()}`);
+    });
     await page.goto(`${api.baseUrl}${url.pathname}${url.hash}`);
-    return { page, problems };
+    return { page, problems, apiWrites };
   };
   const endpointsList = (page: Page) => page.getByRole('list', { name: 'Endpoints' });
   const expectAccessible = async (page: Page, what: string) => {
@@ -99,9 +104,15 @@ describeWithPortalApi('ui: tenant portal (/portal)', () => {
 
   it("opens from the session URL and shows the tenant's endpoints only", async () => {
     const session = await createSession({ tenant: 'acme' });
-    const { page, problems } = await openPortal(session);
+    const { page, problems, apiWrites } = await openPortal(session);
     await endpointsList(page).getByRole('link', { name: 'Acme existing' }).waitFor();
     expect(await endpointsList(page).getByRole('link').allTextContents()).toEqual(['Acme existing']);
+    // The top bar names the tenant and the expiry, read from GET /v1/portal/session (opening writes nothing).
+    const summary = page.getByLabel('Portal session');
+    expect(await summary.textContent()).toContain('acme');
+    expect(await summary.locator('time').getAttribute('datetime')).toBe(session.expires_at);
+    expect(await summary.getByText('read-only').count()).toBe(0);
+    expect(apiWrites).toEqual([]);
     // The token leaves the address bar at once (it stays in this tab's sessionStorage).
     expect(page.url()).not.toContain(session.token);
     await expectAccessible(page, 'portal endpoints');
@@ -144,8 +155,9 @@ describeWithPortalApi('ui: tenant portal (/portal)', () => {
 
   it('shows no write controls to a read-only session, whose writes the API refuses', async () => {
     const session = await createSession({ tenant: 'acme', read_only: true });
-    const { page } = await openPortal(session);
+    const { page, apiWrites } = await openPortal(session);
     await endpointsList(page).getByRole('link', { name: 'Acme existing' }).waitFor();
+    await page.getByLabel('Portal session').getByText('read-only').waitFor();
     expect(await page.getByRole('button', { name: 'Create endpoint' }).count()).toBe(0);
     expect(await page.getByLabel('URL', { exact: true }).count()).toBe(0);
 
@@ -158,6 +170,7 @@ describeWithPortalApi('ui: tenant portal (/portal)', () => {
 
     const refused = await api.request('POST', '/v1/webhooks', { key: session.token, body: { name: 'x', url: `${receiver.url}/x`, events: ['order.paid'] } });
     expect(refused.status).toBe(403);
+    expect(apiWrites).toEqual([]);
   });
 
   it('says so when the session has expired', async () => {

@@ -11,6 +11,12 @@ describe('portalAccessError', () => {
     expect(portalAccessError(orgKey, { channelParam: 'channel' }, { method: 'PUT', params: { channel: 'other' } })).toBeNull();
   });
 
+  it('forbids an organization API key the portalOnly routes, and opens them to every portal token', () => {
+    expect(codeOf(portalAccessError(orgKey, { portalOnly: true }, { method: 'GET' }))).toBe('forbidden');
+    expect(portalAccessError(portal, { portalOnly: true }, { method: 'GET' })).toBeNull();
+    expect(portalAccessError(readOnly, { portalOnly: true }, { method: 'GET' })).toBeNull();
+  });
+
   it('forbids a portal token the routes not marked @AllowPortal, reads included', () => {
     expect(codeOf(portalAccessError(portal, undefined, { method: 'GET' }))).toBe('forbidden');
     expect(codeOf(portalAccessError(portal, undefined, { method: 'POST' }))).toBe('forbidden');

@@ -34,6 +34,11 @@ export class PrincipalResolver {
     if (session.expiresAt.getTime() <= Date.now()) {
       throw new DomainError('token_expired', 'The portal session has expired; ask for a new portal link.');
     }
-    return { organizationId: session.organizationId, tenant: session.tenant, readOnly: session.readOnly };
+    return {
+      organizationId: session.organizationId,
+      tenant: session.tenant,
+      readOnly: session.readOnly,
+      portalSession: { id: session.id, expiresAt: session.expiresAt },
+    };
   }
 }

@@ -9,6 +9,8 @@ import type { AccessScope } from '@app/domain/access-scope';
  */
 export interface RequestPrincipal extends AccessScope {
   readOnly: boolean;
+  /** Set for a portal session token: the session it belongs to. */
+  portalSession?: { id: string; expiresAt: Date };
 }
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: RequestPrincipal };
@@ -18,6 +20,9 @@ const principalOf = (context: ExecutionContext): RequestPrincipal => {
   if (!principal) throw new Error('No principal on the request: the route lacks @UseGuards(ApiKeyGuard)');
   return principal;
 };
+
+/** The caller as ApiKeyGuard resolved it. */
+export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): RequestPrincipal => principalOf(context));
 
 /** The organization id of the caller (routes a portal token cannot reach). */
 export const OrgId = createParamDecorator((_: unknown, context: ExecutionContext): string => principalOf(context).organizationId);

@@ -5,8 +5,10 @@ import { notFound } from '@app/domain/errors';
 import { newId } from '@app/domain/ids';
 import { hashPortalToken } from '@app/domain/api-key';
 import { generatePortalToken } from '../auth/portal-token';
+import type { RequestPrincipal } from '../auth/request-principal';
 import { DEFAULT_PORTAL_SESSION_SECONDS, type PortalSessionCreateDto } from './portal-session.dto';
 import type { PortalSessionResponseDto } from './portal-session.response';
+import type { CurrentPortalSessionResponseDto } from './current-portal-session.response';
 
 /** Portal links an organization hands to one of its customers (a tenant). */
 @Injectable()
@@ -39,5 +41,15 @@ export class PortalSessionService {
   /** The token is refused from the next request on: the guard reads the session at every request. */
   async revoke(organizationId: string, id: string): Promise<void> {
     if (!(await this.sessions.revoke(organizationId, id))) throw notFound('Portal session');
+  }
+
+  /**
+   * The caller's own session, as the guard read it for this very request (so a revoked or expired
+   * token never gets here). Only routes marked portalOnly call this.
+   */
+  describe(caller: RequestPrincipal): CurrentPortalSessionResponseDto {
+    const { portalSession, tenant } = caller;
+    if (!portalSession || tenant === undefined) throw new Error('describe() needs a portal principal: mark the route @AllowPortal({ portalOnly: true })');
+    return { id: portalSession.id, tenant, read_only: caller.readOnly, expires_at: portalSession.expiresAt.toISOString() };
   }
 }

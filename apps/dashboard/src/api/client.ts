@@ -21,6 +21,7 @@ export type EventTypeUpdate = Schemas['EventTypeUpdate'];
 export type ChannelWebhook = Schemas['ChannelWebhook'];
 export type ChannelExecutionList = Schemas['ChannelExecutionList'];
 export type ErrorDetail = Schemas['ErrorDetail'];
+export type CurrentPortalSession = Schemas['CurrentPortalSession'];
 export type { DeliveryStats, PortalSession, PortalSessionCreate };
 
 export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
@@ -136,21 +137,8 @@ export function createApiClient({ credential, onUnauthorized, baseUrl = '' }: Ap
     createPortalSession: (body: PortalSessionCreate) => call<PortalSession>('POST', '/v1/portal/sessions', { body }),
     deliveryStats: (query: { since: string; until: string; bucket: 'minute' | 'hour' }) => call<DeliveryStats>('GET', '/v1/stats/deliveries', { query }),
 
-    /**
-     * Whether this portal session may write. The API has no "who am I" call, so ask it with a
-     * create that can never succeed: a read-only session is refused (403) before the body is
-     * validated, a writable one gets a 400 for the empty body, and nothing is created.
-     */
-    portalCanWrite: async (): Promise<boolean> => {
-      try {
-        await call('POST', '/v1/webhooks', { body: {} });
-        return true;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 400) return true;
-        if (error instanceof ApiError && error.status === 403) return false;
-        throw error;
-      }
-    },
+    /** The portal token's own session: tenant, expiry and whether it may write (portal tokens only). */
+    currentPortalSession: () => call<CurrentPortalSession>('GET', '/v1/portal/session'),
   };
 }
 

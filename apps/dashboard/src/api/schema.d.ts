@@ -291,6 +291,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling portal token's session
+         * @description Portal session tokens only (read-only sessions included); an organization API key answers 403 forbidden. An expired token answers 401 `token_expired`, a revoked or unknown one 401 `unauthorized`.
+         */
+        get: operations["getCurrentPortalSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/portal/sessions": {
         parameters: {
             query?: never;
@@ -643,6 +663,19 @@ export interface components {
              * @description The URL to set (same rules as a subscription URL); null clears the webhook and its token.
              */
             url?: string | null;
+        };
+        CurrentPortalSession: {
+            /**
+             * Format: date-time
+             * @description When the token stops working (401 token_expired after).
+             */
+            expires_at: string;
+            /** @description Portal session id. */
+            id: string;
+            /** @description Whether writes are refused (403). */
+            read_only: boolean;
+            /** @description The tenant (channel) the token is narrowed to. */
+            tenant: string;
         };
         DeliveryStats: {
             /** @description Every bucket of the window, empty ones included, oldest first. */
@@ -2304,6 +2337,41 @@ export interface operations {
             401: components["responses"]["AdminUnauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCurrentPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When sent, must be the API key's organization id (403 otherwise). */
+                "X-Org-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session of the token that called. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_at": "2025-07-01T10:31:00.000Z",
+                     *       "id": "ps_01JZ8QH3J4K5M6N7P8Q9R0S1TV",
+                     *       "read_only": false,
+                     *       "tenant": "customer:acme"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPortalSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

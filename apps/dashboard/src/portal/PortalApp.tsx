@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, createApiClient } from '../api/client';
+import { ApiError, createApiClient, type CurrentPortalSession } from '../api/client';
 import { adoptTokenFromFragment, portalToken } from '../auth/credential-store';
 import { Shell, type NavLink } from '../components/Shell';
 import { AppAccessContext, type AppAccess } from '../hooks/api-context';
@@ -10,6 +10,7 @@ import { EndpointsPage } from '../pages/endpoints/EndpointsPage';
 import { LogDetailPage } from '../pages/logs/LogDetailPage';
 import { LogsPage } from '../pages/logs/LogsPage';
 import { SessionEnded } from './SessionEnded';
+import { SessionSummary } from './SessionSummary';
 
 const LINKS: NavLink[] = [
   { label: 'Endpoints', route: 'endpoints' },
@@ -28,11 +29,12 @@ function page([section = 'endpoints', id]: string[]) {
   }
 }
 
-type Gate = { state: 'checking' } | { state: 'open'; canWrite: boolean } | { state: 'ended'; error: ApiError };
+type Gate = { state: 'checking' } | { state: 'open'; session: CurrentPortalSession } | { state: 'ended'; error: ApiError };
 
 /**
- * The tenant's portal, opened from a session URL (`/portal#token=hps_…`). The token is checked
- * first; an expired or revoked one — then or later — shows why instead of the pages.
+ * The tenant's portal, opened from a session URL (`/portal#token=hps_…`). The token's session is
+ * read first (tenant, expiry, read-only); an expired or revoked one — then or later — shows why
+ * instead of the pages.
  */
 export function PortalApp() {
   const [gate, setGate] = useState<Gate>({ state: 'checking' });
@@ -44,8 +46,8 @@ export function PortalApp() {
 
   useEffect(() => {
     if (!portalToken.read()) return setGate({ state: 'ended', error: new ApiError(401, 'unauthorized', 'This page needs a portal link.') });
-    api.portalCanWrite().then(
-      (canWrite) => setGate((current) => (current.state === 'ended' ? current : { state: 'open', canWrite })),
+    api.currentPortalSession().then(
+      (session) => setGate((current) => (current.state === 'ended' ? current : { state: 'open', session })),
       (error: unknown) => setGate({ state: 'ended', error: error instanceof ApiError ? error : new ApiError(0, 'client_error', String(error)) }),
     );
   }, [api]);
@@ -57,10 +59,10 @@ export function PortalApp() {
         Opening your webhook portal…
       </p>
     );
-  const access: AppAccess = { api, canWrite: gate.canWrite, portal: true };
+  const access: AppAccess = { api, canWrite: !gate.session.read_only, portal: true };
   return (
     <AppAccessContext.Provider value={access}>
-      <Shell brand="Webhooks" links={LINKS} current={route[0] ?? 'endpoints'} aside={!gate.canWrite && <span class="badge">read-only</span>}>
+      <Shell brand="Webhooks" links={LINKS} current={route[0] ?? 'endpoints'} aside={<SessionSummary session={gate.session} />}>
         {page(route)}
       </Shell>
     </AppAccessContext.Provider>
