@@ -3,7 +3,6 @@
  * answer is typed from the OpenAPI document (schema.d.ts, generated). Pages call these methods.
  */
 import type { components } from './schema';
-import type { DeliveryStats, PortalSession, PortalSessionCreate } from './pending-schema';
 
 type Schemas = components['schemas'];
 export type Subscription = Schemas['Subscription'];
@@ -21,8 +20,10 @@ export type EventTypeUpdate = Schemas['EventTypeUpdate'];
 export type ChannelWebhook = Schemas['ChannelWebhook'];
 export type ChannelExecutionList = Schemas['ChannelExecutionList'];
 export type ErrorDetail = Schemas['ErrorDetail'];
+export type PortalSessionCreate = Schemas['PortalSessionCreateDto'];
+export type PortalSession = Schemas['PortalSession'];
 export type CurrentPortalSession = Schemas['CurrentPortalSession'];
-export type { DeliveryStats, PortalSession, PortalSessionCreate };
+export type DeliveryStats = Schemas['DeliveryStats'];
 
 export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
 
