@@ -2,13 +2,9 @@ import { Queue } from 'bullmq';
 import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
-import { ADMIN_TOKEN, testConfig } from './support/config';
-
-interface Org {
-  id: string;
-  api_key: string;
-}
+import type { TestApi } from './support/api';
+import { ADMIN_TOKEN } from './support/config';
+import { orgClient, startStack, type OrgClient, type Stack } from './support/stack';
 
 const TENANT = 'customer:acme';
 const OTHER_TENANT = 'customer:globex';
@@ -19,31 +15,26 @@ const PUBLIC_URL = 'https://hooks.example.com';
  * tenant, whose endpoints are the subscriptions with channels exactly [tenant].
  */
 describe('Portal sessions and tenant-scoped tokens', () => {
-  const config = testConfig({ publicUrl: PUBLIC_URL });
+  let stack: Stack;
   let api: TestApi;
   let prisma: PrismaService;
-  let orgA: Org;
-  let orgB: Org;
+  let orgA: OrgClient;
+  let orgB: OrgClient;
   /** orgA's endpoints: the tenant's, another tenant's, an org-wide one, one listening to both tenants. */
   const endpoints = {} as Record<'tenant' | 'otherTenant' | 'orgWide' | 'bothTenants' | 'otherOrg', string>;
 
-  const createSession = async (org: Org, body: Record<string, unknown> = { tenant: TENANT }) => {
-    const response = await api.request('POST', '/v1/portal/sessions', { key: org.api_key, body });
+  const createSession = async (org: OrgClient, body: Record<string, unknown> = { tenant: TENANT }) => {
+    const response = await api.request('POST', '/v1/portal/sessions', { key: org.key, body });
     expect(response.status).toBe(201);
     return response.body as { id: string; token: string; url: string; tenant: string; read_only: boolean; expires_at: string };
   };
 
-  const createSubscription = async (org: Org, channels?: string[], key = org.api_key) => {
-    const response = await api.request('POST', '/v1/webhooks', {
-      key,
-      body: { name: 'endpoint', url: 'https://receiver.example.com/hook', events: ['*'], ...(channels && { channels }) },
-    });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; channels: string[] };
-  };
+  /** An endpoint of `org` named "endpoint", created with `key` (the organization's, or a portal token). */
+  const createSubscription = async (org: OrgClient, channels?: string[], key = org.key) =>
+    orgClient(api, stack.receiver, { id: org.id, api_key: key }).createSubscription({ name: 'endpoint', ...(channels && { channels }) });
 
   /** A delivery as the worker would have left it (no worker runs in this file). */
-  const insertDelivery = async (org: Org, subscriptionId: string, status = 'failed') => {
+  const insertDelivery = async (org: OrgClient, subscriptionId: string, status = 'failed') => {
     const eventId = newId('evt');
     await prisma.event.create({ data: { id: eventId, organizationId: org.id, eventType: 'order.paid', data: {} } });
     const delivery = await prisma.delivery.create({
@@ -53,27 +44,30 @@ describe('Portal sessions and tenant-scoped tokens', () => {
   };
 
   beforeAll(async () => {
-    api = await startApi(config);
+    stack = await startStack({ workers: 0, config: { publicUrl: PUBLIC_URL }, orgName: 'Portal A' });
+    api = stack.api;
     prisma = api.app.get(PrismaService);
-    orgA = await api.createOrg('Portal A');
-    orgB = await api.createOrg('Portal B');
+    orgA = stack;
+    orgB = await stack.addOrg('Portal B');
     endpoints.tenant = (await createSubscription(orgA, [TENANT])).id;
     endpoints.otherTenant = (await createSubscription(orgA, [OTHER_TENANT])).id;
     endpoints.orgWide = (await createSubscription(orgA)).id;
     endpoints.bothTenants = (await createSubscription(orgA, [TENANT, OTHER_TENANT])).id;
     endpoints.otherOrg = (await createSubscription(orgB, [TENANT])).id;
-    const eventType = await api.request('POST', '/v1/event-types', { key: orgA.api_key, body: { name: 'order.paid', description: 'An order was paid' } });
+    const eventType = await api.request('POST', '/v1/event-types', { key: orgA.key, body: { name: 'order.paid', description: 'An order was paid' } });
     expect(eventType.status).toBe(201);
   });
 
   afterAll(async () => {
+    if (!stack) return;
+    const { config } = stack;
     const connection = redisOptionsFromUrl(config.redisUrl);
     for (const name of [QueueName.Deliveries, QueueName.Intake]) {
       const queue = new Queue(name, { connection, prefix: config.queuePrefix });
       await queue.obliterate({ force: true });
       await queue.close();
     }
-    await api?.close();
+    await stack.stop();
   });
 
   describe('POST /v1/portal/sessions', () => {
@@ -114,7 +108,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       ['a string read_only', { tenant: TENANT, read_only: 'yes' }, 'read_only'],
       ['an unknown field', { tenant: TENANT, scope: 'all' }, 'scope'],
     ])('answers 400 with details for %s', async (_, body, field) => {
-      const response = await api.request('POST', '/v1/portal/sessions', { key: orgA.api_key, body });
+      const response = await api.request('POST', '/v1/portal/sessions', { key: orgA.key, body });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
       expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
@@ -149,7 +143,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
     });
 
     it('answers 403 forbidden to an organization API key, and 401 without a credential', async () => {
-      const response = await api.request('GET', '/v1/portal/session', { key: orgA.api_key });
+      const response = await api.request('GET', '/v1/portal/session', { key: orgA.key });
       expect(response.status).toBe(403);
       expect(response.body).toEqual({ error: 'forbidden', message: expect.stringContaining('portal session token') });
       expect((await api.request('GET', '/v1/portal/session')).status).toBe(401);
@@ -163,7 +157,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       expect(expired.body.error).toBe('token_expired');
 
       const revoking = await createSession(orgA);
-      expect((await api.request('DELETE', `/v1/portal/sessions/${revoking.id}`, { key: orgA.api_key })).status).toBe(204);
+      expect((await api.request('DELETE', `/v1/portal/sessions/${revoking.id}`, { key: orgA.key })).status).toBe(204);
       const revoked = await api.request('GET', '/v1/portal/session', { key: revoking.token });
       expect(revoked.status).toBe(401);
       expect(revoked.body.error).toBe('unauthorized');
@@ -194,7 +188,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       const explicit = await createSubscription(orgA, [TENANT], token);
       expect(explicit.channels).toEqual([TENANT]);
       // Seen by the organization as an ordinary subscription of the tenant's channel.
-      const asOrg = await api.request('GET', `/v1/webhooks/${implicit.id}`, { key: orgA.api_key });
+      const asOrg = await api.request('GET', `/v1/webhooks/${implicit.id}`, { key: orgA.key });
       expect(asOrg.body.channels).toEqual([TENANT]);
 
       for (const channels of [[OTHER_TENANT], [], [TENANT, OTHER_TENANT]]) {
@@ -208,7 +202,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       const response = await as('PATCH', `/v1/webhooks/${endpoints.tenant}`, { channels: [OTHER_TENANT] });
       expect(response.status).toBe(400);
       expect(response.body.details).toEqual([{ field: 'channels', message: expect.any(String) }]);
-      const unchanged = await api.request('GET', `/v1/webhooks/${endpoints.tenant}`, { key: orgA.api_key });
+      const unchanged = await api.request('GET', `/v1/webhooks/${endpoints.tenant}`, { key: orgA.key });
       expect(unchanged.body.channels).toEqual([TENANT]);
     });
 
@@ -243,7 +237,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       }
       // Untouched: the organization still sees it as it was.
       const owner = which === 'otherOrg' ? orgB : orgA;
-      const still = await api.request('GET', `/v1/webhooks/${id}`, { key: owner.api_key });
+      const still = await api.request('GET', `/v1/webhooks/${id}`, { key: owner.key });
       expect(still.status).toBe(200);
       expect(still.body.name).toBe('endpoint');
     });
@@ -302,7 +296,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       expect((await as('GET', `${own}/executions`)).status).toBe(200);
       expect((await as('DELETE', own)).status).toBe(200);
 
-      await api.request('PUT', `/v1/channels/${encodeURIComponent(OTHER_TENANT)}/webhook`, { key: orgA.api_key, body: { url: 'https://receiver.example.com/other' } });
+      await api.request('PUT', `/v1/channels/${encodeURIComponent(OTHER_TENANT)}/webhook`, { key: orgA.key, body: { url: 'https://receiver.example.com/other' } });
       for (const channel of [OTHER_TENANT, 'worker:w_1']) {
         const other = `/v1/channels/${encodeURIComponent(channel)}/webhook`;
         for (const [method, path, body] of [
@@ -316,7 +310,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
           expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
         }
       }
-      const untouched = await api.request('GET', `/v1/channels/${encodeURIComponent(OTHER_TENANT)}/webhook`, { key: orgA.api_key });
+      const untouched = await api.request('GET', `/v1/channels/${encodeURIComponent(OTHER_TENANT)}/webhook`, { key: orgA.key });
       expect(untouched.body.url).toBe('https://receiver.example.com/other');
     });
 
@@ -383,7 +377,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
         const response = await as(method, path, body);
         expect({ method, path, status: response.status, error: response.body?.error }).toEqual({ method, path, status: 403, error: 'forbidden' });
       }
-      const endpoint = await api.request('GET', `/v1/webhooks/${endpoints.tenant}`, { key: orgA.api_key });
+      const endpoint = await api.request('GET', `/v1/webhooks/${endpoints.tenant}`, { key: orgA.key });
       expect(endpoint.body.name).not.toBe('read-only rename');
       expect((await prisma.delivery.findUniqueOrThrow({ where: { id: log } })).status).toBe('failed');
     });
@@ -403,12 +397,12 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       const session = await createSession(orgA);
       expect((await api.request('GET', '/v1/webhooks', { key: session.token })).status).toBe(200);
 
-      expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: orgB.api_key })).status).toBe(404);
-      expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: orgA.api_key })).status).toBe(204);
+      expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: orgB.key })).status).toBe(404);
+      expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: orgA.key })).status).toBe(204);
       const refused = await api.request('GET', '/v1/webhooks', { key: session.token });
       expect(refused.status).toBe(401);
       expect(refused.body.error).toBe('unauthorized');
-      expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: orgA.api_key })).status).toBe(404);
+      expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: orgA.key })).status).toBe(404);
 
       const unknown = await api.request('GET', '/v1/webhooks', { key: `hps_${'x'.repeat(43)}` });
       expect(unknown.status).toBe(401);
@@ -416,7 +410,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
     });
 
     it('answers 404 for an unknown session id', async () => {
-      expect((await api.request('DELETE', `/v1/portal/sessions/${newId('ps')}`, { key: orgA.api_key })).status).toBe(404);
+      expect((await api.request('DELETE', `/v1/portal/sessions/${newId('ps')}`, { key: orgA.key })).status).toBe(404);
     });
   });
 });

@@ -1,12 +1,6 @@
 import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
-
-interface Org {
-  id: string;
-  api_key: string;
-}
+import { startStack, type OrgClient, type Stack } from './support/stack';
 
 const TENANT = 'customer:stats';
 const HOUR_MS = 3600_000;
@@ -21,24 +15,16 @@ const iso = (minutes: number) => at(minutes).toISOString();
  * their current status; attempts (and their duration percentiles) in the bucket they started in.
  */
 describe('GET /v1/stats/deliveries', () => {
-  const config = testConfig();
-  let api: TestApi;
+  let stack: Stack;
   let prisma: PrismaService;
-  let orgA: Org;
-  let orgB: Org;
+  let orgA: OrgClient;
+  let orgB: OrgClient;
   let tenantToken: string;
 
-  const createSubscription = async (org: Org, channels?: string[]) => {
-    const response = await api.request('POST', '/v1/webhooks', {
-      key: org.api_key,
-      body: { name: 'stats', url: 'https://receiver.example.com/hook', events: ['*'], ...(channels && { channels }) },
-    });
-    expect(response.status).toBe(201);
-    return response.body.id as string;
-  };
+  const createSubscription = async (org: OrgClient, channels?: string[]) => (await org.createSubscription({ name: 'stats', ...(channels && { channels }) })).id;
 
   /** A delivery created at `createdAt` with its attempts: [start, duration ms]. */
-  const insertDelivery = async (org: Org, subscriptionId: string, status: string, createdAt: Date, attempts: [Date, number][] = []) => {
+  const insertDelivery = async (org: OrgClient, subscriptionId: string, status: string, createdAt: Date, attempts: [Date, number][] = []) => {
     const eventId = newId('evt');
     await prisma.event.create({ data: { id: eventId, organizationId: org.id, eventType: 'order.paid', data: {}, createdAt } });
     const deliveryId = newId('dlv');
@@ -59,13 +45,13 @@ describe('GET /v1/stats/deliveries', () => {
     });
   };
 
-  const stats = (key: string, query: string) => api.request('GET', `/v1/stats/deliveries${query}`, { key });
+  const stats = (key: string, query: string) => stack.api.request('GET', `/v1/stats/deliveries${query}`, { key });
 
   beforeAll(async () => {
-    api = await startApi(config);
-    prisma = api.app.get(PrismaService);
-    orgA = await api.createOrg('Stats A');
-    orgB = await api.createOrg('Stats B');
+    stack = await startStack({ workers: 0, orgName: 'Stats A' });
+    prisma = stack.api.app.get(PrismaService);
+    orgA = stack;
+    orgB = await stack.addOrg('Stats B');
     const tenantSub = await createSubscription(orgA, [TENANT]);
     const orgWideSub = await createSubscription(orgA);
     const otherOrgSub = await createSubscription(orgB, [TENANT]);
@@ -89,13 +75,13 @@ describe('GET /v1/stats/deliveries', () => {
     // Another organization, same tenant name: never counted.
     await insertDelivery(orgB, otherOrgSub, 'delivered', at(5), [[at(5), 5]]);
 
-    const session = await api.request('POST', '/v1/portal/sessions', { key: orgA.api_key, body: { tenant: TENANT } });
+    const session = await stack.api.request('POST', '/v1/portal/sessions', { key: orgA.key, body: { tenant: TENANT } });
     expect(session.status).toBe(201);
     tenantToken = session.body.token;
   });
 
   afterAll(async () => {
-    await api?.close();
+    await stack?.stop();
   });
 
   const bucket = (minutes: number, counts: Partial<Record<string, number | null>> = {}) => ({
@@ -110,7 +96,7 @@ describe('GET /v1/stats/deliveries', () => {
   });
 
   it("counts the organization's deliveries by status and its attempts per hour", async () => {
-    const response = await stats(orgA.api_key, `?since=${iso(0)}&until=${iso(150)}&bucket=hour`);
+    const response = await stats(orgA.key, `?since=${iso(0)}&until=${iso(150)}&bucket=hour`);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       buckets: [
@@ -136,14 +122,14 @@ describe('GET /v1/stats/deliveries', () => {
   });
 
   it('buckets by minute, the first bucket starting at the minute of since', async () => {
-    const response = await stats(orgA.api_key, `?since=${new Date(at(4).getTime() + 30_000).toISOString()}&until=${iso(6)}&bucket=minute`);
+    const response = await stats(orgA.key, `?since=${new Date(at(4).getTime() + 30_000).toISOString()}&until=${iso(6)}&bucket=minute`);
     expect(response.status).toBe(200);
     expect(response.body.buckets).toEqual([bucket(4), bucket(5, { delivered: 1, attempts: 1, p50_ms: 10, p95_ms: 10 })]);
   });
 
   it('defaults to the last 24 hours in hour buckets', async () => {
     const before = Date.now();
-    const response = await stats(orgA.api_key, '');
+    const response = await stats(orgA.key, '');
     expect(response.status).toBe(200);
     const starts = response.body.buckets.map((b: { start: string }) => Date.parse(b.start));
     expect(starts.length === 24 || starts.length === 25).toBe(true);
@@ -154,7 +140,7 @@ describe('GET /v1/stats/deliveries', () => {
   });
 
   it('accepts a window of exactly 7 days', async () => {
-    const response = await stats(orgA.api_key, `?since=${iso(0)}&until=${new Date(BASE + 7 * DAY_MS).toISOString()}`);
+    const response = await stats(orgA.key, `?since=${iso(0)}&until=${new Date(BASE + 7 * DAY_MS).toISOString()}`);
     expect(response.status).toBe(200);
     expect(response.body.buckets).toHaveLength(7 * 24);
   });
@@ -167,13 +153,13 @@ describe('GET /v1/stats/deliveries', () => {
     ['a malformed until', '?until=2026-13-01T00:00:00Z', 'until'],
     ['an unknown bucket', '?bucket=day', 'bucket'],
   ])('answers 400 with details for %s', async (_, query, field) => {
-    const response = await stats(orgA.api_key, query);
+    const response = await stats(orgA.key, query);
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
     expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
   it('needs a credential', async () => {
-    expect((await api.request('GET', '/v1/stats/deliveries')).status).toBe(401);
+    expect((await stack.api.request('GET', '/v1/stats/deliveries')).status).toBe(401);
   });
 });
