@@ -47,6 +47,7 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     PORT: String(config.port),
     PUBLIC_URL: config.publicUrl,
     REDIS_URL: config.redisUrl,
+    ...(config.redisClusterNodes ? { REDIS_CLUSTER_NODES: config.redisClusterNodes.join(',') } : {}),
     ADMIN_TOKEN: config.adminToken ?? '',
     ALLOW_HTTP_URLS: String(config.allowHttpUrls),
     ALLOW_PRIVATE_URLS: String(config.allowPrivateUrls),

@@ -2,6 +2,7 @@
  * Every setting Hookline reads from the environment, validated once at start-up.
  * A bad value throws ConfigError naming the variable; main.ts turns that into exit code 1.
  */
+import { clusterPrefixProblem, parseRedisClusterNodes } from '@app/domain/redis-cluster';
 import { parseEncryptionKey } from '@app/domain/secret-cipher';
 
 export class ConfigError extends Error {}
@@ -11,6 +12,11 @@ export interface HooklineConfig {
   databaseUrl: string;
   databasePoolSize: number;
   redisUrl: string;
+  /**
+   * Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES, as redis:// URLs); when set every Redis client
+   * is a cluster client and redisUrl is ignored.
+   */
+  redisClusterNodes: string[] | undefined;
   port: number;
   /** Where clients reach the api (no trailing slash); portal session URLs start with it. */
   publicUrl: string;
@@ -126,6 +132,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     databaseUrl: url(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/hookline', ['postgresql:', 'postgres:']),
     databasePoolSize: num(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 500, integer: true }),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisClusterNodes: redisClusterNodes(env),
     port,
     publicUrl: url(env, 'PUBLIC_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']).replace(/\/+$/, ''),
     adminToken: optional(env, 'ADMIN_TOKEN'),
@@ -140,7 +147,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     retryMaxAttempts: num(env, 'RETRY_MAX_ATTEMPTS', 10, { min: 1, max: 20, integer: true }),
     workerConcurrency: num(env, 'WORKER_CONCURRENCY', 100, { min: 1, max: 1000, integer: true }),
     workerLockDurationMs: num(env, 'WORKER_LOCK_DURATION_MS', 30_000, { min: 500, max: 600_000, integer: true }),
-    queuePrefix: str(env, 'QUEUE_PREFIX', 'hookline'),
+    queuePrefix: queuePrefix(env),
     webhookTokenHeader: str(env, 'WEBHOOK_TOKEN_HEADER', 'X-Webhook-Token'),
     encryptionKey: encryptionKey(env, nodeEnv),
     workerHttpPort: num(env, 'WORKER_HTTP_PORT', 3001, { min: 0, max: 65535, integer: true }),
@@ -176,6 +183,24 @@ function frameAncestors(env: Env, name: string): string[] {
     }
   }
   return sources;
+}
+
+function redisClusterNodes(env: Env): string[] | undefined {
+  const value = optional(env, 'REDIS_CLUSTER_NODES');
+  if (value === undefined) return undefined;
+  try {
+    return parseRedisClusterNodes(value);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+/** On a cluster the prefix must carry a hash tag: BullMQ's scripts need a queue's keys in one slot. */
+function queuePrefix(env: Env): string {
+  const prefix = str(env, 'QUEUE_PREFIX', 'hookline');
+  const problem = optional(env, 'REDIS_CLUSTER_NODES') === undefined ? undefined : clusterPrefixProblem(prefix);
+  if (problem) throw new ConfigError(problem);
+  return prefix;
 }
 
 function logLevel(env: Env): LogLevel {

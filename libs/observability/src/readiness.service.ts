@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { redisOptionsFromUrl } from '@app/queue';
+import { createRedisClient, type RedisClient } from '@app/queue';
 import { withTimeout } from '@app/domain/with-timeout';
 
 /** Short: a load balancer's probe must get an answer, not a hang, while a dependency is away. */
@@ -31,14 +30,13 @@ export interface ReadinessReport {
  */
 @Injectable()
 export class ReadinessService implements OnModuleDestroy {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(
     @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
     @Inject(DATABASE_PROBE) private readonly database: DatabaseProbe,
   ) {
-    this.redis = new Redis({
-      ...redisOptionsFromUrl(config.redisUrl),
+    this.redis = createRedisClient(config, {
       connectionName: 'hookline-health',
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

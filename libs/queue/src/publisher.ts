@@ -1,14 +1,21 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { newId } from '@app/domain/ids';
+import { clusterPrefixProblem, parseRedisClusterNodes } from '@app/domain/redis-cluster';
 import { JobName, QueueName, defaultJobOptions, type IdentifiedPublishedEvent, type IntakeJob, type IntakeQueue, type PublishedEvent } from './queues';
+import { bullConnection, redisOptionsFromUrl, type RedisClient } from './redis-client';
 
 /** Events one job carries at most (as one POST /v1/events/batch); publishMany splits longer lists. */
 export const MAX_EVENTS_PER_PUBLISHED_JOB = 500;
 
 export interface HooklinePublisherOptions {
-  /** An ioredis instance or connection options (host/port), or a redis:// URL. */
-  connection: ConnectionOptions | string;
-  /** BullMQ key prefix; must match the worker's QUEUE_PREFIX. */
+  /** An ioredis instance (a Cluster too) or connection options (host/port), or a redis:// URL. */
+  connection?: ConnectionOptions | string;
+  /**
+   * Seed nodes of a Redis Cluster, written as REDIS_CLUSTER_NODES (`host:port,host:port`); when set,
+   * `connection` is ignored and the publisher opens (and closes) a cluster client of its own.
+   */
+  clusterNodes?: string;
+  /** BullMQ key prefix; must match the worker's QUEUE_PREFIX (with a hash tag on a cluster). */
   prefix?: string;
 }
 
@@ -18,14 +25,23 @@ export interface HooklinePublisherOptions {
  */
 export class HooklinePublisher {
   private readonly queue: IntakeQueue;
+  /** The cluster client this publisher opened itself, closed with it. */
+  private readonly ownClient: RedisClient | undefined;
 
   constructor(options: HooklinePublisherOptions) {
-    const connection = typeof options.connection === 'string' ? redisOptionsFromUrl(options.connection) : options.connection;
-    this.queue = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, {
-      connection,
-      prefix: options.prefix ?? 'hookline',
-      defaultJobOptions,
-    });
+    const prefix = options.prefix ?? 'hookline';
+    let connection: ConnectionOptions;
+    if (options.clusterNodes !== undefined) {
+      const problem = clusterPrefixProblem(prefix, 'prefix', 'clusterNodes');
+      if (problem) throw new Error(problem);
+      connection = bullConnection({ redisUrl: '', redisClusterNodes: parseRedisClusterNodes(options.clusterNodes, 'clusterNodes') }, 'hookline-publisher');
+      this.ownClient = connection as RedisClient;
+    } else if (options.connection !== undefined) {
+      connection = typeof options.connection === 'string' ? redisOptionsFromUrl(options.connection) : options.connection;
+    } else {
+      throw new Error('HooklinePublisher needs `connection` (a redis:// URL, options or client) or `clusterNodes`.');
+    }
+    this.queue = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, { connection, prefix, defaultJobOptions });
   }
 
   /** Enqueues the event and returns its id (the job id too, so a retried publish is not duplicated). */
@@ -53,22 +69,9 @@ export class HooklinePublisher {
 
   async close(): Promise<void> {
     await this.queue.close();
+    // BullMQ leaves a client it was given open.
+    await this.ownClient?.quit();
   }
-}
-
-export function redisOptionsFromUrl(url: string): ConnectionOptions {
-  const parsed = new URL(url);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  return {
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 6379,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db: Number.isInteger(db) ? db : undefined,
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
-    // BullMQ workers need this; retrying forever rides out Redis restarts.
-    maxRetriesPerRequest: null,
-  };
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

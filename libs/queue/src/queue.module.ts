@@ -1,23 +1,25 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { redisOptionsFromUrl } from './publisher';
 import { QueueConnectionLogger } from './queue-connection.logger';
 import { QueueName, defaultJobOptions } from './queues';
+import { bullConnection } from './redis-client';
 
-/** BullMQ on the configured Redis, with Hookline's queues registered for injection (@InjectQueue). */
+/** BullMQ on the configured Redis (one server or a cluster), with Hookline's queues registered for injection (@InjectQueue). */
 @Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
       inject: [HOOKLINE_CONFIG],
       useFactory: (config: HooklineConfig) => ({
-        connection: redisOptionsFromUrl(config.redisUrl),
+        connection: bullConnection(config),
         prefix: config.queuePrefix,
         defaultJobOptions,
       }),
     }),
-    BullModule.registerQueue({ name: QueueName.Intake }, { name: QueueName.Deliveries }),
+    // On a Redis Cluster the queues share one client (see bullConnection): each queue's shutdown
+    // disconnects it once the queue is closed. The workers stop earlier (onModuleDestroy).
+    BullModule.registerQueue({ name: QueueName.Intake, forceDisconnectOnShutdown: true }, { name: QueueName.Deliveries, forceDisconnectOnShutdown: true }),
   ],
   providers: [QueueConnectionLogger],
   exports: [BullModule],

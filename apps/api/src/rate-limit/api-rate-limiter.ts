@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import { createRedisClient, type RedisClient, type RedisTarget } from '@app/queue';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -24,7 +24,7 @@ end
 return {count, ttl}
 `;
 
-type RateLimitRedis = Redis & { consumeRateLimit(key: string, windowMs: number): Promise<[number, number]> };
+type RateLimitRedis = RedisClient & { consumeRateLimit(key: string, windowMs: number): Promise<[number, number]> };
 
 /**
  * API_RATE_LIMIT_PER_MINUTE per API key, as a fixed one-minute window counted in Redis so that every
@@ -42,7 +42,7 @@ export class ApiRateLimiter implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(HOOKLINE_CONFIG) config: HooklineConfig) {
     this.limit = config.apiRateLimitPerMinute;
     this.keyPrefix = `${config.queuePrefix}:rate-limit:`;
-    if (this.limit > 0) this.redis = this.connect(config.redisUrl);
+    if (this.limit > 0) this.redis = this.connect(config);
   }
 
   get perMinute(): number {
@@ -81,8 +81,9 @@ export class ApiRateLimiter implements OnApplicationBootstrap, OnModuleDestroy {
     this.redis?.disconnect();
   }
 
-  private connect(redisUrl: string): RateLimitRedis {
-    const redis = new Redis(redisUrl, {
+  private connect(target: RedisTarget): RateLimitRedis {
+    const redis = createRedisClient(target, {
+      connectionName: 'hookline-api-rate-limit',
       // Fail at once while disconnected instead of queueing: the request goes through unlimited.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

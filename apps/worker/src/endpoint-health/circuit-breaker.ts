@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { HOOKLINE_CONFIG, MAX_BREAKER_COOLDOWN_MS, type HooklineConfig } from '@app/config';
+import type { RedisClient } from '@app/queue';
 import { EndpointHealthRedis } from './endpoint-health-redis';
 
 /** What to do with a delivery to an origin: send it, send it as the one probe, or wait. */
@@ -78,7 +78,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {opened, cooldown, failures}
 `;
 
-type BreakerRedis = Redis & {
+type BreakerRedis = RedisClient & {
   breakerCheck(state: string, probe: string, probeTtlMs: number): Promise<[number, number]>;
   breakerSuccess(state: string, probe: string): Promise<number>;
   breakerFailure(state: string, probe: string, threshold: number, baseMs: number, maxMs: number, ttlMs: number, wasProbe: string): Promise<[number, number, number]>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/queue';
 import { EndpointHealthRedis } from './endpoint-health-redis';
 
 /** A slot this close (ms) counts as now (rounding); more would let two deliveries come closer than the rate allows. */
@@ -36,7 +36,7 @@ redis.call('SET', KEYS[2], slot, 'PX', math.ceil(slot - now) + tonumber(ARGV[3])
 return math.ceil(slot - now)
 `;
 
-type RateLimitRedis = Redis & {
+type RateLimitRedis = RedisClient & {
   reserveDeliverySlot(next: string, reservation: string, intervalMs: number, toleranceMs: number, graceMs: number): Promise<number>;
 };
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { redisOptionsFromUrl } from '@app/queue';
+import { createRedisClient, type RedisClient } from '@app/queue';
 
 /** A breaker or rate-limit command slower than this lets the delivery through: they must never stall the worker. */
 const COMMAND_TIMEOUT_MS = 1000;
@@ -17,14 +16,13 @@ const CONNECT_WAIT_MS = 2000;
 @Injectable()
 export class EndpointHealthRedis implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EndpointHealthRedis.name);
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keyPrefix: string;
   private failing = false;
 
   constructor(@Inject(HOOKLINE_CONFIG) config: HooklineConfig) {
     this.keyPrefix = config.queuePrefix;
-    this.client = new Redis({
-      ...redisOptionsFromUrl(config.redisUrl),
+    this.client = createRedisClient(config, {
       connectionName: 'hookline-endpoint-health',
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { redisOptionsFromUrl } from '@app/queue';
+import { createRedisClient, type RedisClient } from '@app/queue';
 
 /**
  * Elects one worker replica per run of a maintenance task: a Redis key set with NX and a TTL, left to
@@ -15,11 +14,10 @@ import { redisOptionsFromUrl } from '@app/queue';
 @Injectable()
 export class MaintenanceLock implements OnModuleDestroy {
   private readonly owner = randomUUID();
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(@Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig) {
-    this.redis = new Redis({
-      ...redisOptionsFromUrl(config.redisUrl),
+    this.redis = createRedisClient(config, {
       connectionName: 'hookline-maintenance',
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
