@@ -211,7 +211,9 @@ async function migrate(databaseUrl = DEFAULT_DATABASE_URL, { log = console.log, 
 module.exports = { migrate, connect, listMigrations, checksumOf, withDatabase, MigrationError, DEFAULT_DATABASE_URL, MIGRATIONS_DIR };
 
 if (require.main === module) {
-  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  // Migrations need a session of their own (the advisory lock): with DATABASE_URL pointing at a
+  // pooler in transaction mode (PgBouncer), MIGRATE_DATABASE_URL names PostgreSQL itself.
+  const databaseUrl = process.env.MIGRATE_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   migrate(databaseUrl).catch((error) => {
     const where = new URL(databaseUrl);
     where.password = '';
