@@ -165,7 +165,7 @@ async function publisherIntake({ build, redisUrl, prefix, organizationId, concur
  * Fixed rate: every `tickMs` it sends the events due by then (rate x elapsed - sent), as one
  * small batch or, without the batch endpoint, as that many single requests; for `durationMs`.
  */
-async function fixedRateIntake({ baseUrl, apiKey, ratePerSecond, durationMs, useBatch, tickMs = 10 }) {
+async function fixedRateIntake({ baseUrl, apiKey, ratePerSecond, durationMs, useBatch, tickMs = 10, stopWhen = () => false }) {
   const pool = apiPool(baseUrl, useBatch ? 8 : 64);
   const tally = newTally();
   const inFlight = new Set();
@@ -174,7 +174,7 @@ async function fixedRateIntake({ baseUrl, apiKey, ratePerSecond, durationMs, use
   try {
     for (;;) {
       const elapsed = nowMs() - start;
-      if (elapsed >= durationMs) break;
+      if (elapsed >= durationMs || stopWhen()) break;
       const due = Math.floor((ratePerSecond * elapsed) / 1000) - sent;
       const chunks = [];
       for (let left = due; left > 0; left -= BATCH_SIZE) chunks.push(Math.min(left, BATCH_SIZE));

@@ -110,8 +110,8 @@ async function waitForWorkers({ redisUrl, prefix, count, workers, timeoutMs = 30
 }
 
 /** Starts the api and `workers` worker processes on one queue prefix; resolves when all serve. */
-async function startStack({ build, databaseUrl, redisUrl, prefix, apiPort, workers }) {
-  const env = appEnv({ databaseUrl, redisUrl, prefix, apiPort });
+async function startStack({ build, databaseUrl, redisUrl, prefix, apiPort, workers, extraEnv }) {
+  const env = appEnv({ databaseUrl, redisUrl, prefix, apiPort, extra: extraEnv });
   const api = spawnApp('api', build.api, env);
   const workerProcs = Array.from({ length: workers }, (_, i) => spawnApp(`worker ${i + 1}`, build.worker, env));
   const stack = { api, workers: workerProcs, baseUrl: `http://127.0.0.1:${apiPort}` };
@@ -167,4 +167,4 @@ function sampleRss(children, intervalMs = 100) {
   };
 }
 
-module.exports = { snapshotBuild, startStack, stopStack, stopProcess, sampleRss, rssBytes, ADMIN_TOKEN, root };
+module.exports = { snapshotBuild, startStack, stopStack, stopProcess, spawnApp, appEnv, sampleRss, rssBytes, ADMIN_TOKEN, root };

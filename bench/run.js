@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]] [-- --stats[=deliveries]]
+ * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]] [-- --stats[=deliveries]] [-- --big-store]
  * The reproducible benchmark of issue 5; bench/README.md explains the method.
  */
 const { execSync } = require('node:child_process');
@@ -12,6 +12,7 @@ const { noopWorkerCeiling, rawHttpCeiling } = require('./ceilings');
 const { recreateDatabase, serverVersion: postgresVersion, statementCounter, databaseName } = require('./database');
 const redisTools = require('./redis');
 const { SCENARIOS, runScenario } = require('./scenarios');
+const { runBigStore, formatBigStore } = require('./big-store');
 const { formatReport, writeResults } = require('./report');
 const { ratio } = require('./stats');
 const { runStatsEndpointBench, formatStatsReport, writeStatsResults } = require('./stats-endpoint');
@@ -43,7 +44,7 @@ const SOAK_WINDOW = 20_000;
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {
-  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, privateRedis: false, receiver: 'process' };
+  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, bigStore: false, privateRedis: false, receiver: 'process' };
   for (const arg of argv) {
     const [name, value] = arg.replace(/^--/, '').split('=');
     if (name === 'quick') flags.quick = true;
@@ -53,7 +54,8 @@ function parseFlags(argv) {
     else if (name === 'receiver' && ['process', 'inline'].includes(value)) flags.receiver = value;
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
     else if (name === 'stats') flags.stats = value ? Number(value) : 1_000_000;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5, --events=N, --soak[=N], --stats[=N], --private-redis, --receiver=process|inline)`);
+    else if (name === 'big-store') flags.bigStore = true;
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
@@ -117,6 +119,15 @@ async function main() {
       console.log(formatStatsReport(result));
       const report = { started_at: startedAt.toISOString(), git, flags, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, postgres: await postgresVersion(databaseUrl) }, ...result };
       log(`results written to ${writeStatsResults(report)}`);
+      return;
+    }
+    if (flags.bigStore) {
+      // Its own run: no ceilings, no throughput scenarios (bench/big-store.js).
+      log('big store: reads and retention on 1M deliveries and 2M attempts');
+      const result = await runBigStore(ctx, log);
+      console.log(formatBigStore(result));
+      const report = { started_at: startedAt.toISOString(), duration_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), git, flags, scenarios: [result] };
+      log(`results written to ${writeResults(report)} and bench/results/latest.json`);
       return;
     }
     log('ceiling (a): no-op BullMQ worker');
