@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Cluster } from 'ioredis';
-import { hashApiKey } from '../apps/api/src/auth/api-key';
+import { hashApiKey } from '@app/domain/api-key';
 import { CircuitBreaker } from '../apps/worker/src/endpoint-health/circuit-breaker';
 import { MaintenanceLock } from '../apps/worker/src/maintenance/maintenance-lock';
 import { parseRedisClusterNodes } from '@app/domain/redis-cluster';
