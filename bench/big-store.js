@@ -5,9 +5,8 @@
  * over the last 60 days. Then: p95 of the log, event and execution reads through the api, and a
  * retention run (RETENTION_DAYS=30: half of it) while deliveries keep flowing.
  */
-const { Client } = require('pg');
 const { startStack, stopStack, stopProcess, spawnApp, appEnv, ADMIN_TOKEN } = require('./processes');
-const { truncateAll } = require('./database');
+const { truncateAll, withClient } = require('./database');
 const { deleteKeys } = require('./redis');
 const { fixedRateIntake } = require('./load');
 const { nowMs, latencySummary, sleep } = require('./stats');
@@ -28,16 +27,6 @@ const FLOW_PER_SECOND = 50;
 const FLOW_MAX_MS = 1_200_000;
 /** The flow alone this long first: its latency without retention, on the same box, is the baseline. */
 const BASELINE_MS = 20_000;
-
-async function withClient(url, fn) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function call(baseUrl, method, path, token, body) {
   const res = await fetch(`${baseUrl}${path}`, {

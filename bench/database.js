@@ -94,4 +94,4 @@ async function statementCounter(databaseUrl) {
   };
 }
 
-module.exports = { recreateDatabase, truncateAll, serverVersion, statementCounter, databaseName };
+module.exports = { recreateDatabase, truncateAll, serverVersion, statementCounter, databaseName, withClient };
