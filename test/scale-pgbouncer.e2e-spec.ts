@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { TEST_DATABASE_URL } from './support/database';
 import { startThrowawayPgBouncer, type ThrowawayPgBouncer } from './support/pgbouncer';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
@@ -15,7 +14,9 @@ const CLIENTS = 32;
  * statement, a session lock, SET) would fail or leak. Migrations run directly (global setup).
  */
 describe('scale out: PgBouncer in transaction mode', () => {
-  const database = decodeURIComponent(new URL(TEST_DATABASE_URL).pathname.slice(1));
+  // This file's own database (test/support/file-database.ts), reached through PgBouncer.
+  const directUrl = testConfig().databaseUrl;
+  const database = decodeURIComponent(new URL(directUrl).pathname.slice(1));
   let bouncer: ThrowawayPgBouncer;
   let api: TestApi;
   let worker: INestApplicationContext;
@@ -23,7 +24,7 @@ describe('scale out: PgBouncer in transaction mode', () => {
   let key: string;
 
   beforeAll(async () => {
-    bouncer = await startThrowawayPgBouncer(TEST_DATABASE_URL, { serverPoolSize: 3 });
+    bouncer = await startThrowawayPgBouncer(directUrl, { serverPoolSize: 3 });
     const config = testConfig({ databaseUrl: bouncer.url, databasePoolSize: 10, retryBaseMs: 100, retryFactor: 1 });
     api = await startApi(config);
     worker = await startWorker(config);
