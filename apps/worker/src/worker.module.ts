@@ -11,6 +11,7 @@ import { DeliveryHttpClient } from './delivery/delivery-http-client';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
 import { DeliveryStore } from './delivery/delivery-store';
+import { OrderedSuccessors } from './delivery/ordered-successors';
 import { EndpointHealthModule } from './endpoint-health/endpoint-health.module';
 import { HttpAgents } from './delivery/http-agents';
 import { FanOutService } from './fan-out/fan-out.service';
@@ -32,6 +33,7 @@ export class WorkerModule {
         DeliveryHttpClient,
         DeliveryRepository,
         DeliveryStore,
+        OrderedSuccessors,
         DeliveryService,
         configuredProcessor(DeliveryProcessor, QueueName.Deliveries, deliveryWorkerOptions(config)),
         FanOutRepository,

@@ -1,6 +1,8 @@
 /** Characters allowed in event types and channels. */
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 export const CHANNEL_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** An event's ordering key: the event-type characters plus `/` (keys are often paths, e.g. `customer/42`). */
+export const ORDERING_KEY_PATTERN = /^[A-Za-z0-9_.:/-]+$/;
 
 /** A subscription filter entry: an exact type, `*`, or `prefix.*` (matches every type under `prefix.`). */
 export const EVENT_FILTER_PATTERN = /^(\*|[A-Za-z0-9_.:-]+(\.\*)?)$/;

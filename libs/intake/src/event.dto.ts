@@ -1,6 +1,6 @@
 import { ApiSchema } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '@app/domain/event-matching';
+import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN, ORDERING_KEY_PATTERN } from '@app/domain/event-matching';
 import { IsJsonObject } from '@app/domain/json-object';
 
 /**
@@ -47,6 +47,17 @@ export class EventCreateDto {
   @IsNotEmpty()
   @MaxLength(255)
   call_id?: string;
+
+  /**
+   * Deliveries to subscriptions with `ordering: "per_key"` are attempted one at a time per key, in the
+   * order events were accepted: up to 255 characters of [A-Za-z0-9_.:/-]. Without it, the key is the
+   * event's `channel`, else one key for the whole subscription.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @Matches(ORDERING_KEY_PATTERN, { message: 'ordering_key must use only the characters [A-Za-z0-9_.:/-]' })
+  ordering_key?: string;
 }
 
 /** An event published over Redis (HooklinePublisher) names its organization itself. */
@@ -67,6 +78,7 @@ export function toEventColumns(organizationId: string, dto: EventCreateDto) {
     workflowId: dto.workflow_id ?? null,
     channel: dto.channel ?? null,
     callId: dto.call_id ?? null,
+    orderingKey: dto.ordering_key ?? null,
     idempotencyKey: dto.idempotency_key ?? null,
   };
 }

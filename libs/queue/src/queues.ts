@@ -24,6 +24,8 @@ export interface PublishedEvent {
   channel?: string;
   call_id?: string;
   idempotency_key?: string;
+  /** Orders deliveries to "per_key" subscriptions (see EventCreateDto.ordering_key). */
+  ordering_key?: string;
 }
 
 /** A published event with the id it is stored under (chosen by the publisher, or generated). */

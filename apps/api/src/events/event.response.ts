@@ -44,6 +44,8 @@ export class EventResponseDto {
   channel?: string;
   /** Present when the event has one. */
   call_id?: string;
+  /** Present when the event has one. */
+  ordering_key?: string;
   /** Present only for events published over Redis that failed validation. */
   status?: 'rejected';
   /** Why such an event was rejected. */
@@ -74,6 +76,7 @@ export function toEventResponse(event: EventWithDeliveries): EventResponseDto {
     ...(event.workflowId !== null && { workflow_id: event.workflowId }),
     ...(event.channel !== null && { channel: event.channel }),
     ...(event.callId !== null && { call_id: event.callId }),
+    ...(event.orderingKey !== null && { ordering_key: event.orderingKey }),
     ...(event.status === 'rejected' && { status: 'rejected' as const, reject_reason: event.rejectReason ?? 'invalid event' }),
     created_at: event.createdAt.toISOString(),
     deliveries: event.deliveries.map((delivery) => ({

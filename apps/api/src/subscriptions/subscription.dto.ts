@@ -8,6 +8,8 @@ import { IsWebhookHeaders } from './header-rules';
 
 export const PAYLOAD_FORMATS = ['envelope', 'data'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+export const ORDERINGS = ['none', 'per_key'] as const;
+export type Ordering = (typeof ORDERINGS)[number];
 
 const MAX_EVENT_FILTERS = 100;
 const MAX_CHANNELS = 100;
@@ -106,6 +108,16 @@ export class SubscriptionCreateDto {
   @Min(1)
   @Max(10_000)
   rate_limit_per_second?: number | null;
+
+  /**
+   * `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
+   * `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
+   * time, in the order their events were accepted; each waits until the one before it is delivered,
+   * failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
+   */
+  @OptionalNotNull()
+  @IsIn(ORDERINGS, { message: `ordering must be one of: ${ORDERINGS.join(', ')}` })
+  ordering?: Ordering;
 }
 
 /**

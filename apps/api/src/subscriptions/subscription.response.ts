@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Subscription } from '@app/generated/prisma/client';
-import type { PayloadFormat } from './subscription.dto';
+import { ORDERINGS, type Ordering, type PayloadFormat } from './subscription.dto';
 
 /** A subscription as the API shows it; the secret is only ever added by create and GET .../secret. */
 @ApiSchema({ name: 'Subscription' })
@@ -25,6 +25,9 @@ export class SubscriptionResponseDto {
   payload_format: PayloadFormat;
   /** Deliveries per second at most; null: no limit. */
   rate_limit_per_second: number | null;
+  /** `none`, or `per_key`: deliveries of one ordering key go one at a time, in order. */
+  @ApiProperty({ enum: ORDERINGS })
+  ordering: Ordering;
   /** Why Hookline deactivated the subscription (410 Gone, or failing for DISABLE_AFTER_HOURS); null otherwise. */
   disabled_reason: string | null;
   /** Creation time. */
@@ -83,6 +86,7 @@ export function toSubscriptionResponse(subscription: Subscription, defaultMaxAtt
     max_attempts: subscription.maxAttempts ?? defaultMaxAttempts,
     payload_format: subscription.payloadFormat as PayloadFormat,
     rate_limit_per_second: subscription.rateLimitPerSecond,
+    ordering: subscription.ordering as Ordering,
     disabled_reason: subscription.disabledReason,
     created_at: subscription.createdAt.toISOString(),
     updated_at: subscription.updatedAt.toISOString(),

@@ -49,6 +49,7 @@ export class SubscriptionService {
       isActive: body.is_active ?? true,
       maxAttempts: body.max_attempts ?? null,
       rateLimitPerSecond: body.rate_limit_per_second ?? null,
+      ordering: body.ordering ?? 'none',
     });
     return { ...this.toResponse(subscription), secret };
   }
@@ -99,6 +100,7 @@ export class SubscriptionService {
     if (body.payload_format !== undefined) changes.payloadFormat = body.payload_format;
     if (body.max_attempts !== undefined) changes.maxAttempts = body.max_attempts;
     if (body.rate_limit_per_second !== undefined) changes.rateLimitPerSecond = body.rate_limit_per_second;
+    if (body.ordering !== undefined) changes.ordering = body.ordering;
     if (body.secret !== undefined) {
       // A PATCHed secret replaces the old one at once; rotation with a grace period is its own endpoint.
       Object.assign(changes, { secret: this.cipher.encrypt(body.secret), previousSecret: null, previousSecretExpiresAt: null });

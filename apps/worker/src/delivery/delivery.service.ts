@@ -12,6 +12,7 @@ import { attemptOutcomeLabel } from '../observability/attempt-outcome';
 import { DeliveryHttpClient } from './delivery-http-client';
 import { decideOutcome, type Outcome } from './delivery-outcome';
 import { subscriptionSecrets } from './subscription-secrets';
+import { OrderedSuccessors } from './ordered-successors';
 import { hooklineUserAgent } from './user-agent';
 
 /** What the queue must do after a delivery job: nothing, or run it again at `retryAt`. */
@@ -36,6 +37,7 @@ export class DeliveryService {
     private readonly cipher: SecretCipher,
     private readonly metrics: MetricsService,
     private readonly endpointHealth: EndpointHealthService,
+    private readonly orderedSuccessors: OrderedSuccessors,
   ) {
     this.policy = { baseMs: config.retryBaseMs, factor: config.retryFactor, maxDelayMs: config.retryMaxDelayMs };
   }
@@ -51,6 +53,8 @@ export class DeliveryService {
       return {};
     }
     if (FINISHED.has(delivery.status)) return {};
+    // Waiting behind an earlier delivery of its ordering key: it is enqueued again once released.
+    if (delivery.blockedBy) return {};
 
     const { subscription, event } = delivery;
     const isTestEvent = event.targetSubscriptionId === subscription.id;
@@ -115,6 +119,7 @@ export class DeliveryService {
       subscriptionChange(outcome, subscription.failingSince),
     );
     this.logAttempt(delivery, attempt, outcome, updated);
+    if (updated && FINISHED.has(outcome.status)) await this.afterEnd(delivery);
     const outcomeLabel = attemptOutcomeLabel(outcome, result);
     this.metrics.recordAttempt(outcomeLabel, result.durationMs / 1000);
     await this.endpointHealth.afterAttempt(pass, { sent: outcomeLabel !== 'blocked', success: outcome.success }, subscription);
@@ -133,8 +138,14 @@ export class DeliveryService {
     if (await this.deliveries.cancel(delivery.id, reason)) {
       this.metrics.recordDeliveryOutcome('cancelled');
       this.logger.log({ ...logIds(delivery), reason, msg: 'delivery cancelled' });
+      await this.afterEnd(delivery);
     }
     return {};
+  }
+
+  /** The next delivery of an ordered key goes now that this one ended. */
+  private async afterEnd(delivery: DeliveryWithContext): Promise<void> {
+    if (delivery.orderingKey !== null) await this.orderedSuccessors.afterEnd({ subscriptionId: delivery.subscriptionId, orderingKey: delivery.orderingKey });
   }
 
   private logAttempt(delivery: DeliveryWithContext, attempt: number, outcome: Outcome, updated: boolean): void {

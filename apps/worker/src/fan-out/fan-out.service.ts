@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FanOutRepository, type FanOutCandidate, type FanOutEvent, type NewDelivery } from '@app/database/repositories/fan-out.repository';
 import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { QueueName, enqueueDeliveries, type DeliveryQueue } from '@app/queue';
+import { orderingKeyOf } from '@app/domain/ordering-key';
 import { receivesEvent } from './target-matching';
 
 /** How long a fan-out waits for others to share its queries (jobs arrive back to back under load). */
@@ -49,7 +50,7 @@ export class FanOutService {
   }
 
   private async fanOutBatch(eventIds: string[]): Promise<void[]> {
-    const found = await this.repository.findEventsForFanOut(eventIds);
+    const found = inOrderOf(eventIds, await this.repository.findEventsForFanOut(eventIds));
     const foundIds = new Set(found.map((event) => event.id));
     const missing = eventIds.filter((id) => !foundIds.has(id));
     for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
@@ -74,7 +75,22 @@ export class FanOutService {
 function matchTargets(event: FanOutEvent, candidates: FanOutCandidate[]): NewDelivery[] {
   return candidates
     .filter((candidate) => isCandidateFor(candidate, event) && receivesEvent(candidate, event))
-    .map((candidate) => ({ organizationId: event.organizationId, eventId: event.id, subscriptionId: candidate.id, eventType: event.eventType }));
+    .map((candidate) => ({
+      organizationId: event.organizationId,
+      eventId: event.id,
+      subscriptionId: candidate.id,
+      eventType: event.eventType,
+      orderingKey: candidate.ordering === 'per_key' ? orderingKeyOf(event) : null,
+    }));
+}
+
+/**
+ * The events in the order their ids were given: the order they were accepted in (a batch request's
+ * array order, then the order intake jobs arrived), which is the order of each ordering key's deliveries.
+ */
+function inOrderOf(eventIds: string[], events: FanOutEvent[]): FanOutEvent[] {
+  const position = new Map(eventIds.map((id, index) => [id, index]));
+  return [...events].sort((a, b) => position.get(a.id)! - position.get(b.id)!);
 }
 
 /**

@@ -4,7 +4,7 @@ import { PrismaService } from '../prisma.service';
 import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
 
 /** What one attempt needs of a delivery, its event and its subscription (loaded in one query). */
-export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt'> & {
+export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'orderingKey' | 'blockedBy'> & {
   event: Pick<Event, 'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId'>;
   subscription: Pick<
     Subscription,
@@ -75,6 +75,7 @@ export class DeliveryRepository {
   async findManyWithContext(ids: string[]): Promise<DeliveryWithContext[]> {
     const rows = await this.prisma.$queryRaw<ContextRow[]>`
       SELECT d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
+             d.ordering_key AS "orderingKey", d.blocked_by AS "blockedBy",
              e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
              e.workflow_id AS "event_workflowId", e.channel AS event_channel, e.call_id AS "event_callId", e.created_at AS "event_createdAt",
              e.target_subscription_id AS "event_targetSubscriptionId",
@@ -88,6 +89,19 @@ export class DeliveryRepository {
       JOIN subscriptions s ON s.id = d.subscription_id
       WHERE d.id = ANY(${ids}::text[])`;
     return rows.map(nestContext);
+  }
+
+  /**
+   * The open deliveries no longer waiting in these (subscription, ordering key) queues: after a
+   * delivery of the key ended, its successor (released by the trigger in that same transaction).
+   */
+  async findOrderedHeads(keys: { subscriptionId: string; orderingKey: string }[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM deliveries
+      WHERE (subscription_id, ordering_key) IN (SELECT * FROM unnest(${keys.map((k) => k.subscriptionId)}::text[], ${keys.map((k) => k.orderingKey)}::text[]))
+        AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL`;
+    return rows.map((row) => row.id);
   }
 
   /** Cancels a delivery that is still open; returns false when it had already ended. */
@@ -187,6 +201,8 @@ function nestContext(row: ContextRow): DeliveryWithContext {
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt,
+    orderingKey: row.orderingKey,
+    blockedBy: row.blockedBy,
     event: {
       id: row.event_id,
       organizationId: row.event_organizationId,

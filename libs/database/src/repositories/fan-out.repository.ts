@@ -7,16 +7,19 @@ import { PrismaService } from '../prisma.service';
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
 /** What fan-out needs of an event. */
-export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status'> & { needsMatching: boolean };
+export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey'> & { needsMatching: boolean };
 /** The subscription fields matching needs. */
-export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive'>;
+export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering'>;
 /** One delivery to create: an event for a subscription. */
 export interface NewDelivery {
   organizationId: string;
   eventId: string;
   subscriptionId: string;
   eventType: string;
+  /** For a "per_key" subscription: the key whose deliveries go one at a time; null otherwise. */
+  orderingKey: string | null;
 }
+type StoredDelivery = NewDelivery & { id: string; blockedBy: string | null };
 
 /** Fan-out: loading stored events, matching their targets, creating deliveries. */
 @Injectable()
@@ -30,7 +33,7 @@ export class FanOutRepository {
   async findEventsForFanOut(ids: string[]): Promise<FanOutEvent[]> {
     return this.prisma.$queryRaw<FanOutEvent[]>`
       SELECT e.id, e.organization_id AS "organizationId", e.event_type AS "eventType", e.channel,
-             e.target_subscription_id AS "targetSubscriptionId", e.status,
+             e.target_subscription_id AS "targetSubscriptionId", e.status, e.ordering_key AS "orderingKey",
              (e.fanned_out_at IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)) AS "needsMatching"
       FROM events e
       WHERE e.id = ANY(${ids}::text[])`;
@@ -48,7 +51,7 @@ export class FanOutRepository {
     const channels = unique(broadcast.map((event) => event.channel));
     const targetIds = unique(events.map((event) => event.targetSubscriptionId));
     return this.prisma.$queryRaw<FanOutCandidate[]>`
-      SELECT id, organization_id AS "organizationId", kind, events, channels, channel_key AS "channelKey", is_active AS "isActive"
+      SELECT id, organization_id AS "organizationId", kind, events, channels, channel_key AS "channelKey", is_active AS "isActive", ordering
       FROM subscriptions
       WHERE deleted_at IS NULL AND (
         (organization_id = ANY(${organizationIds}::text[]) AND is_active
@@ -58,25 +61,86 @@ export class FanOutRepository {
 
   /**
    * Creates the deliveries (existing (event, subscription) pairs are kept), marks the matched events
-   * fanned out and returns the open deliveries of every event given: one statement, so atomic and one
-   * round trip for the whole batch.
+   * fanned out and returns the open deliveries of every event given that may be attempted now (not
+   * waiting behind another of their ordering key). Without ordered deliveries this is one statement;
+   * with them, one transaction that first chains each key's new deliveries behind its tail.
    */
   async createDeliveries(deliveries: NewDelivery[], matchedEventIds: string[], eventIds: string[]): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+    const withIds = deliveries.map((delivery) => ({ ...delivery, id: newId('dlv'), blockedBy: null }));
+    if (withIds.every((delivery) => delivery.orderingKey === null)) return this.insertDeliveries(this.prisma, withIds, matchedEventIds, eventIds);
+    return this.prisma.$transaction(async (tx) => {
+      const chained = await this.chainOrdered(tx, withIds);
+      return this.insertDeliveries(tx, chained, matchedEventIds, eventIds);
+    });
+  }
+
+  /**
+   * Puts each key's new deliveries (in the order given) behind the key's tail while it is open, and
+   * records the last of them as the new tail. Per-key advisory locks (taken in one order) serialize
+   * concurrent fan-outs of a key across workers; the open tail is locked FOR SHARE so that a
+   * concurrent end of it waits for this transaction and its trigger then sees the new waiter.
+   */
+  private async chainOrdered(tx: Prisma.TransactionClient, deliveries: StoredDelivery[]): Promise<StoredDelivery[]> {
+    const existing = await tx.$queryRaw<{ key: string }[]>`
+      SELECT event_id || ' ' || subscription_id AS key FROM deliveries
+      WHERE event_id = ANY(${[...new Set(deliveries.map((d) => d.eventId))]}::text[])`;
+    const taken = new Set(existing.map((row) => row.key));
+    const fresh = deliveries.filter((d) => !taken.has(`${d.eventId} ${d.subscriptionId}`));
+    const groups = groupByKey(fresh.filter((d) => d.orderingKey !== null));
+    if (groups.size === 0) return fresh;
+    const subscriptionIds = [...groups.values()].map((group) => group[0].subscriptionId);
+    const keys = [...groups.values()].map((group) => group[0].orderingKey!);
+    await tx.$queryRaw`
+      SELECT pg_advisory_xact_lock(lock_id) FROM (
+        SELECT DISTINCT hashtextextended(s || ' ' || k, 0) AS lock_id FROM unnest(${subscriptionIds}::text[], ${keys}::text[]) AS t(s, k)
+      ) ids ORDER BY lock_id`;
+    const openTails = await tx.$queryRaw<{ subscriptionId: string; orderingKey: string; id: string }[]>`
+      SELECT t.subscription_id AS "subscriptionId", t.ordering_key AS "orderingKey", d.id
+      FROM ordering_tails t JOIN deliveries d ON d.id = t.tail_delivery_id
+      WHERE (t.subscription_id, t.ordering_key) IN (SELECT * FROM unnest(${subscriptionIds}::text[], ${keys}::text[]))
+        AND d.status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
+      FOR SHARE OF d`;
+    const tailOf = new Map(openTails.map((tail) => [`${tail.subscriptionId} ${tail.orderingKey}`, tail.id]));
+    for (const [groupKey, group] of groups) {
+      group.forEach((delivery, index) => (delivery.blockedBy = index === 0 ? (tailOf.get(groupKey) ?? null) : group[index - 1].id));
+    }
+    const lastIds = [...groups.values()].map((group) => group[group.length - 1].id);
+    await tx.$executeRaw`
+      INSERT INTO ordering_tails (subscription_id, ordering_key, tail_delivery_id)
+      SELECT * FROM unnest(${subscriptionIds}::text[], ${keys}::text[], ${lastIds}::text[])
+      ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET tail_delivery_id = EXCLUDED.tail_delivery_id`;
+    return fresh;
+  }
+
+  /** One statement: inserts the deliveries, marks the events, answers the open deliveries not waiting. */
+  private async insertDeliveries(db: Prisma.TransactionClient, deliveries: StoredDelivery[], matchedEventIds: string[], eventIds: string[]): Promise<string[]> {
+    const rows = await db.$queryRaw<{ id: string }[]>`
       WITH created AS (
-        INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type)
-        SELECT * FROM unnest(${deliveries.map(() => newId('dlv'))}::text[], ${deliveries.map((d) => d.organizationId)}::text[],
+        INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type, ordering_key, blocked_by)
+        SELECT * FROM unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.organizationId)}::text[],
                              ${deliveries.map((d) => d.eventId)}::text[], ${deliveries.map((d) => d.subscriptionId)}::text[],
-                             ${deliveries.map((d) => d.eventType)}::text[])
+                             ${deliveries.map((d) => d.eventType)}::text[], ${deliveries.map((d) => d.orderingKey)}::text[],
+                             ${deliveries.map((d) => d.blockedBy)}::text[])
         ON CONFLICT (event_id, subscription_id) DO NOTHING
-        RETURNING id
+        RETURNING id, blocked_by
       ), marked AS (
         UPDATE events SET fanned_out_at = now() WHERE id = ANY(${matchedEventIds}::text[]) AND fanned_out_at IS NULL
       )
-      SELECT id FROM created
+      SELECT id FROM created WHERE blocked_by IS NULL
       UNION
-      SELECT id FROM deliveries WHERE event_id = ANY(${eventIds}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
+      SELECT id FROM deliveries
+      WHERE event_id = ANY(${eventIds}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
       ORDER BY id`;
     return rows.map((row) => row.id);
   }
+}
+
+/** New ordered deliveries by (subscription, key), each group in the order given (the events' order). */
+function groupByKey(deliveries: StoredDelivery[]): Map<string, StoredDelivery[]> {
+  const groups = new Map<string, StoredDelivery[]>();
+  for (const delivery of deliveries) {
+    const key = `${delivery.subscriptionId} ${delivery.orderingKey}`;
+    groups.set(key, [...(groups.get(key) ?? []), delivery]);
+  }
+  return groups;
 }

@@ -48,6 +48,8 @@ export class MaintenanceRepository {
     const rows = await this.prisma.delivery.findMany({
       where: {
         status: { in: OPEN_DELIVERY_STATUSES },
+        // A delivery waiting behind another of its ordering key is enqueued once released.
+        blockedBy: null,
         id: { gt: afterId },
         OR: [{ nextAttemptAt: { lt: dueBefore } }, { nextAttemptAt: null, createdAt: { lt: dueBefore } }],
       },
