@@ -15,6 +15,7 @@ export const logExample = {
   created_at: '2025-07-01T09:31:00.000Z',
   last_attempt_at: '2025-07-01T09:31:30.120Z',
   next_attempt_at: '2025-07-01T09:33:00.000Z',
+  blocked_by: null,
 };
 
 const failedAttempt = { request_status: 'error', response_status: 500, error_message: 'HTTP 500', response_body: '{"error":"database locked"}' };

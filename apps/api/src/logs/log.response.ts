@@ -38,6 +38,8 @@ export class LogResponseDto {
   /** When the next attempt is due; null when none is scheduled. */
   @ApiProperty({ type: String, format: 'date-time' })
   next_attempt_at: string | null;
+  /** For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
+  blocked_by: string | null;
 }
 
 /** One HTTP attempt of a delivery. */
@@ -93,6 +95,7 @@ export function toLogResponse(log: DeliveryLog): LogResponseDto {
     created_at: log.createdAt.toISOString(),
     last_attempt_at: log.lastAttemptAt?.toISOString() ?? null,
     next_attempt_at: log.nextAttemptAt?.toISOString() ?? null,
+    blocked_by: log.blockedBy,
   };
 }
 
