@@ -16,6 +16,15 @@ const MAX_BATCH_EVENTS = 200;
  * flight (bench scenario 3); a few batches keep PostgreSQL and Redis just as busy.
  */
 const MAX_CONCURRENT_BATCHES = 4;
+/**
+ * Ordered deliveries follow acceptance order, but intake jobs run concurrently: a batch with ordered
+ * deliveries first waits (polling) for earlier events of its organizations still being fanned out,
+ * at most this long (an event whose job was lost is left to the outbox sweeper)...
+ */
+const EARLIER_EVENTS_WAIT_MS = 2_000;
+/** ...and only for events this recent: an older unfanned event is a lost job, not one in flight. */
+const EARLIER_EVENTS_HORIZON_MS = 10_000;
+const EARLIER_EVENTS_POLL_MS = 5;
 
 /**
  * Turns events into deliveries, a batch at a time: one query for the events, one for their candidate
@@ -59,6 +68,7 @@ export class FanOutService {
       const toMatch = events.filter((event) => event.needsMatching);
       const candidates = toMatch.length > 0 ? await this.repository.findCandidates(toMatch) : [];
       const deliveries = toMatch.flatMap((event) => matchTargets(event, candidates));
+      if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
       const openDeliveryIds = await this.repository.createDeliveries(
         deliveries,
         toMatch.map((event) => event.id),
@@ -68,6 +78,22 @@ export class FanOutService {
       this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: delivery jobs enqueued' });
     }
     return eventIds.map(() => undefined);
+  }
+
+  /** Lets the fan-outs of events accepted before this batch go first (bounded; see EARLIER_EVENTS_WAIT_MS). */
+  private async waitForEarlierEvents(events: FanOutEvent[]): Promise<void> {
+    const oldest = new Date(Math.min(...events.map((event) => event.createdAt.getTime())));
+    const organizationIds = [...new Set(events.map((event) => event.organizationId))];
+    const ids = events.map((event) => event.id);
+    const deadline = Date.now() + EARLIER_EVENTS_WAIT_MS;
+    const since = new Date(oldest.getTime() - EARLIER_EVENTS_HORIZON_MS);
+    while (await this.repository.hasEarlierUnfanned(organizationIds, since, oldest, ids)) {
+      if (Date.now() >= deadline) {
+        this.logger.warn({ events: ids.length, msg: 'earlier events still not fanned out; ordered deliveries chained without them' });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, EARLIER_EVENTS_POLL_MS));
+    }
   }
 }
 

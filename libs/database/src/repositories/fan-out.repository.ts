@@ -7,7 +7,7 @@ import { PrismaService } from '../prisma.service';
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
 /** What fan-out needs of an event. */
-export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey'> & { needsMatching: boolean };
+export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey' | 'createdAt'> & { needsMatching: boolean };
 /** The subscription fields matching needs. */
 export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering'>;
 /** One delivery to create: an event for a subscription. */
@@ -33,7 +33,7 @@ export class FanOutRepository {
   async findEventsForFanOut(ids: string[]): Promise<FanOutEvent[]> {
     return this.prisma.$queryRaw<FanOutEvent[]>`
       SELECT e.id, e.organization_id AS "organizationId", e.event_type AS "eventType", e.channel,
-             e.target_subscription_id AS "targetSubscriptionId", e.status, e.ordering_key AS "orderingKey",
+             e.target_subscription_id AS "targetSubscriptionId", e.status, e.ordering_key AS "orderingKey", e.created_at AS "createdAt",
              (e.fanned_out_at IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)) AS "needsMatching"
       FROM events e
       WHERE e.id = ANY(${ids}::text[])`;
@@ -57,6 +57,20 @@ export class FanOutRepository {
         (organization_id = ANY(${organizationIds}::text[]) AND is_active
           AND (kind = 'subscription' OR (kind = 'channel' AND channel_key = ANY(${channels}::text[]))))
         OR id = ANY(${targetIds}::text[]))`;
+  }
+
+  /**
+   * Whether an accepted event of these organizations created before `before` (and after `since`),
+   * other than `exceptIds`, still waits for its fan-out.
+   */
+  async hasEarlierUnfanned(organizationIds: string[], since: Date, before: Date, exceptIds: string[]): Promise<boolean> {
+    const [row] = await this.prisma.$queryRaw<{ found: boolean }[]>`
+      SELECT EXISTS (
+        SELECT 1 FROM events
+        WHERE fanned_out_at IS NULL AND created_at >= ${since} AND created_at < ${before}
+          AND organization_id = ANY(${organizationIds}::text[]) AND status = 'accepted' AND id <> ALL(${exceptIds}::text[])
+      ) AS found`;
+    return row.found;
   }
 
   /**
@@ -90,7 +104,7 @@ export class FanOutRepository {
     if (groups.size === 0) return fresh;
     const subscriptionIds = [...groups.values()].map((group) => group[0].subscriptionId);
     const keys = [...groups.values()].map((group) => group[0].orderingKey!);
-    await tx.$queryRaw`
+    await tx.$executeRaw`
       SELECT pg_advisory_xact_lock(lock_id) FROM (
         SELECT DISTINCT hashtextextended(s || ' ' || k, 0) AS lock_id FROM unnest(${subscriptionIds}::text[], ${keys}::text[]) AS t(s, k)
       ) ids ORDER BY lock_id`;
