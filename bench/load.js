@@ -12,8 +12,10 @@ const { redisOptions } = require('./redis');
 
 const BATCH_SIZE = 500;
 
-function benchEvent(seq) {
-  return { event_type: 'bench.tick', data: { sent_at_ms: nowMs(), seq, order_id: 'ord_123', amount: 4200, items: [1, 2, 3] } };
+/** One bench event; with `orderingKeys`, keyed round-robin over that many ordering keys. */
+function benchEvent(seq, orderingKeys) {
+  const event = { event_type: 'bench.tick', data: { sent_at_ms: nowMs(), seq, order_id: 'ord_123', amount: 4200, items: [1, 2, 3] } };
+  return orderingKeys ? { ...event, ordering_key: `key/${seq % orderingKeys}` } : event;
 }
 
 function newTally() {
@@ -79,7 +81,7 @@ async function sendSingle(pool, apiKey, event, tally) {
  * Batch intake: `concurrency` requests in flight, each up to 500 events; `plan.take(n)` says how
  * many events the next request may carry (0: stop). Resolves { missing: true } on a 404.
  */
-async function batchIntake({ baseUrl, apiKey, concurrency, plan }) {
+async function batchIntake({ baseUrl, apiKey, concurrency, plan, orderingKeys }) {
   const pool = apiPool(baseUrl, concurrency);
   const tally = newTally();
   let seq = 0;
@@ -90,7 +92,7 @@ async function batchIntake({ baseUrl, apiKey, concurrency, plan }) {
         for (;;) {
           const n = missing ? 0 : await plan.take(BATCH_SIZE);
           if (n <= 0) return;
-          const events = Array.from({ length: n }, () => benchEvent(seq++));
+          const events = Array.from({ length: n }, () => benchEvent(seq++, orderingKeys));
           if (!(await sendBatch(pool, apiKey, events, tally))) missing = true;
         }
       }),

@@ -44,10 +44,11 @@ const SOAK_WINDOW = 20_000;
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {
-  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, bigStore: false, privateRedis: false, receiver: 'process' };
+  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, bigStore: false, privateRedis: false, receiver: 'process', ordered: false };
   for (const arg of argv) {
     const [name, value] = arg.replace(/^--/, '').split('=');
     if (name === 'quick') flags.quick = true;
+    else if (name === 'ordered') flags.ordered = true;
     else if (name === 'scenarios') flags.scenarios = value.split(',').map((s) => s.trim());
     else if (name === 'events') flags.events = Number(value);
     else if (name === 'private-redis') flags.privateRedis = true;
@@ -55,7 +56,7 @@ function parseFlags(argv) {
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
     else if (name === 'stats') flags.stats = value ? Number(value) : 1_000_000;
     else if (name === 'big-store') flags.bigStore = true;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline)`);
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
@@ -136,7 +137,9 @@ async function main() {
     const http = await rawHttpCeiling({ receiver, durationMs: mode.ceilings.httpMs });
     const ceilings = { noop_bullmq: noop, raw_http: http, min_per_second: Math.min(noop.jobs_per_second, http.posts_per_second) };
 
-    let plan = SCENARIOS.filter((s) => !flags.scenarios || flags.scenarios.includes(s.id));
+    // --ordered: scenario 1 (the unordered reference) and the ordered ones; opt-in scenarios run only when asked.
+    const wanted = flags.scenarios ?? (flags.ordered ? ['1', ...SCENARIOS.filter((s) => s.optIn).map((s) => s.id)] : null);
+    let plan = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.id) : !s.optIn));
     if (flags.soak) {
       plan = [{ id: 'soak', title: `soak: ${flags.soak} deliveries, worker RSS every second`, intake: 'batch', fallback: 'single', subscriptions: 1, workers: 1 }];
       ctx.soak = { events: flags.soak, window: SOAK_WINDOW };

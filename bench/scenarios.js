@@ -16,6 +16,10 @@ const SCENARIOS = [
   { id: '3', title: 'fan-out: 10 subscriptions per event', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1 },
   { id: '4', title: 'fixed rate at 20% of the max, latency', intake: 'fixed-rate', subscriptions: 1, workers: 1 },
   { id: '5', title: 'scenario 1 with 2 worker processes', intake: 'batch', fallback: 'single', subscriptions: 1, workers: 2 },
+  // Ordered delivery (issue 12), run with --ordered (after scenario 1, their reference): events spread
+  // over `orderingKeys` keys of a per_key subscription; one key is bounded by the receiver's latency.
+  { id: '6', title: 'ordered (per_key), 100 keys', intake: 'batch', subscriptions: 1, workers: 1, orderingKeys: 100, optIn: true },
+  { id: '6b', title: 'ordered (per_key), 1 key', intake: 'batch', subscriptions: 1, workers: 1, orderingKeys: 1, optIn: true },
 ];
 
 const BATCH_CONCURRENCY = 4;
@@ -78,10 +82,11 @@ async function api(baseUrl, path, token, body) {
   return json;
 }
 
-async function createTenant(stack, receiver, subscriptions) {
+async function createTenant(stack, receiver, subscriptions, ordered) {
   const org = await api(stack.baseUrl, '/v1/orgs', ADMIN_TOKEN, { name: 'bench' });
   for (let i = 0; i < subscriptions; i++) {
-    await api(stack.baseUrl, '/v1/webhooks', org.api_key, { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'] });
+    const body = { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'], ...(ordered && { ordering: 'per_key' }) };
+    await api(stack.baseUrl, '/v1/webhooks', org.api_key, body);
   }
   return org;
 }
@@ -137,7 +142,7 @@ async function measure(def, ctx, prefix) {
   let ticker;
   let soakSeries;
   try {
-    const org = await createTenant(stack, receiver, def.subscriptions);
+    const org = await createTenant(stack, receiver, def.subscriptions, Boolean(def.orderingKeys));
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
     if (def.intake === 'batch' && !batchAvailable) {
       if (!def.fallback) return { ...base, status: 'skipped', reason: 'POST /v1/events/batch answered 404 (not built yet)' };
@@ -165,7 +170,7 @@ async function measure(def, ctx, prefix) {
     soakSeries = ctx.soak ? sampleSoak(stack.workers[0], receiver) : null;
     let running;
     if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: batchAvailable });
-    else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY });
+    else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY, orderingKeys: def.orderingKeys });
     else if (intake.startsWith('single')) running = singleIntake({ ...load, concurrency: SINGLE_CONCURRENCY });
     else running = publisherIntake({ build: ctx.build, redisUrl: ctx.redisUrl, prefix, organizationId: org.id, concurrency: def.publishMany ? BATCH_CONCURRENCY : PUBLISHER_CONCURRENCY, perCall: def.publishMany ?? 1, plan });
     ticker = progressTicker(`scenario ${def.id}`, receiver);
@@ -216,6 +221,9 @@ async function measure(def, ctx, prefix) {
     [`sql_${statements.unit}_per_delivery`]: perDelivery(statementCount),
   };
   if (fixedRate) Object.assign(result, { target_rate_per_second: fixedRate.ratePerSecond, rate_from_scenario: fixedRate.reference });
+  const unordered = def.orderingKeys && ctx.results.find((r) => r.id === '1' && r.status === 'ok');
+  if (def.orderingKeys) result.ordering_keys = def.orderingKeys;
+  if (unordered) result.ratio_to_unordered = Math.round((result.deliveries_per_second / unordered.deliveries_per_second) * 100) / 100;
   if (result.status === 'failed') result.reason = `${expected - summary.received} of ${expected} deliveries missing when the wait ended`;
   return result;
 }
