@@ -1,7 +1,8 @@
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
+import type { HooklineConfig } from '@app/config';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
+import type { ReceivedRequest, Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 interface Sent {
@@ -35,20 +36,24 @@ function publishedOrder(sent: Sent[]): Map<string, number[]> {
  * with two workers, and when the worker attempting a key's head is SIGKILLed.
  */
 describe('ordered delivery across worker processes', () => {
+  let stack: Stack;
   let api: TestApi;
   let receiver: Receiver;
+  let config: HooklineConfig;
+  let killConfig: HooklineConfig;
   const workers: WorkerProcess[] = [];
   /** Requests answered 200, in the order they were answered. */
   let successes: Sent[] = [];
   let handle: (request: ReceivedRequest) => 'ok' | 'fail' | 'hang';
-  // Many attempts: a 30 % failure rate never spends them.
-  const config = testConfig({ retryMaxAttempts: 20, retryMaxDelayMs: 200, workerConcurrency: 20 });
-  // 1 s locks: a killed worker's job is taken over soon.
-  const killConfig = { ...config, workerLockDurationMs: 1000 };
 
   beforeAll(async () => {
-    api = await startApi(config);
-    receiver = await startReceiver((request, response) => {
+    // Workers run as processes (below), on the stack's database and queues. Many attempts: a 30 %
+    // failure rate never spends them.
+    stack = await startStack({ workers: 0, config: { retryMaxAttempts: 20, retryMaxDelayMs: 200, workerConcurrency: 20 } });
+    ({ api, receiver, config } = stack);
+    // 1 s locks: a killed worker's job is taken over soon.
+    killConfig = { ...config, workerLockDurationMs: 1000 };
+    receiver.respondWith((request, response) => {
       const verdict = handle(request);
       if (verdict === 'hang') return;
       if (verdict === 'ok') successes.push(dataOf(request));
@@ -60,13 +65,10 @@ describe('ordered delivery across worker processes', () => {
     await Promise.all(workers.splice(0).map((worker) => worker.stop('SIGKILL')));
   });
 
-  afterAll(async () => {
-    await api?.close();
-    await receiver?.close();
-  });
+  afterAll(() => stack?.stop());
 
   const setUp = async (path: string) => {
-    const { api_key: key } = await api.createOrg('ordering workers');
+    const { key } = await stack.addOrg('ordering workers');
     const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'ordered', url: `${receiver.url}${path}`, events: ['*'], ordering: 'per_key' } });
     expect(subscription.status).toBe(201);
     return key;

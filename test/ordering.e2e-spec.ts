@@ -1,11 +1,8 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { ReceivedRequest, Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 interface Log {
   id: string;
@@ -20,9 +17,8 @@ const dataOf = (request: ReceivedRequest) => JSON.parse(request.body).data as { 
 
 /** Ordered delivery per key with the in-process api and worker: blocking, release, cancel, key choice. */
 describe('ordered delivery (ordering: per_key)', () => {
-  const config = testConfig({ retryMaxAttempts: 20, retryMaxDelayMs: 200 });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
   let db: Pool;
   let key: string;
@@ -30,23 +26,17 @@ describe('ordered delivery (ordering: per_key)', () => {
   const failing = new Set<string>();
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver((request, response) => void response.writeHead(failing.has(`${request.path}#${dataOf(request).seq}`) ? 500 : 200).end());
-    db = createTestPool(config.databaseUrl);
+    stack = await startStack({ config: { retryMaxAttempts: 20, retryMaxDelayMs: 200 } });
+    ({ api, receiver, db } = stack);
+    receiver.respondWith((request, response) => void response.writeHead(failing.has(`${request.path}#${dataOf(request).seq}`) ? 500 : 200).end());
   });
 
   beforeEach(async () => {
-    ({ api_key: key } = await api.createOrg('ordering'));
+    ({ key } = await stack.addOrg('ordering'));
     failing.clear();
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
   const createSubscription = async (body: Record<string, unknown>) => {
     const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'ordered', events: ['*'], ...body } });
@@ -63,12 +53,12 @@ describe('ordered delivery (ordering: per_key)', () => {
     return body.logs as Log[];
   };
   /** The logs of these events (in the events' order) once the condition holds for them. */
-  const logsWhen = (subscriptionId: string, eventIds: string[], ready: (logs: Log[]) => boolean, what: string) =>
-    waitFor(
+  const logsWhen = (subscriptionId: string, eventIds: string[], ready: (logs: Log[]) => boolean, what: string): Promise<Log[]> =>
+    waitFor<Log[] | null>(
       async () => {
         const byEvent = new Map((await logsOf(subscriptionId)).map((log) => [log.event_id, log]));
         const logs = eventIds.map((id) => byEvent.get(id)).filter((log): log is Log => log !== undefined);
-        return logs.length === eventIds.length && ready(logs) && logs;
+        return logs.length === eventIds.length && ready(logs) ? logs : null;
       },
       { what },
     );
@@ -146,9 +136,9 @@ describe('ordered delivery (ordering: per_key)', () => {
     const before = await logsWhen(subscription.id, ids, (logs) => logs[0].attempts >= 1, 'head attempted');
     expect((await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key })).status).toBe(204);
     // The deleted webhook's own log listing is gone (404); each log stays readable.
-    const cancelled = await waitFor(async () => {
+    const cancelled = await waitFor<Log[] | null>(async () => {
       const logs = await Promise.all(before.map(async (log) => (await api.request('GET', `/v1/webhooks/logs/${log.id}`, { key })).body as Log));
-      return logs.every((log) => log.status !== 'pending' && log.status !== 'retrying') && logs;
+      return logs.every((log) => log.status !== 'pending' && log.status !== 'retrying') ? logs : null;
     });
     expect(cancelled.map((log) => [log.status, log.blocked_by])).toEqual([
       ['cancelled', null],

@@ -738,6 +738,8 @@ export interface components {
             event_id: string;
             /** @description Event type. */
             event_type: string;
+            /** @description Present when the event has one. */
+            ordering_key?: string;
             /** @description Why such an event was rejected. */
             reject_reason?: string;
             /**
@@ -786,6 +788,12 @@ export interface components {
             event_type: string;
             /** @description Within 24 h the same key (per organization) answers the first event and creates no new deliveries. */
             idempotency_key?: string;
+            /**
+             * @description Deliveries to subscriptions with `ordering: "per_key"` are attempted one at a time per key, in the
+             *     order events were accepted: up to 255 characters of [A-Za-z0-9_.:/-]. Without it, the key is the
+             *     event's `channel`, else one key for the whole subscription.
+             */
+            ordering_key?: string;
             /** @description Workflow the event belongs to; sent in the envelope as `workflow_id`. */
             workflow_id?: string;
         };
@@ -860,6 +868,8 @@ export interface components {
         Log: {
             /** @description HTTP attempts made so far. */
             attempts: number;
+            /** @description For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
+            blocked_by: string | null;
             /**
              * Format: date-time
              * @description When the delivery was created (fan-out).
@@ -905,6 +915,8 @@ export interface components {
             attempts: number;
             /** @description Every HTTP attempt, oldest first. */
             attempts_detail: components["schemas"]["Attempt"][];
+            /** @description For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
+            blocked_by: string | null;
             /**
              * Format: date-time
              * @description When the delivery was created (fan-out).
@@ -1059,6 +1071,11 @@ export interface components {
             /** @description Display name. */
             name: string;
             /**
+             * @description `none`, or `per_key`: deliveries of one ordering key go one at a time, in order.
+             * @enum {string}
+             */
+            ordering: "none" | "per_key";
+            /**
              * @description `envelope` or `data`.
              * @enum {string}
              */
@@ -1106,6 +1123,14 @@ export interface components {
              * @example Order events to billing
              */
             name: string;
+            /**
+             * @description `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
+             *     `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
+             *     time, in the order their events were accepted; each waits until the one before it is delivered,
+             *     failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
+             * @enum {string}
+             */
+            ordering?: "none" | "per_key";
             /**
              * @description `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone.
              * @enum {string}
@@ -1166,6 +1191,14 @@ export interface components {
              */
             name?: string;
             /**
+             * @description `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
+             *     `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
+             *     time, in the order their events were accepted; each waits until the one before it is delivered,
+             *     failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
+             * @enum {string}
+             */
+            ordering?: "none" | "per_key";
+            /**
              * @description `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone.
              * @enum {string}
              */
@@ -1206,6 +1239,11 @@ export interface components {
             max_attempts: number;
             /** @description Display name. */
             name: string;
+            /**
+             * @description `none`, or `per_key`: deliveries of one ordering key go one at a time, in order.
+             * @enum {string}
+             */
+            ordering: "none" | "per_key";
             /**
              * @description `envelope` or `data`.
              * @enum {string}
@@ -2650,6 +2688,7 @@ export interface operations {
                      *       "logs": [
                      *         {
                      *           "attempts": 2,
+                     *           "blocked_by": null,
                      *           "created_at": "2025-07-01T09:31:00.000Z",
                      *           "error_message": "HTTP 500",
                      *           "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2723,6 +2762,7 @@ export interface operations {
                      *           "started_at": "2025-07-01T09:31:30.120Z"
                      *         }
                      *       ],
+                     *       "blocked_by": null,
                      *       "created_at": "2025-07-01T09:31:00.000Z",
                      *       "error_message": "HTTP 500",
                      *       "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2771,6 +2811,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "attempts": 2,
+                     *       "blocked_by": null,
                      *       "created_at": "2025-07-01T09:31:00.000Z",
                      *       "error_message": "HTTP 500",
                      *       "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2986,6 +3027,7 @@ export interface operations {
                      *       "logs": [
                      *         {
                      *           "attempts": 2,
+                     *           "blocked_by": null,
                      *           "created_at": "2025-07-01T09:31:00.000Z",
                      *           "error_message": "HTTP 500",
                      *           "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
