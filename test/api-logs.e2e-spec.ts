@@ -7,6 +7,7 @@ import { testConfig } from './support/config';
 import { startStack, type Stack } from './support/stack';
 
 const LOG_FIELDS = [
+  'blocked_by',
   'attempts',
   'created_at',
   'error_message',
@@ -132,6 +133,7 @@ describe('Delivery logs API', () => {
         created_at: '2026-01-01T00:02:00.000Z',
         last_attempt_at: '2026-01-01T00:02:30.000Z',
         next_attempt_at: '2026-01-01T00:03:00.000Z',
+        blocked_by: null,
       });
       expect(response.body.logs[1]).toMatchObject({ status: 'delivered', response_status: 200, error_message: null, next_attempt_at: null });
     });

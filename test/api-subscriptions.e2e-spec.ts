@@ -16,6 +16,7 @@ const RESPONSE_FIELDS = [
   'is_active',
   'max_attempts',
   'name',
+  'ordering',
   'payload_format',
   'rate_limit_per_second',
   'updated_at',
@@ -76,6 +77,7 @@ describe('Subscriptions API', () => {
         max_attempts: config.retryMaxAttempts,
         payload_format: 'envelope',
         rate_limit_per_second: null,
+        ordering: 'none',
         disabled_reason: null,
       });
       expect(body.id).toMatch(/^sub_[0-9A-HJKMNP-TV-Z]{26}$/);

@@ -13,6 +13,7 @@ export const subscriptionExample = {
   max_attempts: 10,
   payload_format: 'envelope',
   rate_limit_per_second: null,
+  ordering: 'none',
   disabled_reason: null,
   created_at: '2025-07-01T09:30:00.000Z',
   updated_at: '2025-07-01T09:30:00.000Z',
