@@ -182,7 +182,7 @@ async function measureRetention(ctx, stack, tenant, prefix, log) {
   log(`retention: ${expired.deliveries} deliveries, ${expired.attempts} attempts, ${expired.events} events older than ${RETENTION_DAYS} days`);
   await ctx.receiver.reset();
   let retentionDone = false;
-  let retentionSeconds = 0;
+  let retentionSeconds;
   const flow = fixedRateIntake({
     baseUrl: stack.baseUrl,
     apiKey: tenant.org.api_key,

@@ -36,7 +36,7 @@ export async function startThrowawayRedisCluster(masters = 3): Promise<Throwaway
   const cancelWatchdog = cleanupWhenGone(`kill -9 ${'$'}(cat '${dir}'/*.pid 2>/dev/null) 2>/dev/null; rm -rf '${dir}'`);
   const dispose = async () => {
     for (const child of children) child.kill('SIGKILL');
-    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
+    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve())));
     cancelWatchdog();
     rmSync(dir, { recursive: true, force: true });
   };
