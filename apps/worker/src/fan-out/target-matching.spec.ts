@@ -1,4 +1,5 @@
 import { receivesEvent, type MatchableEvent, type MatchableTarget } from './target-matching';
+import { compileFilter, parseFilter } from '@app/domain/payload-filter';
 
 const subscription = (events: string[], channels: string[] = []): MatchableTarget => ({ id: 'sub_1', kind: 'subscription', events, channels });
 const event = (eventType: string, channel: string | null = null, targetSubscriptionId: string | null = null): MatchableEvent => ({ eventType, channel, targetSubscriptionId });
@@ -28,3 +29,33 @@ describe('receivesEvent', () => {
     expect(receivesEvent({ id: 'sub_3', kind: 'channel', events: [], channels: [] }, event('task.created', 'worker:w_1'))).toBe(true);
   });
 });
+
+describe('receivesEvent with a payload filter', () => {
+  const bigOrders = compiled({ 'data.amount': { $gte: 100 } });
+  const filtered = { ...subscription(['order.*']), payloadFilter: bigOrders };
+  const withData = (data: Record<string, unknown>, targetSubscriptionId: string | null = null): MatchableEvent => ({
+    ...event('order.paid', null, targetSubscriptionId),
+    subject: { event_type: 'order.paid', data },
+  });
+
+  it('delivers only the events the filter matches, after the event-type and channel filters', () => {
+    expect(receivesEvent(filtered, withData({ amount: 150 }))).toBe(true);
+    expect(receivesEvent(filtered, withData({ amount: 50 }))).toBe(false);
+    expect(receivesEvent(filtered, { ...withData({ amount: 150 }), eventType: 'user.created' })).toBe(false);
+  });
+
+  it('lets test events through to their target whatever the filter', () => {
+    expect(receivesEvent(filtered, withData({}, 'sub_1'))).toBe(true);
+    expect(receivesEvent(filtered, event('webhook.test', null, 'sub_1'))).toBe(true);
+  });
+
+  it('refuses to guess when the event fields were not loaded', () => {
+    expect(() => receivesEvent(filtered, event('order.paid'))).toThrow('without its fields loaded');
+  });
+});
+
+function compiled(filter: unknown) {
+  const parsed = parseFilter(filter);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.details));
+  return compileFilter(parsed.filter);
+}

@@ -8,8 +8,10 @@ export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
 /** What fan-out needs of an event. */
 export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey' | 'createdAt'> & { needsMatching: boolean };
-/** The subscription fields matching needs. */
-export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering'>;
+/** The subscription fields matching needs; `updatedAt` versions its payload filter. */
+export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering' | 'filter' | 'updatedAt'>;
+/** What a payload filter reads of an event besides what fan-out loads anyway. */
+export type FilterableEventRow = Pick<Event, 'id' | 'data' | 'callId' | 'workflowId'>;
 /** One delivery to create: an event for a subscription. */
 export interface NewDelivery {
   organizationId: string;
@@ -51,7 +53,8 @@ export class FanOutRepository {
     const channels = unique(broadcast.map((event) => event.channel));
     const targetIds = unique(events.map((event) => event.targetSubscriptionId));
     return this.prisma.$queryRaw<FanOutCandidate[]>`
-      SELECT id, organization_id AS "organizationId", kind, events, channels, channel_key AS "channelKey", is_active AS "isActive", ordering
+      SELECT id, organization_id AS "organizationId", kind, events, channels, channel_key AS "channelKey", is_active AS "isActive", ordering,
+             filter, updated_at AS "updatedAt"
       FROM subscriptions
       WHERE deleted_at IS NULL AND (
         (organization_id = ANY(${organizationIds}::text[]) AND is_active
@@ -71,6 +74,15 @@ export class FanOutRepository {
           AND organization_id = ANY(${organizationIds}::text[]) AND status = 'accepted' AND id <> ALL(${exceptIds}::text[])
       ) AS found`;
     return row.found;
+  }
+
+  /**
+   * The fields payload filters read (data, call_id, workflow_id), for the events some candidate
+   * filters: loaded only then, so fan-out without filters reads no event payloads.
+   */
+  async findFilterableEvents(ids: string[]): Promise<FilterableEventRow[]> {
+    if (ids.length === 0) return [];
+    return this.prisma.event.findMany({ where: { id: { in: ids } }, select: { id: true, data: true, callId: true, workflowId: true } });
   }
 
   /**
