@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
 import { SYSTEM_EVENT_TYPES, matchesEventType } from '@app/domain/event-matching';
-import { EventSchemaCache, describeSchemaViolations, type EventDataValidator } from '@app/domain/event-schema';
+import { EventSchemaCache, describeSchemaViolations, type EventDataValidator, type EventSchema } from '@app/domain/event-schema';
+import { isJsonObject } from '@app/domain/json-object';
+import { receivableEventTypes, type ReceivableEventType } from '@app/domain/payload-filter';
 
 /**
  * How long a process trusts what it read of one event type before reading it again. Writes made
@@ -65,6 +67,16 @@ export class EventTypeCatalog {
       `Not in the event-type catalog: ${unknown.join(', ')}. Register the type first (POST /v1/event-types) or fix the name.`,
       unknown.map((filter) => ({ field: 'events', value: filter, message: unknownFilterMessage(filter, names) })),
     );
+  }
+
+  /**
+   * The types a subscription with these `events` can receive (wildcards expanded against the
+   * catalog), each with its schema or null, for checking a payload filter. Read afresh, as above.
+   */
+  async receivableTypes(organizationId: string, events: readonly string[]): Promise<ReceivableEventType[]> {
+    const catalog = await this.eventTypes.list(organizationId);
+    const schemas = new Map(catalog.map((type) => [type.name, isJsonObject(type.schema) ? (type.schema as EventSchema) : null]));
+    return receivableEventTypes(events, [...schemas.keys()]).map((name) => ({ name, schema: schemas.get(name) ?? null }));
   }
 
   /** Drops what this process cached of a type; call after creating, changing or deleting it. */

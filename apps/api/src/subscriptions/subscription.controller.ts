@@ -6,7 +6,7 @@ import { AllowPortal } from '../auth/portal-access';
 import { CallerScope } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { SecretRotateDto, SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
-import { SECRET, SUBSCRIPTION_ID, subscriptionCreateExample, subscriptionExample } from './subscription.examples';
+import { SECRET, SUBSCRIPTION_ID, filterTestExample, subscriptionCreateExample, subscriptionExample } from './subscription.examples';
 import {
   SecretRotatedResponseDto,
   SubscriptionListResponseDto,
@@ -15,6 +15,8 @@ import {
   SubscriptionWithSecretResponseDto,
   TestWebhookSentResponseDto,
 } from './subscription.response';
+import { FilterTestDto, FilterTestResponseDto } from './subscription-filter.dto';
+import { SubscriptionFilterService } from './subscription-filter.service';
 import { OptionalBodyInterceptor } from './optional-body.interceptor';
 import { SubscriptionService } from './subscription.service';
 
@@ -27,7 +29,10 @@ const SubscriptionId = () => ApiParam({ name: 'id', description: 'Subscription i
 @ApiTags('Subscriptions')
 @ApiAccess('apiKey')
 export class SubscriptionController {
-  constructor(private readonly subscriptions: SubscriptionService) {}
+  constructor(
+    private readonly subscriptions: SubscriptionService,
+    private readonly filters: SubscriptionFilterService,
+  ) {}
 
   @Post()
   @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription' })
@@ -39,6 +44,21 @@ export class SubscriptionController {
   })
   create(@CallerScope() scope: AccessScope, @Body() body: SubscriptionCreateDto) {
     return this.subscriptions.create(scope, body);
+  }
+
+  /** Declared before the `:id` routes; a literal segment never reads as an id. */
+  @Post('filter-test')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'testSubscriptionFilter',
+    summary: 'Try a payload filter on an event',
+    description:
+      'Checks the filter as saving a subscription would (the same 400s, schema check included: against `events` when given, else the event type) and says whether the event matches it. Stores nothing.',
+  })
+  @ApiJsonBody(FilterTestDto, filterTestExample)
+  @ApiOkResponse({ description: 'Whether the event matches the filter.', type: FilterTestResponseDto, example: { matches: true } })
+  testFilter(@CallerScope() scope: AccessScope, @Body() body: FilterTestDto) {
+    return this.filters.test(scope.organizationId, body);
   }
 
   @Get()

@@ -14,6 +14,7 @@ export const subscriptionExample = {
   payload_format: 'envelope',
   rate_limit_per_second: null,
   ordering: 'none',
+  filter: { 'data.amount': { $gte: 100 }, 'data.currency': { $in: ['EUR', 'USD'] } },
   disabled_reason: null,
   created_at: '2025-07-01T09:30:00.000Z',
   updated_at: '2025-07-01T09:30:00.000Z',
@@ -25,4 +26,10 @@ export const subscriptionCreateExample = {
   events: ['order.paid', 'workflow.*'],
   headers: { 'X-Source': 'hookline' },
   max_attempts: 10,
+  filter: { 'data.amount': { $gte: 100 }, 'data.currency': { $in: ['EUR', 'USD'] } },
+};
+
+export const filterTestExample = {
+  filter: { 'data.amount': { $gt: 100 }, $or: [{ channel: { $startsWith: 'shop:' } }, { 'data.items.0.sku': 'PRO-1' }] },
+  event: { event_type: 'order.paid', channel: 'shop:eu', data: { amount: 120, items: [{ sku: 'PRO-1' }] } },
 };

@@ -28,6 +28,9 @@ export class SubscriptionResponseDto {
   /** `none`, or `per_key`: deliveries of one ordering key go one at a time, in order. */
   @ApiProperty({ enum: ORDERINGS })
   ordering: Ordering;
+  /** The payload filter (see the create body); null without one. */
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  filter: Record<string, unknown> | null;
   /** Why Hookline deactivated the subscription (410 Gone, or failing for DISABLE_AFTER_HOURS); null otherwise. */
   disabled_reason: string | null;
   /** Creation time. */
@@ -87,6 +90,7 @@ export function toSubscriptionResponse(subscription: Subscription, defaultMaxAtt
     payload_format: subscription.payloadFormat as PayloadFormat,
     rate_limit_per_second: subscription.rateLimitPerSecond,
     ordering: subscription.ordering as Ordering,
+    filter: (subscription.filter ?? null) as Record<string, unknown> | null,
     disabled_reason: subscription.disabledReason,
     created_at: subscription.createdAt.toISOString(),
     updated_at: subscription.updatedAt.toISOString(),

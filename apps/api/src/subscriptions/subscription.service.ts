@@ -12,6 +12,7 @@ import { assertTargetUrl, type UrlPolicy } from '@app/domain/url-policy';
 import type { Subscription } from '@app/generated/prisma/client';
 import { EventService } from '../events/event.service';
 import { DEFAULT_GRACE_SECONDS, type SecretRotateDto, type SubscriptionCreateDto, type SubscriptionUpdateDto } from './subscription.dto';
+import { SubscriptionFilterService } from './subscription-filter.service';
 import { toSubscriptionResponse, type SubscriptionResponseDto } from './subscription.response';
 
 export const TEST_EVENT_TYPE = SystemEventType.Test;
@@ -27,6 +28,7 @@ export class SubscriptionService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly events: EventService,
     private readonly catalog: EventTypeCatalog,
+    private readonly filters: SubscriptionFilterService,
   ) {
     this.urlPolicy = { allowHttp: config.allowHttpUrls, allowPrivate: config.allowPrivateUrls };
     this.cipher = new SecretCipher(config.encryptionKey);
@@ -35,6 +37,7 @@ export class SubscriptionService {
   async create(scope: AccessScope, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret: string }> {
     const url = assertTargetUrl(body.url, this.urlPolicy);
     await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
+    if (body.filter != null) await this.filters.assertValid(scope.organizationId, body.events, body.filter);
     const secret = body.secret ?? generateSecret();
     const subscription = await this.subscriptions.create({
       id: newId('sub'),
@@ -50,6 +53,7 @@ export class SubscriptionService {
       maxAttempts: body.max_attempts ?? null,
       rateLimitPerSecond: body.rate_limit_per_second ?? null,
       ordering: body.ordering ?? 'none',
+      filter: body.filter ?? null,
     });
     return { ...this.toResponse(subscription), secret };
   }
@@ -95,6 +99,8 @@ export class SubscriptionService {
       await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
       changes.events = body.events;
     }
+    await this.assertFilterStillValid(scope, id, body);
+    if (body.filter !== undefined) changes.filter = body.filter;
     if (body.channels !== undefined) changes.channels = channelsWithinScope(scope, body.channels);
     if (body.headers !== undefined) changes.headers = body.headers;
     if (body.payload_format !== undefined) changes.payloadFormat = body.payload_format;
@@ -129,6 +135,18 @@ export class SubscriptionService {
       targetSubscriptionId: subscription.id,
     });
     return { message: 'Test webhook sent successfully', event_id: event.id };
+  }
+
+  /**
+   * A PATCH of `filter` or of `events` (which choose the schemas the filter is checked against)
+   * re-checks the filter the subscription will have; clearing it needs no check.
+   */
+  private async assertFilterStillValid(scope: AccessScope, id: string, body: SubscriptionUpdateDto): Promise<void> {
+    if (body.filter === null || (body.filter === undefined && body.events === undefined)) return;
+    const current = body.filter === undefined || body.events === undefined ? await this.findLive(scope, id) : null;
+    const filter = body.filter !== undefined ? body.filter : current?.filter;
+    if (filter == null) return;
+    await this.filters.assertValid(scope.organizationId, body.events ?? current?.events ?? [], filter);
   }
 
   private async findLive(scope: AccessScope, id: string): Promise<Subscription> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessScope } from '@app/domain/access-scope';
-import type { Prisma, Subscription } from '@app/generated/prisma/client';
+import { Prisma, type Subscription } from '@app/generated/prisma/client';
 import { endpointsIn } from '../access-scope-filters';
 import { PrismaService } from '../prisma.service';
 
@@ -10,15 +10,21 @@ export const SUBSCRIPTION_KIND = 'subscription';
 /** Deliveries that may still be attempted; deleting their subscription cancels them. */
 const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
-export type SubscriptionCreateInput = Omit<Prisma.SubscriptionUncheckedCreateInput, 'kind' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
-export type SubscriptionChanges = Omit<Prisma.SubscriptionUncheckedUpdateInput, 'id' | 'organizationId' | 'kind' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
+/** `filter` null (or left out) stores SQL NULL: no payload filter. */
+export type SubscriptionCreateInput = Omit<Prisma.SubscriptionUncheckedCreateInput, 'kind' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'filter'> & {
+  filter?: Record<string, unknown> | null;
+};
+/** `filter: null` clears the payload filter. */
+export type SubscriptionChanges = Omit<Prisma.SubscriptionUncheckedUpdateInput, 'id' | 'organizationId' | 'kind' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'filter'> & {
+  filter?: Record<string, unknown> | null;
+};
 
 @Injectable()
 export class SubscriptionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async create(input: SubscriptionCreateInput): Promise<Subscription> {
-    return this.prisma.subscription.create({ data: { ...input, kind: SUBSCRIPTION_KIND } });
+    return this.prisma.subscription.create({ data: { ...input, filter: filterColumn(input.filter ?? null), kind: SUBSCRIPTION_KIND } });
   }
 
   /** A live (not deleted) subscription within the scope, or null (also for another org's or tenant's id). */
@@ -33,9 +39,10 @@ export class SubscriptionRepository {
 
   /** Applies `changes` and bumps updated_at; null when the subscription is gone or outside the scope. */
   async update(scope: AccessScope, id: string, changes: SubscriptionChanges): Promise<Subscription | null> {
+    const { filter, ...columns } = changes;
     const { count } = await this.prisma.subscription.updateMany({
       where: { ...liveIn(scope), id },
-      data: { ...changes, updatedAt: new Date() },
+      data: { ...columns, ...(filter !== undefined && { filter: filterColumn(filter) }), updatedAt: new Date() },
     });
     return count > 0 ? this.findLive(scope, id) : null;
   }
@@ -64,4 +71,9 @@ export class SubscriptionRepository {
 /** Live subscriptions (not channel webhooks, not deleted) within the scope. */
 function liveIn(scope: AccessScope): Prisma.SubscriptionWhereInput {
   return { ...endpointsIn(scope), kind: SUBSCRIPTION_KIND, deletedAt: null };
+}
+
+/** A JSON column is cleared with Prisma.DbNull (SQL NULL), not with the JSON value null. */
+function filterColumn(filter: Record<string, unknown> | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return filter === null ? Prisma.DbNull : (filter as Prisma.InputJsonValue);
 }
