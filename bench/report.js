@@ -49,6 +49,12 @@ function formatReport(report) {
     if (s.intake_failures) lines.push(`scenario ${s.id}: ${s.intake_failures} intake requests failed ${JSON.stringify(s.intake_errors)}`);
     if (s.soak) lines.push(`soak: worker RSS ${s.soak.rss_mb_first} → ${s.soak.rss_mb_last} MB (max ${s.soak.rss_mb_max}), slope over the second half ${s.soak.slope_mb_per_100k_deliveries_second_half} MB per 100k deliveries`);
   }
+  const unfiltered = report.scenarios.find((s) => s.id === '3' && s.status === 'ok');
+  const filtered = report.scenarios.find((s) => s.id === '3f' && s.status === 'ok');
+  if (unfiltered && filtered) {
+    const costRatio = (unfiltered.deliveries_per_second / filtered.deliveries_per_second).toFixed(2);
+    lines.push(`payload filters: 3f ${filtered.deliveries_per_second} deliv/s vs 3 ${unfiltered.deliveries_per_second} deliv/s: cost per delivery ${costRatio}× (target ≤ 1.2×)`);
+  }
   if (sqlTitle === 'xact/deliv') lines.push('xact/deliv: PostgreSQL transactions per delivery (pg_stat_statements is not preloaded on this server)');
   return lines.join('\n');
 }

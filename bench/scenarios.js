@@ -8,12 +8,23 @@ const { commandStats, commandDelta, deleteKeys } = require('./redis');
 const { batchIntake, singleIntake, publisherIntake, fixedRateIntake, hasBatchEndpoint } = require('./load');
 const { nowMs, perSecond, mb, sleep, slope } = require('./stats');
 
+/**
+ * The payload filter of scenario 3f (and of bench/filter-overhead.js): four conditions that every
+ * bench event matches, so 3f creates the same deliveries as 3 and only the filter's cost differs.
+ */
+const BENCH_FILTER = {
+  event_type: { $startsWith: 'bench.' },
+  'data.amount': { $gte: 100 },
+  $or: [{ 'data.order_id': { $startsWith: 'ord_' } }, { 'data.items.0': { $exists: true } }],
+};
+
 const SCENARIOS = [
   { id: '1', title: 'batch intake, 1 subscription, 1 worker', intake: 'batch', subscriptions: 1, workers: 1 },
   { id: '1b', title: 'single-event intake (64 clients)', intake: 'single', subscriptions: 1, workers: 1 },
   { id: '2', title: 'Redis publisher (HooklinePublisher)', intake: 'publisher', subscriptions: 1, workers: 1 },
   { id: '2b', title: 'Redis publisher, publishMany of 100 events', intake: 'publisher', publishMany: 100, subscriptions: 1, workers: 1 },
   { id: '3', title: 'fan-out: 10 subscriptions per event', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1 },
+  { id: '3f', title: 'scenario 3 with a payload filter on each subscription', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1, filter: BENCH_FILTER },
   { id: '4', title: 'fixed rate at 20% of the max, latency', intake: 'fixed-rate', subscriptions: 1, workers: 1 },
   { id: '5', title: 'scenario 1 with 2 worker processes', intake: 'batch', fallback: 'single', subscriptions: 1, workers: 2 },
   // Ordered delivery (issue 12), run with --ordered (after scenario 1, their reference): events spread
@@ -82,10 +93,10 @@ async function api(baseUrl, path, token, body) {
   return json;
 }
 
-async function createTenant(stack, receiver, subscriptions, ordered) {
+async function createTenant(stack, receiver, subscriptions, { ordered = false, filter = null } = {}) {
   const org = await api(stack.baseUrl, '/v1/orgs', ADMIN_TOKEN, { name: 'bench' });
   for (let i = 0; i < subscriptions; i++) {
-    const body = { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'], ...(ordered && { ordering: 'per_key' }) };
+    const body = { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'], ...(ordered && { ordering: 'per_key' }), ...(filter && { filter }) };
     await api(stack.baseUrl, '/v1/webhooks', org.api_key, body);
   }
   return org;
@@ -142,7 +153,7 @@ async function measure(def, ctx, prefix) {
   let ticker;
   let soakSeries;
   try {
-    const org = await createTenant(stack, receiver, def.subscriptions, Boolean(def.orderingKeys));
+    const org = await createTenant(stack, receiver, def.subscriptions, { ordered: Boolean(def.orderingKeys), filter: def.filter });
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
     if (def.intake === 'batch' && !batchAvailable) {
       if (!def.fallback) return { ...base, status: 'skipped', reason: 'POST /v1/events/batch answered 404 (not built yet)' };
@@ -254,4 +265,4 @@ function round2(n) {
   return Math.round(n * 100) / 100;
 }
 
-module.exports = { SCENARIOS, runScenario };
+module.exports = { SCENARIOS, BENCH_FILTER, runScenario };

@@ -130,28 +130,35 @@ export function jsonEquals(a: unknown, b: unknown): boolean {
 /** A canonical array index: `0`, `12`, not `01` or `-1`. */
 const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
-interface PathStep {
-  key: string;
-  /** Set when the segment can index an array. */
-  index: number | null;
-}
+type Step = (value: unknown) => unknown;
 
-/** Reads a dot path: a numeric segment indexes an array, any segment names an own property of an object. */
+/**
+ * Reads a dot path: a numeric segment indexes an array, any segment names an own property of an
+ * object. Each segment becomes one small function, chosen when compiling, so reading walks no syntax.
+ */
 function pathReader(segments: readonly string[]): (subject: FilterSubject) => unknown {
-  const steps: PathStep[] = segments.map((key) => ({ key, index: ARRAY_INDEX.test(key) ? Number(key) : null }));
+  const steps = segments.map(stepFor);
+  if (steps.length === 1) return steps[0];
+  if (steps.length === 2) {
+    const [first, second] = steps;
+    return (subject) => second(first(subject));
+  }
   return (subject) => {
     let value: unknown = subject;
-    for (const step of steps) {
-      value = childOf(value, step);
-      if (value === undefined) return undefined;
-    }
+    for (let index = 0; index < steps.length && value !== undefined; index++) value = steps[index](value);
     return value;
   };
 }
 
-function childOf(value: unknown, step: PathStep): unknown {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) return step.index === null ? undefined : value[step.index];
+function stepFor(key: string): Step {
+  const index = ARRAY_INDEX.test(key) ? Number(key) : null;
   // Own properties only: `data.constructor` or `data.__proto__` must not reach Object.prototype.
-  return Object.hasOwn(value, step.key) ? (value as Record<string, unknown>)[step.key] : undefined;
+  // JSON objects inherit nothing else, so other names can be read directly (the common, fast case).
+  const inherited = key in Object.prototype;
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (Array.isArray(value)) return index === null ? undefined : value[index];
+    if (inherited && !Object.hasOwn(value, key)) return undefined;
+    return (value as Record<string, unknown>)[key];
+  };
 }
