@@ -12,9 +12,9 @@ export class FilterTestEventDto extends PickType(EventCreateDto, ['event_type', 
 /** POST /v1/webhooks/filter-test; `events` as on a subscription, for the schema check. */
 @ApiSchema({ name: 'FilterTest' })
 export class FilterTestDto extends PartialType(PickType(SubscriptionCreateDto, ['events'] as const)) {
+  // Checked by SubscriptionFilterService, which names the place of each problem inside it.
   /**
-   * The payload filter to try, as a subscription's `filter` (checked by SubscriptionFilterService,
-   * which names the place of each problem inside it).
+   * The payload filter to try, as a subscription's `filter`.
    * @example {"data.amount": {"$gt": 100}}
    */
   @IsDefined({ message: 'filter is required' })

@@ -124,8 +124,8 @@ export class SubscriptionCreateDto {
    * (`event_type`, `channel`, `call_id`, `workflow_id`, `data.<path>`, numeric segments index arrays) or `$and` / `$or` (arrays of
    * filters) and `$not` (a filter); values are literals (equality) or objects of operators `$eq $ne $gt $gte $lt $lte $in $nin
    * $exists $startsWith`. Type-strict, no regular expressions; at most 8 levels deep, 64 conditions and 4 KiB as JSON. Checked
-   * against the catalog schemas of the types `events` can receive. null (or left out on create): none; null in a PATCH clears it.
-   * Checked by SubscriptionFilterService, whose errors name the place inside the filter (`filter.$or.1.data.amount.$gt`).
+   * against the catalog schemas of the types `events` can receive; each error names its place inside the filter
+   * (`filter.$or.1.data.amount.$gt`). null (or left out on create): none; null in a PATCH clears it.
    * @example {"data.amount": {"$gte": 100}, "data.currency": {"$in": ["EUR", "USD"]}}
    */
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
