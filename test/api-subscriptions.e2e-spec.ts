@@ -11,6 +11,7 @@ const RESPONSE_FIELDS = [
   'created_at',
   'disabled_reason',
   'events',
+  'filter',
   'headers',
   'id',
   'is_active',

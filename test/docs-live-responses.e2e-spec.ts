@@ -107,6 +107,12 @@ describe('OpenAPI document against live answers', () => {
     await call('POST', '/v1/webhooks/{id}/secret/rotate', { key: apiKey, params: { id }, body: { grace_seconds: -1 } });
     await call('PATCH', '/v1/webhooks/{id}', { key: apiKey, params: { id }, body: { rate_limit_per_second: 50, max_attempts: 3 } });
     await call('POST', '/v1/webhooks/{id}/test', { key: apiKey, params: { id } });
+    await call('PATCH', '/v1/webhooks/{id}', { key: apiKey, params: { id }, body: { filter: { 'data.amount': { $gte: 100 } } } });
+    await call('PATCH', '/v1/webhooks/{id}', { key: apiKey, params: { id }, body: { filter: { 'data.amount': { $gte: true } } } });
+    await call('PATCH', '/v1/webhooks/{id}', { key: apiKey, params: { id }, body: { filter: null } });
+    const sample = { event_type: 'order.paid', data: { amount: 120 } };
+    await call('POST', '/v1/webhooks/filter-test', { key: apiKey, body: { filter: { 'data.amount': { $gt: 100 } }, event: sample } });
+    await call('POST', '/v1/webhooks/filter-test', { key: apiKey, body: { filter: { 'data.amount': { $in: 5 } }, event: sample } });
 
     await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.paid', data: { amount: 1 } } });
     await call('POST', '/v1/events', { key: apiKey, rawBody: 'not json', headers: { 'content-type': 'text/plain' } });
