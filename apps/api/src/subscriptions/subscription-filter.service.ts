@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventTypeCatalog } from '@app/database/event-type-catalog.service';
+import { EventTypeCatalog } from '@app/catalog';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
 import { compileFilter, filterSchemaProblems, filterSubject, parseFilter, type ParsedFilter } from '@app/domain/payload-filter';
 import type { FilterTestDto } from './subscription-filter.dto';

@@ -1,5 +1,5 @@
 import type { ErrorDetail } from '../errors';
-import { isJsonObject } from '../event-validation';
+import { isJsonObject } from '../json-object';
 import { unstorableJsonProblem } from '../storable-input';
 import {
   FILTER_COMBINATORS,

@@ -1,4 +1,4 @@
-import { isJsonObject } from '../event-validation';
+import { isJsonObject } from '../json-object';
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
