@@ -251,6 +251,15 @@ describe('payload filters: API', () => {
       expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { data: {} } }))).toEqual([expect.objectContaining({ field: 'event.event_type' })]);
       expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { event_type: 'a', data: [] } }))).toEqual([expect.objectContaining({ field: 'event.data' })]);
       expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event, extra: 1 }))).toEqual([expect.objectContaining({ field: 'extra' })]);
+      expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { ...event, idempotency_key: 'k' } }))).toEqual([
+        expect.objectContaining({ field: 'event.idempotency_key' }),
+      ]);
+      expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: 'order.paid' }))).toEqual([expect.objectContaining({ field: 'event' })]);
+    });
+
+    it('reads the sample event exactly as sent', async () => {
+      const odd = { event_type: 'order.paid', data: { constructor: { name: 'x' }, prototype: 1 } };
+      expect((await filterTest(stack, { filter: { 'data.constructor.name': 'x', 'data.prototype': 1 }, event: odd })).body).toEqual({ matches: true });
     });
 
     it('needs an API key, and is not taken for a subscription id', async () => {

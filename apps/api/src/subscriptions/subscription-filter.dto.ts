@@ -1,7 +1,7 @@
-import { ApiSchema, PartialType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, ValidateNested } from 'class-validator';
-import { EventCreateDto } from '../events/event.dto';
+import { ApiProperty, ApiSchema, PartialType, PickType } from '@nestjs/swagger';
+import { IsDefined } from 'class-validator';
+import { IsJsonObject } from '@app/domain/json-object';
+import { EventCreateDto } from '@app/intake/event.dto';
 import { KeepAsSent } from '../common/validators';
 import { SubscriptionCreateDto } from './subscription.dto';
 
@@ -21,10 +21,12 @@ export class FilterTestDto extends PartialType(PickType(SubscriptionCreateDto, [
   @KeepAsSent()
   filter: Record<string, unknown>;
 
+  // Checked by the intake's validateEvent (SubscriptionFilterService), so `data` stays exactly as sent.
   /** The event to match. */
+  @ApiProperty({ type: FilterTestEventDto })
   @IsDefined({ message: 'event is required' })
-  @ValidateNested()
-  @Type(() => FilterTestEventDto)
+  @KeepAsSent()
+  @IsJsonObject()
   event: FilterTestEventDto;
 }
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EventTypeCatalog } from '@app/catalog';
 import { DomainError, type ErrorDetail } from '@app/domain/errors';
 import { compileFilter, filterSchemaProblems, filterSubject, parseFilter, type ParsedFilter } from '@app/domain/payload-filter';
-import type { FilterTestDto } from './subscription-filter.dto';
+import { validateEvent } from '@app/intake/event-validation';
+import { FilterTestEventDto, type FilterTestDto } from './subscription-filter.dto';
 
 /** Payload filters as the API takes them: checked when saved, and tried on a sample event. */
 @Injectable()
@@ -23,7 +24,7 @@ export class SubscriptionFilterService {
 
   /** POST /v1/webhooks/filter-test: the checks of saving (schemas of `events`, else of the event's type), then the match. */
   async test(organizationId: string, body: FilterTestDto): Promise<{ matches: boolean }> {
-    const { event } = body;
+    const event = await checkedEvent(body.event);
     const filter = await this.assertValid(organizationId, body.events ?? [event.event_type], body.filter);
     const subject = filterSubject({
       eventType: event.event_type,
@@ -33,6 +34,16 @@ export class SubscriptionFilterService {
       workflowId: event.workflow_id ?? null,
     });
     return { matches: compileFilter(filter)(subject) };
+  }
+}
+
+/** The sample event, checked by the intake's own rules; its details name fields under `event`. */
+async function checkedEvent(input: unknown): Promise<FilterTestEventDto> {
+  try {
+    return await validateEvent(input, FilterTestEventDto, 'event');
+  } catch (error) {
+    if (!(error instanceof DomainError) || !error.details) throw error;
+    throw new DomainError(error.code, error.message, error.details.map((detail) => ({ ...detail, field: detail.field ? `event.${detail.field}` : 'event' })));
   }
 }
 
