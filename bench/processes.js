@@ -150,6 +150,24 @@ function rssBytes(pid) {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) the process has used so far, from /proc/<pid>/stat; 0 when unreadable.
+ * Unlike throughput, it barely moves when other processes share the cores.
+ */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak RSS per process, sampled every `intervalMs` from /proc/<pid>/status. */
 function sampleRss(children, intervalMs = 100) {
   const peaks = new Map(children.map((c) => [c.pid, 0]));
@@ -167,4 +185,4 @@ function sampleRss(children, intervalMs = 100) {
   };
 }
 
-module.exports = { snapshotBuild, startStack, stopStack, stopProcess, spawnApp, appEnv, sampleRss, rssBytes, ADMIN_TOKEN, root };
+module.exports = { snapshotBuild, startStack, stopStack, stopProcess, spawnApp, appEnv, sampleRss, rssBytes, cpuMs, ADMIN_TOKEN, root };

@@ -37,6 +37,7 @@ function formatReport(report) {
       ['p99 ms', (s) => s.latency_ms?.p99_ms],
       ['api MB', (s) => s.api_peak_rss_mb],
       ['worker MB', (s) => s.worker_peak_rss_mb],
+      ['wkr CPU ms/deliv', (s) => s.worker_cpu_ms_per_delivery],
       ['redis/deliv', (s) => s.redis_commands_per_delivery],
       ['lua/deliv', (s) => s.redis_script_calls_per_delivery],
       [sqlTitle, (s) => (sqlKey ? s[sqlKey] : null)],
@@ -51,9 +52,12 @@ function formatReport(report) {
   }
   const unfiltered = report.scenarios.find((s) => s.id === '3' && s.status === 'ok');
   const filtered = report.scenarios.find((s) => s.id === '3f' && s.status === 'ok');
-  if (unfiltered && filtered) {
-    const costRatio = (unfiltered.deliveries_per_second / filtered.deliveries_per_second).toFixed(2);
-    lines.push(`payload filters: 3f ${filtered.deliveries_per_second} deliv/s vs 3 ${unfiltered.deliveries_per_second} deliv/s: cost per delivery ${costRatio}× (target ≤ 1.2×)`);
+  if (unfiltered?.worker_cpu_ms_per_delivery && filtered?.worker_cpu_ms_per_delivery) {
+    const ratio = (filtered.worker_cpu_ms_per_delivery / unfiltered.worker_cpu_ms_per_delivery).toFixed(2);
+    lines.push(
+      `payload filters: worker CPU per delivery 3f ${filtered.worker_cpu_ms_per_delivery} ms vs 3 ${unfiltered.worker_cpu_ms_per_delivery} ms = ${ratio}× (target ≤ 1.2×);` +
+        ` deliv/s ${filtered.deliveries_per_second} vs ${unfiltered.deliveries_per_second}`,
+    );
   }
   if (sqlTitle === 'xact/deliv') lines.push('xact/deliv: PostgreSQL transactions per delivery (pg_stat_statements is not preloaded on this server)');
   return lines.join('\n');

@@ -2,7 +2,7 @@
  * The scenarios of issue 5. Each one gets an empty database, its own BullMQ QUEUE_PREFIX (its
  * Redis keys are deleted afterwards), a fresh api and worker process(es), and the shared receiver.
  */
-const { startStack, stopStack, sampleRss, ADMIN_TOKEN } = require('./processes');
+const { startStack, stopStack, sampleRss, cpuMs, ADMIN_TOKEN } = require('./processes');
 const { truncateAll } = require('./database');
 const { commandStats, commandDelta, deleteKeys } = require('./redis');
 const { batchIntake, singleIntake, publisherIntake, fixedRateIntake, hasBatchEndpoint } = require('./load');
@@ -152,6 +152,8 @@ async function measure(def, ctx, prefix) {
   let rss;
   let ticker;
   let soakSeries;
+  let workerCpuBefore = 0;
+  let workerCpuMs = 0;
   try {
     const org = await createTenant(stack, receiver, def.subscriptions, { ordered: Boolean(def.orderingKeys), filter: def.filter });
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
@@ -171,6 +173,7 @@ async function measure(def, ctx, prefix) {
     const redisBefore = await commandStats(redis);
     statementsBefore = await statements.read();
     rss = sampleRss([stack.api, ...stack.workers]);
+    workerCpuBefore = stack.workers.reduce((sum, worker) => sum + cpuMs(worker.pid), 0);
     // Later scenarios are sized from the fastest delivery rate seen so far in this run.
     const fastest = Math.max(0, ...ctx.results.filter((r) => r.status === 'ok').map((r) => r.deliveries_per_second));
     const cap = fastest ? Math.min(opts.mode.maxDeliveries, fastest * opts.mode.targetSeconds) : opts.mode.maxDeliveries;
@@ -189,6 +192,7 @@ async function measure(def, ctx, prefix) {
     const expected = tally.accepted * def.subscriptions;
     delivered = await receiver.waitFor(() => expected, opts.mode.wait);
     peaks = rss.stop();
+    workerCpuMs = stack.workers.reduce((sum, worker) => sum + cpuMs(worker.pid), 0) - workerCpuBefore;
     if (soakSeries) base.soak = soakSeries.stop();
     redisCommands = commandDelta(redisBefore, await commandStats(redis));
   } finally {
@@ -221,6 +225,7 @@ async function measure(def, ctx, prefix) {
     api_peak_rss_mb: mb(peaks[0]),
     worker_peak_rss_mb: mb(Math.max(...peaks.slice(1))),
     worker_peak_rss_mb_each: peaks.slice(1).map(mb),
+    worker_cpu_ms_per_delivery: summary.received ? Math.round((workerCpuMs / summary.received) * 1000) / 1000 : null,
     redis_commands_per_delivery: perDelivery(redisCommands.total),
     redis_script_calls_per_delivery: perDelivery(redisCommands.scripts),
     redis_top_commands_per_delivery: Object.fromEntries(
