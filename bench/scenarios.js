@@ -152,8 +152,8 @@ async function measure(def, ctx, prefix) {
   let rss;
   let ticker;
   let soakSeries;
-  let workerCpuBefore = 0;
-  let workerCpuMs = 0;
+  let workerCpuBefore;
+  let workerCpuMs;
   try {
     const org = await createTenant(stack, receiver, def.subscriptions, { ordered: Boolean(def.orderingKeys), filter: def.filter });
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);

@@ -54,7 +54,7 @@ describe('payload filters on tenant endpoints', () => {
       waitFor(async () => {
         const deliveries = (await api.request('GET', `/v1/events/${eventId}`, { key: stack.key })).body.deliveries as Array<{ webhook_id: string }>;
         return deliveries.some((d) => d.webhook_id === sentinel.id) && deliveries.map((d) => d.webhook_id);
-      }) as Promise<string[]>;
+      });
     expect(await webhooksOf(big)).toContain(created.body.id);
     expect(await webhooksOf(small)).not.toContain(created.body.id);
   });

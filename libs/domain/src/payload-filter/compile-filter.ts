@@ -157,7 +157,7 @@ function stepFor(key: string): Step {
   const inherited = key in Object.prototype;
   return (value) => {
     if (typeof value !== 'object' || value === null) return undefined;
-    if (Array.isArray(value)) return index === null ? undefined : value[index];
+    if (Array.isArray(value)) return index === null ? undefined : (value as unknown[])[index];
     if (inherited && !Object.hasOwn(value, key)) return undefined;
     return (value as Record<string, unknown>)[key];
   };
