@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { QueueConnectionLogger } from './queue-connection.logger';
 import { QueueName, defaultJobOptions } from './queues';
-import { bullConnection } from './redis-client';
+import { bullConnection, isCluster } from './redis-client';
 
 /** BullMQ on the configured Redis (one server or a cluster), with Hookline's queues registered for injection (@InjectQueue). */
 @Global()
@@ -15,11 +15,13 @@ import { bullConnection } from './redis-client';
         connection: bullConnection(config),
         prefix: config.queuePrefix,
         defaultJobOptions,
+        // On a Redis Cluster the queues share one client (see bullConnection): each queue's shutdown
+        // disconnects it once the queue is closed. Not on one server: there the check of the
+        // connection's status waits for a Redis that may be unreachable, and shutdown would hang.
+        forceDisconnectOnShutdown: isCluster(config),
       }),
     }),
-    // On a Redis Cluster the queues share one client (see bullConnection): each queue's shutdown
-    // disconnects it once the queue is closed. The workers stop earlier (onModuleDestroy).
-    BullModule.registerQueue({ name: QueueName.Intake, forceDisconnectOnShutdown: true }, { name: QueueName.Deliveries, forceDisconnectOnShutdown: true }),
+    BullModule.registerQueue({ name: QueueName.Intake }, { name: QueueName.Deliveries }),
   ],
   providers: [QueueConnectionLogger],
   exports: [BullModule],
