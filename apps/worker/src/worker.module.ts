@@ -12,6 +12,7 @@ import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
 import { DeliveryStore } from './delivery/delivery-store';
 import { OrderedSuccessors } from './delivery/ordered-successors';
+import { SigningKeys } from './delivery/signing-keys';
 import { EndpointHealthModule } from './endpoint-health/endpoint-health.module';
 import { HttpAgents } from './delivery/http-agents';
 import { FanOutService } from './fan-out/fan-out.service';
@@ -34,6 +35,7 @@ export class WorkerModule {
         DeliveryRepository,
         DeliveryStore,
         OrderedSuccessors,
+        SigningKeys,
         DeliveryService,
         configuredProcessor(DeliveryProcessor, QueueName.Deliveries, deliveryWorkerOptions(config)),
         FanOutRepository,

@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { ErrorDetail } from './errors';
+import { LruCache } from './lru-cache';
 
 /** A JSON Schema for an event type's `data`, as stored in the catalog. */
 export type EventSchema = Record<string, unknown>;
@@ -84,26 +85,20 @@ export function eventSchemaHash(schema: EventSchema): string {
  * milliseconds, validating microseconds, and the intake validates every event of a typed event type.
  */
 export class EventSchemaCache {
-  private readonly validators = new Map<string, EventDataValidator>();
+  private readonly validators: LruCache<string, EventDataValidator>;
 
-  constructor(private readonly maxEntries = 1000) {}
+  constructor(maxEntries = 1000) {
+    this.validators = new LruCache(maxEntries);
+  }
 
   /** The validator of a schema already known to be valid (one from the catalog). */
   validatorFor(schema: EventSchema): EventDataValidator {
-    const key = eventSchemaHash(schema);
-    const cached = this.validators.get(key);
-    if (cached) {
-      this.validators.delete(key);
-      this.validators.set(key, cached);
-      return cached;
-    }
-    const compiled = compileEventSchema(schema);
-    // A stored schema that no longer compiles (a draft this version cannot read) must not block
-    // intake: its events are refused with the reason rather than accepted unchecked.
-    const validator: EventDataValidator = compiled.ok ? compiled.validate : () => compiled.details;
-    this.validators.set(key, validator);
-    if (this.validators.size > this.maxEntries) this.validators.delete(this.validators.keys().next().value!);
-    return validator;
+    return this.validators.getOrCreate(eventSchemaHash(schema), () => {
+      const compiled = compileEventSchema(schema);
+      // A stored schema that no longer compiles (a draft this version cannot read) must not block
+      // intake: its events are refused with the reason rather than accepted unchecked.
+      return compiled.ok ? compiled.validate : () => compiled.details;
+    });
   }
 
   get size(): number {

@@ -1,13 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { signWebhook, verifyWebhook } from '../../../packages/receiver-kit/src';
+import { generateEd25519KeyPair, parseEd25519PrivateKey } from './ed25519-keys';
 import { buildDeliveryRequest, headerSafeCallId, type DeliveryRequestInput } from './payload';
+import type { SigningKey } from './signing';
 
 const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
 const createdAt = new Date('2026-01-02T03:04:05.678Z');
 const base: DeliveryRequestInput = {
   event: { id: 'evt_1', organizationId: 'org_1', eventType: 'order.paid', data: { amount: 3 }, workflowId: null, channel: null, callId: null, createdAt },
   target: { kind: 'subscription', payloadFormat: 'envelope', headers: { 'X-Team': 'billing' } },
-  secret,
+  signingKey: { scheme: 'hmac', secret },
   attempt: 2,
   now: new Date('2026-01-02T03:05:00.000Z'),
   userAgent: 'Hookline/1.2.3',
@@ -53,14 +56,46 @@ describe('buildDeliveryRequest', () => {
   });
 
   it('adds the token header for a channel webhook, signed with the token', () => {
-    const { body, headers } = buildDeliveryRequest({ ...base, secret: 'whk_token', tokenHeader: 'X-Hook-Token', target: { ...base.target, kind: 'channel' } });
+    const { body, headers } = buildDeliveryRequest({ ...base, signingKey: { scheme: 'hmac', secret: 'whk_token' }, tokenHeader: 'X-Hook-Token', target: { ...base.target, kind: 'channel' } });
     expect(headers['X-Hook-Token']).toBe('whk_token');
     expect(headers['X-Webhook-Signature']).toBe(`sha256=${createHmac('sha256', 'whk_token').update(body).digest('hex')}`);
   });
 
   it('signs with both secrets during a rotation grace period', () => {
-    const { headers } = buildDeliveryRequest({ ...base, previousSecret: 'old-secret' });
+    const { headers } = buildDeliveryRequest({ ...base, previousSigningKey: { scheme: 'hmac', secret: 'old-secret' } });
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+  });
+
+  describe('with an ed25519 key (Standard Webhooks v1a)', () => {
+    const pair = generateEd25519KeyPair();
+    const ed25519Key: SigningKey = { scheme: 'ed25519', privateKey: parseEd25519PrivateKey(pair.privateKey) };
+    const input: DeliveryRequestInput = { ...base, signingKey: ed25519Key };
+    const lowerCase = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    const now = () => base.now.getTime();
+
+    it('signs exactly as the receiver kit does, verifiable with the whpk_ public key, without a body HMAC', () => {
+      const { body, headers } = buildDeliveryRequest(input);
+      const timestamp = Number(headers['webhook-timestamp']);
+      // ed25519 signatures are deterministic, so the kit's signer must produce the same header.
+      expect(headers['webhook-signature']).toBe(signWebhook(ed25519Key.privateKey, 'evt_1', timestamp, body)['webhook-signature']);
+      expect(headers['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+      expect(verifyWebhook(body, lowerCase(headers), pair.publicKey, { now })).toMatchObject({ event_id: 'evt_1' });
+      expect(headers).not.toHaveProperty('X-Webhook-Signature');
+    });
+
+    it('signs with the new key first and the old one after it during a grace period, of either scheme', () => {
+      const old = generateEd25519KeyPair();
+      const rotated = buildDeliveryRequest({ ...input, previousSigningKey: { scheme: 'ed25519', privateKey: parseEd25519PrivateKey(old.privateKey) } });
+      const [first, second] = rotated.headers['webhook-signature'].split(' ');
+      expect(verifyWebhook(rotated.body, lowerCase({ ...rotated.headers, 'webhook-signature': first }), pair.publicKey, { now })).toBeDefined();
+      expect(verifyWebhook(rotated.body, lowerCase({ ...rotated.headers, 'webhook-signature': second }), old.publicKey, { now })).toBeDefined();
+
+      // hmac -> ed25519: the old secret still signs a v1 entry, but the body HMAC belongs to hmac subscriptions only.
+      const fromHmac = buildDeliveryRequest({ ...input, previousSigningKey: { scheme: 'hmac', secret } });
+      expect(fromHmac.headers['webhook-signature']).toMatch(/^v1a,\S+ v1,\S+$/);
+      expect(verifyWebhook(fromHmac.body, lowerCase(fromHmac.headers), secret, { now })).toBeDefined();
+      expect(fromHmac.headers).not.toHaveProperty('X-Webhook-Signature');
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { signatureHeaders } from './signing';
+import { signatureHeaders, type SigningKey } from './signing';
 
 /** What a delivery body is built from: the stored event. */
 export interface PayloadEvent {
@@ -24,10 +24,10 @@ export interface PayloadTarget {
 export interface DeliveryRequestInput {
   event: PayloadEvent;
   target: PayloadTarget;
-  /** Plain signing secret (for a channel webhook: its token). */
-  secret: string;
-  /** The secret being rotated out, while its grace period lasts. */
-  previousSecret?: string;
+  /** The current signing key (for a channel webhook: its token, as an HMAC secret). */
+  signingKey: SigningKey;
+  /** The key being rotated out, while its grace period lasts. */
+  previousSigningKey?: SigningKey;
   /** 1 for the first attempt. */
   attempt: number;
   now: Date;
@@ -65,12 +65,12 @@ export function buildDeliveryRequest(input: DeliveryRequestInput): DeliveryReque
     'Content-Type': 'application/json',
     'User-Agent': input.userAgent,
     ...customHeaders(target.headers),
-    ...signatureHeaders(input.secret, event.id, timestampSeconds, body, input.previousSecret),
+    ...signatureHeaders(input.signingKey, event.id, timestampSeconds, body, input.previousSigningKey),
     'X-Webhook-Event': event.eventType,
     'X-Webhook-Attempt': String(input.attempt),
   };
   if (dataOnly && event.callId != null) headers['X-Webhook-Call-Id'] = headerSafeCallId(event.callId);
-  if (target.kind === 'channel') headers[input.tokenHeader] = input.secret;
+  if (target.kind === 'channel' && input.signingKey.scheme === 'hmac') headers[input.tokenHeader] = input.signingKey.secret;
   return { body, headers };
 }
 

@@ -5,14 +5,13 @@ import { DeliveryStore } from './delivery-store';
 import { newId } from '@app/domain/ids';
 import { buildDeliveryRequest } from '@app/domain/payload';
 import type { RetryPolicy } from '@app/domain/retry-policy';
-import { SecretCipher } from '@app/domain/secret-cipher';
 import { MetricsService } from '@app/observability';
 import { EndpointHealthService, type Admission, type AttemptPass } from '../endpoint-health/endpoint-health.service';
 import { attemptOutcomeLabel } from '../observability/attempt-outcome';
 import { DeliveryHttpClient } from './delivery-http-client';
 import { decideOutcome, type Outcome } from './delivery-outcome';
-import { subscriptionSecrets } from './subscription-secrets';
 import { OrderedSuccessors } from './ordered-successors';
+import { SigningKeys } from './signing-keys';
 import { hooklineUserAgent } from './user-agent';
 
 /** What the queue must do after a delivery job: nothing, or run it again at `retryAt`. */
@@ -34,7 +33,7 @@ export class DeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly store: DeliveryStore,
     private readonly http: DeliveryHttpClient,
-    private readonly cipher: SecretCipher,
+    private readonly signingKeys: SigningKeys,
     private readonly metrics: MetricsService,
     private readonly endpointHealth: EndpointHealthService,
     private readonly orderedSuccessors: OrderedSuccessors,
@@ -75,12 +74,10 @@ export class DeliveryService {
     const { subscription, event } = delivery;
     const attempt = delivery.attempts + 1;
     const startedAt = new Date();
-    const { secret, previousSecret } = subscriptionSecrets(subscription, this.cipher, startedAt);
     const request = buildDeliveryRequest({
       event,
       target: subscription,
-      secret,
-      previousSecret,
+      ...this.signingKeys.of(subscription, startedAt),
       attempt,
       now: startedAt,
       userAgent: this.userAgent,

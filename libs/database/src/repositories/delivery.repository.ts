@@ -15,6 +15,8 @@ export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptio
     | 'secret'
     | 'previousSecret'
     | 'previousSecretExpiresAt'
+    | 'signatureScheme'
+    | 'previousSignatureScheme'
     | 'payloadFormat'
     | 'isActive'
     | 'maxAttempts'
@@ -81,7 +83,8 @@ export class DeliveryRepository {
              e.target_subscription_id AS "event_targetSubscriptionId",
              s.id AS subscription_id, s.kind AS subscription_kind, s.url AS subscription_url, s.headers AS subscription_headers,
              s.secret AS subscription_secret, s.previous_secret AS "subscription_previousSecret",
-             s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.payload_format AS "subscription_payloadFormat",
+             s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.signature_scheme AS "subscription_signatureScheme",
+             s.previous_signature_scheme AS "subscription_previousSignatureScheme", s.payload_format AS "subscription_payloadFormat",
              s.is_active AS "subscription_isActive", s.max_attempts AS "subscription_maxAttempts",
              s.rate_limit_per_second AS "subscription_rateLimitPerSecond", s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt"
       FROM deliveries d
@@ -222,6 +225,8 @@ function nestContext(row: ContextRow): DeliveryWithContext {
       secret: row.subscription_secret,
       previousSecret: row.subscription_previousSecret,
       previousSecretExpiresAt: row.subscription_previousSecretExpiresAt,
+      signatureScheme: row.subscription_signatureScheme,
+      previousSignatureScheme: row.subscription_previousSignatureScheme,
       payloadFormat: row.subscription_payloadFormat,
       isActive: row.subscription_isActive,
       maxAttempts: row.subscription_maxAttempts,
