@@ -20,6 +20,7 @@ const RESPONSE_FIELDS = [
   'ordering',
   'payload_format',
   'rate_limit_per_second',
+  'signature_scheme',
   'updated_at',
   'url',
 ].sort();

@@ -113,6 +113,13 @@ describe('OpenAPI document against live answers', () => {
     const sample = { event_type: 'order.paid', data: { amount: 120 } };
     await call('POST', '/v1/webhooks/filter-test', { key: apiKey, body: { filter: { 'data.amount': { $gt: 100 } }, event: sample } });
     await call('POST', '/v1/webhooks/filter-test', { key: apiKey, body: { filter: { 'data.amount': { $in: 5 } }, event: sample } });
+    // An ed25519 subscription answers its public key where an hmac one answers its secret.
+    const signed = await call('POST', '/v1/webhooks', { key: apiKey, body: { name: 'signed', url: receiver.url, events: ['order.*'], signature_scheme: 'ed25519' } });
+    await call('GET', '/v1/webhooks', { key: apiKey });
+    await call('GET', '/v1/webhooks/{id}/secret', { key: apiKey, params: { id: signed.body.id } });
+    await call('POST', '/v1/webhooks/{id}/secret/rotate', { key: apiKey, params: { id: signed.body.id } });
+    await call('PATCH', '/v1/webhooks/{id}', { key: apiKey, params: { id: signed.body.id }, body: { signature_scheme: 'hmac' } });
+    await call('DELETE', '/v1/webhooks/{id}', { key: apiKey, params: { id: signed.body.id } });
 
     await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.paid', data: { amount: 1 } } });
     await call('POST', '/v1/events', { key: apiKey, rawBody: 'not json', headers: { 'content-type': 'text/plain' } });

@@ -81,6 +81,21 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     expect(() => verifyWebhook(request.body, bodySignatureOnly, secret, { schemes: ['standard'] })).toThrow(MissingHeadersError);
   });
 
+  it('verifies an ed25519 subscription\'s v1a signature with the public_key from the API, which cannot pass for a secret', async () => {
+    const created = await subscribe({ url: `${receiver.url}/ed25519`, events: ['invoice.paid'], signature_scheme: 'ed25519' });
+    const publicKey = (await api.request('GET', `/v1/webhooks/${created.id}/secret`, { key })).body.public_key as string;
+    expect(publicKey).toMatch(/^whpk_/);
+    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42 }, call_id: 'call_kit_ed25519' });
+    const request = await deliveryTo('/ed25519', eventId);
+
+    expect(verifyWebhook(request.body, request.headers, publicKey)).toMatchObject({ event_id: eventId, call_id: 'call_kit_ed25519', data: { amount: 42 } });
+    expect(verifyWebhook(request.body, request.headers, publicKey, { schemes: ['standard'] })).toMatchObject({ event_id: eventId });
+    expect(() => verifyWebhook(tampered(request), request.headers, publicKey)).toThrow(InvalidSignatureError);
+    // No body HMAC to fall back on: stripped of its webhook-* headers, the delivery proves nothing.
+    expect(request.headers['x-webhook-signature']).toBeUndefined();
+    expect(() => verifyWebhook(request.body, withoutStandardHeaders(request), publicKey)).toThrow(MissingHeadersError);
+  });
+
   it('verifies the bare data body of payload_format "data"', async () => {
     const { secret } = await subscribe({ url: `${receiver.url}/data`, events: ['invoice.paid'], payload_format: 'data' });
     const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42, lines: [1, 2] }, call_id: 'call_kit_data' });

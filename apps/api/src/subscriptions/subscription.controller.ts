@@ -1,15 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { AccessScope } from '@app/domain/access-scope';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { AllowPortal } from '../auth/portal-access';
 import { CallerScope } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
 import { SecretRotateDto, SubscriptionCreateDto, SubscriptionUpdateDto } from './subscription.dto';
-import { SECRET, SUBSCRIPTION_ID, filterTestExample, subscriptionCreateExample, subscriptionExample } from './subscription.examples';
+import { PUBLIC_KEY, SECRET, SUBSCRIPTION_ID, filterTestExample, subscriptionCreateExample, subscriptionExample } from './subscription.examples';
 import {
+  PublicKeyRotatedResponseDto,
   SecretRotatedResponseDto,
   SubscriptionListResponseDto,
+  SubscriptionPublicKeyResponseDto,
   SubscriptionResponseDto,
   SubscriptionSecretResponseDto,
   SubscriptionWithSecretResponseDto,
@@ -21,6 +23,9 @@ import { OptionalBodyInterceptor } from './optional-body.interceptor';
 import { SubscriptionService } from './subscription.service';
 
 const SubscriptionId = () => ApiParam({ name: 'id', description: 'Subscription id.', example: SUBSCRIPTION_ID });
+/** One schema per signature scheme: hmac subscriptions answer their secret, ed25519 ones their public key. */
+const oneOf = (...types: Function[]) => ({ oneOf: types.map((type) => ({ $ref: getSchemaPath(type) })) });
+const PREVIOUS_EXPIRES_AT = '2025-07-01T10:30:00.000Z';
 
 /** Org-wide webhook subscriptions. The logs routes under v1/webhooks live in LogController. */
 @Controller('v1/webhooks')
@@ -38,9 +43,12 @@ export class SubscriptionController {
   @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription' })
   @ApiJsonBody(SubscriptionCreateDto, subscriptionCreateExample)
   @ApiCreatedResponse({
-    description: 'Created; the only answer besides GET .../secret that shows the secret.',
+    description: 'Created; the only answer besides GET .../secret that shows an HMAC secret. An ed25519 subscription answers its `public_key` instead.',
     type: SubscriptionWithSecretResponseDto,
-    example: { ...subscriptionExample, secret: SECRET },
+    examples: {
+      hmac: { summary: 'signature_scheme hmac (default)', value: { ...subscriptionExample, secret: SECRET } },
+      ed25519: { summary: 'signature_scheme ed25519', value: { ...subscriptionExample, signature_scheme: 'ed25519', public_key: PUBLIC_KEY } },
+    },
   })
   create(@CallerScope() scope: AccessScope, @Body() body: SubscriptionCreateDto) {
     return this.subscriptions.create(scope, body);
@@ -78,9 +86,14 @@ export class SubscriptionController {
   }
 
   @Get(':id/secret')
-  @ApiOperation({ operationId: 'getSubscriptionSecret', summary: 'Get the signing secret' })
+  @ApiOperation({ operationId: 'getSubscriptionSecret', summary: 'Get the signing secret (or public key)' })
   @SubscriptionId()
-  @ApiOkResponse({ description: 'The current secret.', type: SubscriptionSecretResponseDto, example: { secret: SECRET } })
+  @ApiExtraModels(SubscriptionSecretResponseDto, SubscriptionPublicKeyResponseDto)
+  @ApiOkResponse({
+    description: 'The current secret of an hmac subscription; the public key of an ed25519 one (its private key never leaves Hookline).',
+    schema: oneOf(SubscriptionSecretResponseDto, SubscriptionPublicKeyResponseDto),
+    examples: { hmac: { summary: 'hmac', value: { secret: SECRET } }, ed25519: { summary: 'ed25519', value: { public_key: PUBLIC_KEY } } },
+  })
   @ApiErrors('NotFound')
   secret(@CallerScope() scope: AccessScope, @Param('id') id: string) {
     return this.subscriptions.secret(scope, id);
@@ -91,15 +104,20 @@ export class SubscriptionController {
   @UseInterceptors(OptionalBodyInterceptor)
   @ApiOperation({
     operationId: 'rotateSubscriptionSecret',
-    summary: 'Rotate the signing secret',
-    description: 'Deliveries during the grace period carry both signatures in `webhook-signature`, so receivers can switch without dropping any.',
+    summary: 'Rotate the signing secret (or key pair)',
+    description:
+      'An hmac subscription gets a new secret, an ed25519 one a new key pair. Deliveries during the grace period carry both signatures in `webhook-signature`, so receivers can switch without dropping any.',
   })
   @SubscriptionId()
   @ApiJsonBody(SecretRotateDto, { grace_seconds: 3600 }, { required: false })
+  @ApiExtraModels(SecretRotatedResponseDto, PublicKeyRotatedResponseDto)
   @ApiOkResponse({
-    description: 'The new secret and when the previous one stops signing.',
-    type: SecretRotatedResponseDto,
-    example: { secret: 'whsec_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0', previous_secret_expires_at: '2025-07-01T10:30:00.000Z' },
+    description: 'The new secret (or public key) and when the previous one stops signing.',
+    schema: oneOf(SecretRotatedResponseDto, PublicKeyRotatedResponseDto),
+    examples: {
+      hmac: { summary: 'hmac', value: { secret: 'whsec_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0', previous_secret_expires_at: PREVIOUS_EXPIRES_AT } },
+      ed25519: { summary: 'ed25519', value: { public_key: PUBLIC_KEY, previous_public_key_expires_at: PREVIOUS_EXPIRES_AT } },
+    },
   })
   @ApiErrors('NotFound')
   rotateSecret(@CallerScope() scope: AccessScope, @Param('id') id: string, @Body() body: SecretRotateDto) {

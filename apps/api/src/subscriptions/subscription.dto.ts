@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiSchema, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CHANNEL_PATTERN, EVENT_FILTER_PATTERN } from '@app/domain/event-matching';
+import { SIGNATURE_SCHEMES, type SignatureScheme } from '@app/domain/signing';
 import { MAX_URL_LENGTH } from '@app/domain/url-policy';
 import { KeepAsSent, OptionalNotNull } from '../common/validators';
 import { IsWebhookHeaders } from './header-rules';
@@ -14,8 +15,11 @@ export type Ordering = (typeof ORDERINGS)[number];
 const MAX_EVENT_FILTERS = 100;
 const MAX_CHANNELS = 100;
 
-/** A whsec_ secret must be base64 after the prefix (Standard Webhooks libraries decode it); others are free text. */
-const SECRET_PATTERN = /^(?!whsec_)[\s\S]+$|^whsec_[A-Za-z0-9+/]+={0,2}$/;
+/**
+ * A whsec_ secret must be base64 after the prefix (Standard Webhooks libraries decode it); others are free
+ * text, except the prefixes of ed25519 keys (whsk_, whpk_), which receivers' libraries would read as such.
+ */
+const SECRET_PATTERN = /^(?!whsec_|whsk_|whpk_)[\s\S]+$|^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
 /** Shared by create (and so PATCH) and rotate. */
 const SecretRules = () =>
@@ -23,7 +27,7 @@ const SecretRules = () =>
     IsString(),
     IsNotEmpty(),
     MaxLength(255),
-    Matches(SECRET_PATTERN, { message: 'a secret starting with whsec_ must continue with base64' }),
+    Matches(SECRET_PATTERN, { message: 'a secret starting with whsec_ must continue with base64; whsk_ and whpk_ (ed25519 keys) are not accepted' }),
   );
 
 @ApiSchema({ name: 'SubscriptionCreate' })
@@ -60,7 +64,19 @@ export class SubscriptionCreateDto {
   @Matches(EVENT_FILTER_PATTERN, { each: true, message: 'each entry of events must be an event type of [A-Za-z0-9_.:-], "*" or "prefix.*"' })
   events: string[];
 
-  /** Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes) when left out on create. */
+  /**
+   * How deliveries are signed: `hmac` (default: a shared `secret`, `v1` signatures and X-Webhook-Signature) or `ed25519`
+   * (a key pair Hookline makes: `v1a` signatures, verified with `public_key`; no X-Webhook-Signature). Changing it on PATCH
+   * makes a new key; the old one keeps signing for 24 h, like a rotated secret.
+   */
+  @OptionalNotNull()
+  @IsIn(SIGNATURE_SCHEMES, { message: `signature_scheme must be one of: ${SIGNATURE_SCHEMES.join(', ')}` })
+  signature_scheme?: SignatureScheme;
+
+  /**
+   * HMAC signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes)
+   * when left out on create. Not accepted with `signature_scheme` `ed25519`.
+   */
   @OptionalNotNull()
   @SecretRules()
   secret?: string;
@@ -146,16 +162,16 @@ export const MAX_GRACE_SECONDS = 604_800;
 /** Default grace period of POST /v1/webhooks/:id/secret/rotate: 24 hours. */
 export const DEFAULT_GRACE_SECONDS = 86_400;
 
-/** POST /v1/webhooks/:id/secret/rotate: a new secret (generated when left out) and how long the old one still signs. */
+/** POST /v1/webhooks/:id/secret/rotate: a new secret or key pair and how long the old one still signs. */
 @ApiSchema({ name: 'SecretRotate', description: 'Both fields are optional; the body may be left out.' })
 export class SecretRotateDto {
-  /** Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated when left out. */
+  /** HMAC signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated when left out; not accepted for an ed25519 subscription (a new key pair is made). */
   @OptionalNotNull()
   @SecretRules()
   secret?: string;
 
   /**
-   * How long the previous secret keeps signing too (default 86400, 24 h).
+   * How long the previous secret or key keeps signing too (default 86400, 24 h).
    * @example 3600
    */
   @OptionalNotNull()

@@ -1,6 +1,7 @@
 /** What /docs shows for subscriptions (request and response examples). */
 export const SUBSCRIPTION_ID = 'sub_01JZ8QA1B2C3D4E5F6G7H8J9KM';
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+export const PUBLIC_KEY = 'whpk_qxEnZJkty6uoTvwkrm/BiPTL/3RdkDXnyJ+r4vfiXjM=';
 
 export const subscriptionExample = {
   id: SUBSCRIPTION_ID,
@@ -15,6 +16,7 @@ export const subscriptionExample = {
   rate_limit_per_second: null,
   ordering: 'none',
   filter: { 'data.amount': { $gte: 100 }, 'data.currency': { $in: ['EUR', 'USD'] } },
+  signature_scheme: 'hmac',
   disabled_reason: null,
   created_at: '2025-07-01T09:30:00.000Z',
   updated_at: '2025-07-01T09:30:00.000Z',

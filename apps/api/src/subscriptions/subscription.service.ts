@@ -7,12 +7,13 @@ import { SubscriptionRepository, type SubscriptionChanges } from '@app/database/
 import { notFound } from '@app/domain/errors';
 import { newId } from '@app/domain/ids';
 import { SecretCipher } from '@app/domain/secret-cipher';
-import { generateSecret } from '@app/domain/signing';
+import type { SignatureScheme } from '@app/domain/signing';
 import { assertTargetUrl, type UrlPolicy } from '@app/domain/url-policy';
 import type { Subscription } from '@app/generated/prisma/client';
 import { EventService } from '../events/event.service';
 import { DEFAULT_GRACE_SECONDS, type SecretRotateDto, type SubscriptionCreateDto, type SubscriptionUpdateDto } from './subscription.dto';
 import { SubscriptionFilterService } from './subscription-filter.service';
+import { SubscriptionKeys } from './subscription-keys';
 import { toSubscriptionResponse, type SubscriptionResponseDto } from './subscription.response';
 
 export const TEST_EVENT_TYPE = SystemEventType.Test;
@@ -20,8 +21,9 @@ export const TEST_EVENT_TYPE = SystemEventType.Test;
 @Injectable()
 export class SubscriptionService {
   private readonly urlPolicy: UrlPolicy;
-  /** Secrets are stored encrypted when ENCRYPTION_KEY is set; the worker decrypts them to sign. */
+  /** Secrets and private keys are stored encrypted when ENCRYPTION_KEY is set; the worker decrypts them to sign. */
   private readonly cipher: SecretCipher;
+  private readonly keys: SubscriptionKeys;
 
   constructor(
     @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
@@ -32,13 +34,15 @@ export class SubscriptionService {
   ) {
     this.urlPolicy = { allowHttp: config.allowHttpUrls, allowPrivate: config.allowPrivateUrls };
     this.cipher = new SecretCipher(config.encryptionKey);
+    this.keys = new SubscriptionKeys(this.cipher);
   }
 
-  async create(scope: AccessScope, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret: string }> {
+  /** Answers the new subscription with its secret (hmac) or, like every answer of an ed25519 subscription, its public key. */
+  async create(scope: AccessScope, body: SubscriptionCreateDto): Promise<SubscriptionResponseDto & { secret?: string }> {
+    const key = this.keys.issue(body.signature_scheme ?? 'hmac', body.secret);
     const url = assertTargetUrl(body.url, this.urlPolicy);
     await this.catalog.assertSubscribableEvents(scope.organizationId, body.events);
     if (body.filter != null) await this.filters.assertValid(scope.organizationId, body.events, body.filter);
-    const secret = body.secret ?? generateSecret();
     const subscription = await this.subscriptions.create({
       id: newId('sub'),
       organizationId: scope.organizationId,
@@ -47,7 +51,7 @@ export class SubscriptionService {
       events: body.events,
       channels: channelsWithinScope(scope, body.channels) ?? [],
       headers: body.headers ?? {},
-      secret: this.cipher.encrypt(secret),
+      ...key.columns,
       payloadFormat: body.payload_format ?? 'envelope',
       isActive: body.is_active ?? true,
       maxAttempts: body.max_attempts ?? null,
@@ -55,7 +59,7 @@ export class SubscriptionService {
       ordering: body.ordering ?? 'none',
       filter: body.filter ?? null,
     });
-    return { ...this.toResponse(subscription), secret };
+    return { ...this.toResponse(subscription), ...key.shown };
   }
 
   async list(scope: AccessScope): Promise<{ subscriptions: SubscriptionResponseDto[]; total: number }> {
@@ -67,28 +71,30 @@ export class SubscriptionService {
     return this.toResponse(await this.findLive(scope, id));
   }
 
-  async secret(scope: AccessScope, id: string): Promise<{ secret: string }> {
-    return { secret: this.cipher.decrypt((await this.findLive(scope, id)).secret) };
+  async secret(scope: AccessScope, id: string): Promise<{ secret: string } | { public_key: string }> {
+    return this.keys.shown(await this.findLive(scope, id));
   }
 
   /**
-   * Replaces the signing secret; the old one keeps signing alongside (a second webhook-signature
-   * entry) until the grace period ends, so receivers can switch without dropping deliveries.
+   * Replaces the signing key with a new one of the same scheme; the old one keeps signing alongside (a
+   * second webhook-signature entry) until the grace period ends, so receivers can switch without
+   * dropping deliveries.
    */
-  async rotateSecret(scope: AccessScope, id: string, body: SecretRotateDto): Promise<{ secret: string; previous_secret_expires_at: string }> {
+  async rotateSecret(
+    scope: AccessScope,
+    id: string,
+    body: SecretRotateDto,
+  ): Promise<{ secret: string; previous_secret_expires_at: string } | { public_key: string; previous_public_key_expires_at: string }> {
     const current = await this.findLive(scope, id);
-    const secret = body.secret ?? generateSecret();
+    const key = this.keys.issue(current.signatureScheme as SignatureScheme, body.secret);
     const graceSeconds = body.grace_seconds ?? DEFAULT_GRACE_SECONDS;
-    const expiresAt = new Date(Date.now() + graceSeconds * 1000);
-    // With no grace period the old secret is not kept at all; re-encrypting also covers a secret stored before ENCRYPTION_KEY.
-    const previousSecret = graceSeconds > 0 ? this.cipher.encrypt(this.cipher.decrypt(current.secret)) : null;
-    const updated = await this.subscriptions.update(scope, id, {
-      secret: this.cipher.encrypt(secret),
-      previousSecret,
-      previousSecretExpiresAt: previousSecret ? expiresAt : null,
-    });
+    const now = new Date();
+    const updated = await this.subscriptions.update(scope, id, { ...key.columns, ...this.keys.retire(current, graceSeconds, now) });
     if (!updated) throw notFound('Subscription');
-    return { secret, previous_secret_expires_at: expiresAt.toISOString() };
+    const expiresAt = new Date(now.getTime() + graceSeconds * 1000).toISOString();
+    return 'secret' in key.shown
+      ? { secret: key.shown.secret, previous_secret_expires_at: expiresAt }
+      : { public_key: key.shown.public_key, previous_public_key_expires_at: expiresAt };
   }
 
   async update(scope: AccessScope, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionResponseDto> {
@@ -107,10 +113,7 @@ export class SubscriptionService {
     if (body.max_attempts !== undefined) changes.maxAttempts = body.max_attempts;
     if (body.rate_limit_per_second !== undefined) changes.rateLimitPerSecond = body.rate_limit_per_second;
     if (body.ordering !== undefined) changes.ordering = body.ordering;
-    if (body.secret !== undefined) {
-      // A PATCHed secret replaces the old one at once; rotation with a grace period is its own endpoint.
-      Object.assign(changes, { secret: this.cipher.encrypt(body.secret), previousSecret: null, previousSecretExpiresAt: null });
-    }
+    Object.assign(changes, await this.keyChanges(scope, id, body));
     if (body.is_active !== undefined) {
       changes.isActive = body.is_active;
       // Re-enabling clears why it was disabled and restarts the failing-endpoint clock.
@@ -147,6 +150,21 @@ export class SubscriptionService {
     const filter = body.filter !== undefined ? body.filter : current?.filter;
     if (filter == null) return;
     await this.filters.assertValid(scope.organizationId, body.events ?? current?.events ?? [], filter);
+  }
+
+  /**
+   * PATCH of signature_scheme and secret. A new scheme gets a new key, the old key signing on for the
+   * default grace period (like a rotation); a PATCHed secret replaces the old one at once (rotation with
+   * a grace period is its own endpoint).
+   */
+  private async keyChanges(scope: AccessScope, id: string, body: SubscriptionUpdateDto): Promise<SubscriptionChanges> {
+    if (body.signature_scheme === undefined && body.secret === undefined) return {};
+    const current = await this.findLive(scope, id);
+    const scheme = body.signature_scheme ?? (current.signatureScheme as SignatureScheme);
+    if (scheme === current.signatureScheme && body.secret === undefined) return {};
+    const key = this.keys.issue(scheme, body.secret);
+    if (scheme === current.signatureScheme) return { ...key.columns, previousSecret: null, previousSecretExpiresAt: null };
+    return { ...key.columns, ...this.keys.retire(current, DEFAULT_GRACE_SECONDS, new Date()) };
   }
 
   private async findLive(scope: AccessScope, id: string): Promise<Subscription> {
