@@ -85,7 +85,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     const created = await subscribe({ url: `${receiver.url}/ed25519`, events: ['invoice.paid'], signature_scheme: 'ed25519' });
     const publicKey = (await api.request('GET', `/v1/webhooks/${created.id}/secret`, { key })).body.public_key as string;
     expect(publicKey).toMatch(/^whpk_/);
-    const eventId = await publish({ event_type: 'invoice.paid', data: { amount: 42 }, call_id: 'call_kit_ed25519' });
+    const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42 }, call_id: 'call_kit_ed25519' });
     const request = await deliveryTo('/ed25519', eventId);
 
     expect(verifyWebhook(request.body, request.headers, publicKey)).toMatchObject({ event_id: eventId, call_id: 'call_kit_ed25519', data: { amount: 42 } });

@@ -1,59 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { InvalidSignatureError, verifyWebhook } from '../packages/receiver-kit/src';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
+import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import type { ReceivedRequest, Receiver } from './support/receiver';
+import { startStack, type Stack } from './support/stack';
 
 const PUBLIC_KEY = /^whpk_[A-Za-z0-9+/]{43}=$/;
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** signature_scheme "ed25519" (Standard Webhooks v1a): the API's answers, and real deliveries verified with the public key. */
 describe('ed25519 signatures', () => {
-  // Keys encrypted at rest, so the worker's decryption of private keys is exercised too.
-  const config = testConfig({ encryptionKey: randomBytes(32) });
+  let stack: Stack;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
-  let db: Pool;
   let key: string;
 
   beforeAll(async () => {
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
-    ({ api_key: key } = await api.createOrg('ed25519 signatures'));
+    // Keys encrypted at rest, so the worker's decryption of private keys is exercised too.
+    stack = await startStack({ config: { encryptionKey: randomBytes(32) }, orgName: 'ed25519 signatures' });
+    ({ api, receiver, key } = stack);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
   let pathCounter = 0;
   const create = (body: Record<string, unknown>) => api.request('POST', '/v1/webhooks', { key, body: { name: 'ed25519', events: ['*'], ...body } });
   /** An ed25519 subscription (or another scheme) on its own receiver path. */
   const subscribe = async (body: Record<string, unknown> = { signature_scheme: 'ed25519' }) => {
     const path = `/ed25519-${++pathCounter}`;
-    const response = await create({ url: `${receiver.url}${path}`, ...body });
-    expect(response.status).toBe(201);
-    return { id: response.body.id as string, path, created: response.body };
+    const created = await stack.createSubscription({ url: `${receiver.url}${path}`, ...body });
+    return { id: created.id, path, created };
   };
   const patch = (id: string, body: Record<string, unknown>) => api.request('PATCH', `/v1/webhooks/${id}`, { key, body });
   const rotate = (id: string, body?: Record<string, unknown>) => api.request('POST', `/v1/webhooks/${id}/secret/rotate`, { key, body });
   const secretOf = async (id: string) => (await api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body;
   /** Publishes an event and returns the request the receiver got for it on `path`. */
   const deliverOne = async (path: string): Promise<ReceivedRequest> => {
-    const published = await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', data: { amount: 42 } } });
-    expect(published.status).toBe(202);
-    const eventId = published.body.event_id as string;
+    const eventId = await stack.publish({ event_type: 'order.paid', data: { amount: 42 } });
     return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), { what: `delivery of ${eventId}` });
   };
   const signatures = (request: ReceivedRequest) => (request.headers['webhook-signature'] as string).split(' ');
@@ -68,7 +51,7 @@ describe('ed25519 signatures', () => {
     }
   };
   const stored = async (id: string) =>
-    (await db.query('SELECT secret, public_key, signature_scheme, previous_secret, previous_signature_scheme FROM subscriptions WHERE id = $1', [id])).rows[0];
+    (await stack.db.query('SELECT secret, public_key, signature_scheme, previous_secret, previous_signature_scheme FROM subscriptions WHERE id = $1', [id])).rows[0];
 
   describe('answers', () => {
     it('creates with a public key and no secret; GET, list and GET .../secret show the same key', async () => {

@@ -100,9 +100,10 @@ export function createApiClient({ credential, onUnauthorized, baseUrl = '' }: Ap
     createEndpoint: (body: SubscriptionCreate) => call<SubscriptionWithSecret>('POST', '/v1/webhooks', { body }),
     updateEndpoint: (id: string, body: SubscriptionUpdate) => call<Subscription>('PATCH', `/v1/webhooks/${segment(id)}`, { body }),
     deleteEndpoint: (id: string) => call<void>('DELETE', `/v1/webhooks/${segment(id)}`),
-    getEndpointSecret: (id: string) => call<Schemas['SubscriptionSecret']>('GET', `/v1/webhooks/${segment(id)}/secret`),
+    /** An hmac endpoint's secret, or an ed25519 endpoint's public key. */
+    getEndpointSecret: (id: string) => call<Schemas['SubscriptionSecret'] | Schemas['SubscriptionPublicKey']>('GET', `/v1/webhooks/${segment(id)}/secret`),
     rotateEndpointSecret: (id: string, body: Schemas['SecretRotate'] = {}) =>
-      call<Schemas['SecretRotated']>('POST', `/v1/webhooks/${segment(id)}/secret/rotate`, { body }),
+      call<Schemas['SecretRotated'] | Schemas['PublicKeyRotated']>('POST', `/v1/webhooks/${segment(id)}/secret/rotate`, { body }),
     sendTestEvent: (id: string) => call<Schemas['TestWebhookSent']>('POST', `/v1/webhooks/${segment(id)}/test`),
     recoverEndpoint: (id: string, body: Schemas['Recover']) => call<Schemas['Recovered']>('POST', `/v1/webhooks/${segment(id)}/recover`, { body }),
 

@@ -291,86 +291,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/portal/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The calling portal token's session
-         * @description Portal session tokens only (read-only sessions included); an organization API key answers 403 forbidden. An expired token answers 401 `token_expired`, a revoked or unknown one 401 `unauthorized`.
-         */
-        get: operations["getCurrentPortalSession"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/portal/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Create a portal link for a tenant
-         * @description Organization API keys only (a portal token answers 403).
-         */
-        post: operations["createPortalSession"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/portal/sessions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Revoke a portal session
-         * @description Its token answers 401 from the next request on.
-         */
-        delete: operations["revokePortalSession"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/stats/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Deliveries by outcome and attempt durations over time
-         * @description Counts deliveries created in [since, until) by their current status, and attempts started in it, per UTC minute or hour. The window may span at most 7 days. A portal token counts its tenant only.
-         */
-        get: operations["getDeliveryStats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -386,26 +306,6 @@ export interface paths {
         put?: never;
         /** Create a subscription */
         post: operations["createSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhooks/filter-test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Try a payload filter on an event
-         * @description Checks the filter as saving a subscription would (the same 400s, schema check included: against `events` when given, else the event type) and says whether the event matches it. Stores nothing.
-         */
-        post: operations["testSubscriptionFilter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -535,7 +435,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get the signing secret */
+        /** Get the signing secret (or public key) */
         get: operations["getSubscriptionSecret"];
         put?: never;
         post?: never;
@@ -555,8 +455,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Rotate the signing secret
-         * @description Deliveries during the grace period carry both signatures in `webhook-signature`, so receivers can switch without dropping any.
+         * Rotate the signing secret (or key pair)
+         * @description An hmac subscription gets a new secret, an ed25519 one a new key pair. Deliveries during the grace period carry both signatures in `webhook-signature`, so receivers can switch without dropping any.
          */
         post: operations["rotateSubscriptionSecret"];
         delete?: never;
@@ -684,47 +584,11 @@ export interface components {
              */
             url?: string | null;
         };
-        CurrentPortalSession: {
-            /**
-             * Format: date-time
-             * @description When the token stops working (401 token_expired after).
-             */
-            expires_at: string;
-            /** @description Portal session id. */
-            id: string;
-            /** @description Whether writes are refused (403). */
-            read_only: boolean;
-            /** @description The tenant (channel) the token is narrowed to. */
-            tenant: string;
-        };
-        DeliveryStats: {
-            /** @description Every bucket of the window, empty ones included, oldest first. */
-            buckets: components["schemas"]["DeliveryStatsBucket"][];
-        };
-        DeliveryStatsBucket: {
-            /** @description HTTP attempts started in the bucket. */
-            attempts: number;
-            /** @description Deliveries created in the bucket that are now delivered. */
-            delivered: number;
-            /** @description Deliveries created in the bucket that are now failed. */
-            failed: number;
-            /** @description Median duration of those attempts (interpolated); null without attempts. */
-            p50_ms: number | null;
-            /** @description 95th percentile duration of those attempts (interpolated); null without attempts. */
-            p95_ms: number | null;
-            /** @description Deliveries created in the bucket that are not final yet (pending or retrying). */
-            retrying: number;
-            /**
-             * Format: date-time
-             * @description Start of the bucket (UTC, whole minute or hour); the first and last buckets may be cut by since/until.
-             */
-            start: string;
-        };
         /** @description Every error answer has this shape. */
         Error: {
             /** @description Per-field problems; present for validation errors, may be omitted otherwise. */
             details?: components["schemas"]["ErrorDetail"][];
-            /** @description Machine-readable code: validation_failed, unauthorized, token_expired, forbidden, not_found, conflict, payload_too_large, unsupported_media_type, uri_too_long, rate_limited, service_unavailable, internal_error. */
+            /** @description Machine-readable code: validation_failed, unauthorized, forbidden, not_found, conflict, payload_too_large, unsupported_media_type, uri_too_long, rate_limited, service_unavailable, internal_error. */
             error: string;
             /** @description One human sentence. */
             message: string;
@@ -758,8 +622,6 @@ export interface components {
             event_id: string;
             /** @description Event type. */
             event_type: string;
-            /** @description Present when the event has one. */
-            ordering_key?: string;
             /** @description Why such an event was rejected. */
             reject_reason?: string;
             /**
@@ -808,12 +670,6 @@ export interface components {
             event_type: string;
             /** @description Within 24 h the same key (per organization) answers the first event and creates no new deliveries. */
             idempotency_key?: string;
-            /**
-             * @description Deliveries to subscriptions with `ordering: "per_key"` are attempted one at a time per key, in the
-             *     order events were accepted: up to 255 characters of [A-Za-z0-9_.:/-]. Without it, the key is the
-             *     event's `channel`, else one key for the whole subscription.
-             */
-            ordering_key?: string;
             /** @description Workflow the event belongs to; sent in the envelope as `workflow_id`. */
             workflow_id?: string;
         };
@@ -878,39 +734,6 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        FilterTest: {
-            event: components["schemas"]["FilterTestEvent"];
-            /**
-             * @description Event types this subscription receives: each an event type, `*` (every type) or `prefix.*` (every type starting with `prefix.`).
-             *     Once the organization has an event-type catalog, each must name a registered type or be a wildcard matching one.
-             * @example [
-             *       "order.paid",
-             *       "workflow.*"
-             *     ]
-             */
-            events?: string[];
-            filter: {
-                [key: string]: unknown;
-            };
-        };
-        FilterTestEvent: {
-            /** @description Correlation id of the producer's operation (GET /v1/events?call_id=...); sent in the envelope, or in `X-Webhook-Call-Id` with the data format. */
-            call_id?: string;
-            /** @description Channel the event is published on (e.g. `worker:w_123`): up to 128 characters of [A-Za-z0-9_.:-]. */
-            channel?: string;
-            /** @description The event payload: a JSON object. Validated against the JSON Schema of its type when the catalog has one. */
-            data: {
-                [key: string]: unknown;
-            };
-            /** @description Event type: up to 255 characters of [A-Za-z0-9_.:-]. */
-            event_type: string;
-            /** @description Workflow the event belongs to; sent in the envelope as `workflow_id`. */
-            workflow_id?: string;
-        };
-        FilterTestResult: {
-            /** @description Whether a subscription with this filter would receive the event (its `events` and `channels` aside). */
-            matches: boolean;
-        };
         Liveness: {
             /**
              * @description Always `ok` while the process serves HTTP.
@@ -921,8 +744,6 @@ export interface components {
         Log: {
             /** @description HTTP attempts made so far. */
             attempts: number;
-            /** @description For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
-            blocked_by: string | null;
             /**
              * Format: date-time
              * @description When the delivery was created (fan-out).
@@ -968,8 +789,6 @@ export interface components {
             attempts: number;
             /** @description Every HTTP attempt, oldest first. */
             attempts_detail: components["schemas"]["Attempt"][];
-            /** @description For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
-            blocked_by: string | null;
             /**
              * Format: date-time
              * @description When the delivery was created (fan-out).
@@ -1027,28 +846,15 @@ export interface components {
             /** @description Display name. */
             name: string;
         };
-        PortalSession: {
+        /** @description An ed25519 subscription's new key pair. */
+        PublicKeyRotated: {
             /**
              * Format: date-time
-             * @description When the token stops working (401 token_expired after).
+             * @description Until then `webhook-signature` carries a `v1a` signature with each key, space-separated, the new key's first.
              */
-            expires_at: string;
-            /** @description Portal session id (for revocation). */
-            id: string;
-            /** @description Whether writes are refused. */
-            read_only: boolean;
-            /** @description The tenant (channel). */
-            tenant: string;
-            /** @description The bearer token; shown only in this answer (only a hash is stored). */
-            token: string;
-            /** @description `<PUBLIC_URL>/portal#token=<token>`: the token rides in the fragment, so it never reaches a server log. */
-            url: string;
-        };
-        PortalSessionCreateDto: {
-            expires_in_seconds?: number;
-            read_only?: boolean;
-            /** @description The channel the session is narrowed to. */
-            tenant: string;
+            previous_public_key_expires_at: string;
+            /** @description The new public key (`whpk_…`); its private half signs from now on. */
+            public_key: string;
         };
         Readiness: {
             checks: components["schemas"]["ReadinessChecks"];
@@ -1083,13 +889,14 @@ export interface components {
         /** @description Both fields are optional; the body may be left out. */
         SecretRotate: {
             /**
-             * @description How long the previous secret keeps signing too (default 86400, 24 h).
+             * @description How long the previous secret or key keeps signing too (default 86400, 24 h).
              * @example 3600
              */
             grace_seconds?: number;
-            /** @description Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated when left out. */
+            /** @description HMAC signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated when left out; not accepted for an ed25519 subscription (a new key pair is made). */
             secret?: string;
         };
+        /** @description An hmac subscription's new secret. */
         SecretRotated: {
             /**
              * Format: date-time
@@ -1111,10 +918,6 @@ export interface components {
             disabled_reason: string | null;
             /** @description Event types (or wildcards) this subscription receives. */
             events: string[];
-            /** @description The payload filter (see the create body); null without one. */
-            filter: {
-                [key: string]: unknown;
-            } | null;
             /** @description Extra request headers sent with every delivery. */
             headers: {
                 [key: string]: string;
@@ -1128,17 +931,22 @@ export interface components {
             /** @description Display name. */
             name: string;
             /**
-             * @description `none`, or `per_key`: deliveries of one ordering key go one at a time, in order.
-             * @enum {string}
-             */
-            ordering: "none" | "per_key";
-            /**
              * @description `envelope` or `data`.
              * @enum {string}
              */
             payload_format: "envelope" | "data";
+            /**
+             * @description ed25519 subscriptions only: `whpk_` + base64 of the 32-byte public key, which verifies their `v1a` signatures and cannot sign.
+             * @example whpk_qxEnZJkty6uoTvwkrm/BiPTL/3RdkDXnyJ+r4vfiXjM=
+             */
+            public_key?: string;
             /** @description Deliveries per second at most; null: no limit. */
             rate_limit_per_second: number | null;
+            /**
+             * @description `hmac` (shared secret, `v1` signatures) or `ed25519` (key pair, `v1a` signatures).
+             * @enum {string}
+             */
+            signature_scheme: "hmac" | "ed25519";
             /**
              * Format: date-time
              * @description Last change.
@@ -1159,28 +967,6 @@ export interface components {
              *     ]
              */
             events: string[];
-            /**
-             * @description Payload filter: only events it matches are delivered (README "Payload filters"). Keys are dot paths into the envelope
-             *     (`event_type`, `channel`, `call_id`, `workflow_id`, `data.<path>`, numeric segments index arrays) or `$and` / `$or` (arrays of
-             *     filters) and `$not` (a filter); values are literals (equality) or objects of operators `$eq $ne $gt $gte $lt $lte $in $nin
-             *     $exists $startsWith`. Type-strict, no regular expressions; at most 8 levels deep, 64 conditions and 4 KiB as JSON. Checked
-             *     against the catalog schemas of the types `events` can receive; each error names its place inside the filter
-             *     (`filter.$or.1.data.amount.$gt`). null (or left out on create): none; null in a PATCH clears it.
-             * @example {
-             *       "data.amount": {
-             *         "$gte": 100
-             *       },
-             *       "data.currency": {
-             *         "$in": [
-             *           "EUR",
-             *           "USD"
-             *         ]
-             *       }
-             *     }
-             */
-            filter?: {
-                [key: string]: unknown;
-            } | null;
             /**
              * @description Extra request headers sent with every delivery. Not allowed: Host, Content-Length, Content-Type, `webhook-*` and `X-Webhook-*` names, CR/LF in names or values.
              * @example {
@@ -1203,22 +989,24 @@ export interface components {
              */
             name: string;
             /**
-             * @description `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
-             *     `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
-             *     time, in the order their events were accepted; each waits until the one before it is delivered,
-             *     failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
-             * @enum {string}
-             */
-            ordering?: "none" | "per_key";
-            /**
              * @description `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone.
              * @enum {string}
              */
             payload_format?: "envelope" | "data";
             /** @description Deliveries per second at most; excess deliveries are delayed, never dropped. null (or left out on create): no limit. */
             rate_limit_per_second?: number | null;
-            /** @description Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes) when left out on create. */
+            /**
+             * @description HMAC signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes)
+             *     when left out on create. Not accepted with `signature_scheme` `ed25519`.
+             */
             secret?: string;
+            /**
+             * @description How deliveries are signed: `hmac` (default: a shared `secret`, `v1` signatures and X-Webhook-Signature) or `ed25519`
+             *     (a key pair Hookline makes: `v1a` signatures, verified with `public_key`; no X-Webhook-Signature). Changing it on PATCH
+             *     makes a new key; the old one keeps signing for 24 h, like a rotated secret.
+             * @enum {string}
+             */
+            signature_scheme?: "hmac" | "ed25519";
             /**
              * Format: uri
              * @description Target URL: https (http only when ALLOW_HTTP_URLS=true); loopback, private and link-local targets are refused unless ALLOW_PRIVATE_URLS=true.
@@ -1231,6 +1019,12 @@ export interface components {
             /** @description Number of subscriptions. */
             total: number;
         };
+        /** @description An ed25519 subscription's public key. */
+        SubscriptionPublicKey: {
+            /** @description `whpk_` + base64 of the 32-byte ed25519 public key. */
+            public_key: string;
+        };
+        /** @description An hmac subscription's secret. */
         SubscriptionSecret: {
             /** @description The signing secret. */
             secret: string;
@@ -1248,28 +1042,6 @@ export interface components {
              *     ]
              */
             events?: string[];
-            /**
-             * @description Payload filter: only events it matches are delivered (README "Payload filters"). Keys are dot paths into the envelope
-             *     (`event_type`, `channel`, `call_id`, `workflow_id`, `data.<path>`, numeric segments index arrays) or `$and` / `$or` (arrays of
-             *     filters) and `$not` (a filter); values are literals (equality) or objects of operators `$eq $ne $gt $gte $lt $lte $in $nin
-             *     $exists $startsWith`. Type-strict, no regular expressions; at most 8 levels deep, 64 conditions and 4 KiB as JSON. Checked
-             *     against the catalog schemas of the types `events` can receive; each error names its place inside the filter
-             *     (`filter.$or.1.data.amount.$gt`). null (or left out on create): none; null in a PATCH clears it.
-             * @example {
-             *       "data.amount": {
-             *         "$gte": 100
-             *       },
-             *       "data.currency": {
-             *         "$in": [
-             *           "EUR",
-             *           "USD"
-             *         ]
-             *       }
-             *     }
-             */
-            filter?: {
-                [key: string]: unknown;
-            } | null;
             /**
              * @description Extra request headers sent with every delivery. Not allowed: Host, Content-Length, Content-Type, `webhook-*` and `X-Webhook-*` names, CR/LF in names or values.
              * @example {
@@ -1292,22 +1064,24 @@ export interface components {
              */
             name?: string;
             /**
-             * @description `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
-             *     `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
-             *     time, in the order their events were accepted; each waits until the one before it is delivered,
-             *     failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
-             * @enum {string}
-             */
-            ordering?: "none" | "per_key";
-            /**
              * @description `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone.
              * @enum {string}
              */
             payload_format?: "envelope" | "data";
             /** @description Deliveries per second at most; excess deliveries are delayed, never dropped. null (or left out on create): no limit. */
             rate_limit_per_second?: number | null;
-            /** @description Signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes) when left out on create. */
+            /**
+             * @description HMAC signing secret; `whsec_` followed by base64, or any other text (used as UTF-8 bytes). Generated (whsec_ + 24 random bytes)
+             *     when left out on create. Not accepted with `signature_scheme` `ed25519`.
+             */
             secret?: string;
+            /**
+             * @description How deliveries are signed: `hmac` (default: a shared `secret`, `v1` signatures and X-Webhook-Signature) or `ed25519`
+             *     (a key pair Hookline makes: `v1a` signatures, verified with `public_key`; no X-Webhook-Signature). Changing it on PATCH
+             *     makes a new key; the old one keeps signing for 24 h, like a rotated secret.
+             * @enum {string}
+             */
+            signature_scheme?: "hmac" | "ed25519";
             /**
              * Format: uri
              * @description Target URL: https (http only when ALLOW_HTTP_URLS=true); loopback, private and link-local targets are refused unless ALLOW_PRIVATE_URLS=true.
@@ -1315,7 +1089,7 @@ export interface components {
              */
             url?: string;
         };
-        /** @description A subscription as created: the only answer that carries its secret. */
+        /** @description A subscription as created: the only answer that carries its HMAC secret. */
         SubscriptionWithSecret: {
             /** @description When not empty, only events on one of these channels are delivered. */
             channels: string[];
@@ -1328,10 +1102,6 @@ export interface components {
             disabled_reason: string | null;
             /** @description Event types (or wildcards) this subscription receives. */
             events: string[];
-            /** @description The payload filter (see the create body); null without one. */
-            filter: {
-                [key: string]: unknown;
-            } | null;
             /** @description Extra request headers sent with every delivery. */
             headers: {
                 [key: string]: string;
@@ -1345,19 +1115,24 @@ export interface components {
             /** @description Display name. */
             name: string;
             /**
-             * @description `none`, or `per_key`: deliveries of one ordering key go one at a time, in order.
-             * @enum {string}
-             */
-            ordering: "none" | "per_key";
-            /**
              * @description `envelope` or `data`.
              * @enum {string}
              */
             payload_format: "envelope" | "data";
+            /**
+             * @description ed25519 subscriptions only: `whpk_` + base64 of the 32-byte public key, which verifies their `v1a` signatures and cannot sign.
+             * @example whpk_qxEnZJkty6uoTvwkrm/BiPTL/3RdkDXnyJ+r4vfiXjM=
+             */
+            public_key?: string;
             /** @description Deliveries per second at most; null: no limit. */
             rate_limit_per_second: number | null;
-            /** @description The signing secret. */
-            secret: string;
+            /** @description The HMAC signing secret (hmac subscriptions only; an ed25519 subscription answers its `public_key`). */
+            secret?: string;
+            /**
+             * @description `hmac` (shared secret, `v1` signatures) or `ed25519` (key pair, `v1a` signatures).
+             * @enum {string}
+             */
+            signature_scheme: "hmac" | "ed25519";
             /**
              * Format: date-time
              * @description Last change.
@@ -1404,7 +1179,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description X-Org-Id names another organization than the API key's, or a portal token called an endpoint it may not use (or wrote with a read-only session). */
+        /** @description X-Org-Id names another organization than the API key's. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1504,7 +1279,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No API key, or an unknown or revoked one (or portal token; an expired portal token answers `token_expired`). */
+        /** @description No API key, or an unknown or revoked one. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -2417,7 +2192,6 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["AdminUnauthorized"];
-            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2451,7 +2225,6 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2478,175 +2251,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["AdminUnauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getCurrentPortalSession: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description When sent, must be the API key's organization id (403 otherwise). */
-                "X-Org-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The session of the token that called. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "expires_at": "2025-07-01T10:31:00.000Z",
-                     *       "id": "ps_01JZ8QH3J4K5M6N7P8Q9R0S1TV",
-                     *       "read_only": false,
-                     *       "tenant": "customer:acme"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CurrentPortalSession"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    createPortalSession: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description When sent, must be the API key's organization id (403 otherwise). */
-                "X-Org-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PortalSessionCreateDto"];
-            };
-        };
-        responses: {
-            /** @description Created. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "expires_at": "2025-07-01T10:31:00.000Z",
-                     *       "id": "ps_01JZ8QH3J4K5M6N7P8Q9R0S1TV",
-                     *       "read_only": false,
-                     *       "tenant": "customer:acme",
-                     *       "token": "hps_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s",
-                     *       "url": "http://127.0.0.1:3000/portal#token=hps_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["PortalSession"];
-                };
-            };
-            400: components["responses"]["ValidationFailed"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    revokePortalSession: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description When sent, must be the API key's organization id (403 otherwise). */
-                "X-Org-Id"?: string;
-            };
-            path: {
-                /** @description Portal session id. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Revoked. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getDeliveryStats: {
-        parameters: {
-            query?: {
-                /** @description Start of the window (ISO 8601); default 24 hours before until. At most 7 days before until. */
-                since?: string;
-                /** @description End of the window, excluded (ISO 8601); default now. */
-                until?: string;
-                /** @description Bucket size; default hour. */
-                bucket?: "minute" | "hour";
-            };
-            header?: {
-                /** @description When sent, must be the API key's organization id (403 otherwise). */
-                "X-Org-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The buckets. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "buckets": [
-                     *         {
-                     *           "attempts": 124,
-                     *           "delivered": 118,
-                     *           "failed": 2,
-                     *           "p50_ms": 84,
-                     *           "p95_ms": 412.5,
-                     *           "retrying": 0,
-                     *           "start": "2025-07-01T00:00:00.000Z"
-                     *         },
-                     *         {
-                     *           "attempts": 0,
-                     *           "delivered": 0,
-                     *           "failed": 0,
-                     *           "p50_ms": null,
-                     *           "p95_ms": null,
-                     *           "retrying": 0,
-                     *           "start": "2025-07-01T01:00:00.000Z"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["DeliveryStats"];
-                };
-            };
-            400: components["responses"]["ValidationFailed"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2679,17 +2284,6 @@ export interface operations {
                      *             "order.paid",
                      *             "workflow.*"
                      *           ],
-                     *           "filter": {
-                     *             "data.amount": {
-                     *               "$gte": 100
-                     *             },
-                     *             "data.currency": {
-                     *               "$in": [
-                     *                 "EUR",
-                     *                 "USD"
-                     *               ]
-                     *             }
-                     *           },
                      *           "headers": {
                      *             "X-Source": "hookline"
                      *           },
@@ -2697,9 +2291,9 @@ export interface operations {
                      *           "is_active": true,
                      *           "max_attempts": 10,
                      *           "name": "Order events to billing",
-                     *           "ordering": "none",
                      *           "payload_format": "envelope",
                      *           "rate_limit_per_second": null,
+                     *           "signature_scheme": "hmac",
                      *           "updated_at": "2025-07-01T09:30:00.000Z",
                      *           "url": "https://billing.example.com/hooks/hookline"
                      *         }
@@ -2732,87 +2326,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created; the only answer besides GET .../secret that shows the secret. */
+            /** @description Created; the only answer besides GET .../secret that shows an HMAC secret. An ed25519 subscription answers its `public_key` instead. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "channels": [],
-                     *       "created_at": "2025-07-01T09:30:00.000Z",
-                     *       "disabled_reason": null,
-                     *       "events": [
-                     *         "order.paid",
-                     *         "workflow.*"
-                     *       ],
-                     *       "filter": {
-                     *         "data.amount": {
-                     *           "$gte": 100
-                     *         },
-                     *         "data.currency": {
-                     *           "$in": [
-                     *             "EUR",
-                     *             "USD"
-                     *           ]
-                     *         }
-                     *       },
-                     *       "headers": {
-                     *         "X-Source": "hookline"
-                     *       },
-                     *       "id": "sub_01JZ8QA1B2C3D4E5F6G7H8J9KM",
-                     *       "is_active": true,
-                     *       "max_attempts": 10,
-                     *       "name": "Order events to billing",
-                     *       "ordering": "none",
-                     *       "payload_format": "envelope",
-                     *       "rate_limit_per_second": null,
-                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                     *       "updated_at": "2025-07-01T09:30:00.000Z",
-                     *       "url": "https://billing.example.com/hooks/hookline"
-                     *     }
-                     */
                     "application/json": components["schemas"]["SubscriptionWithSecret"];
-                };
-            };
-            400: components["responses"]["ValidationFailed"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    testSubscriptionFilter: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description When sent, must be the API key's organization id (403 otherwise). */
-                "X-Org-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FilterTest"];
-            };
-        };
-        responses: {
-            /** @description Whether the event matches the filter. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "matches": true
-                     *     }
-                     */
-                    "application/json": components["schemas"]["FilterTestResult"];
                 };
             };
             400: components["responses"]["ValidationFailed"];
@@ -2856,7 +2376,6 @@ export interface operations {
                      *       "logs": [
                      *         {
                      *           "attempts": 2,
-                     *           "blocked_by": null,
                      *           "created_at": "2025-07-01T09:31:00.000Z",
                      *           "error_message": "HTTP 500",
                      *           "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2930,7 +2449,6 @@ export interface operations {
                      *           "started_at": "2025-07-01T09:31:30.120Z"
                      *         }
                      *       ],
-                     *       "blocked_by": null,
                      *       "created_at": "2025-07-01T09:31:00.000Z",
                      *       "error_message": "HTTP 500",
                      *       "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2979,7 +2497,6 @@ export interface operations {
                     /**
                      * @example {
                      *       "attempts": 2,
-                     *       "blocked_by": null,
                      *       "created_at": "2025-07-01T09:31:00.000Z",
                      *       "error_message": "HTTP 500",
                      *       "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -3049,17 +2566,6 @@ export interface operations {
                      *         "order.paid",
                      *         "workflow.*"
                      *       ],
-                     *       "filter": {
-                     *         "data.amount": {
-                     *           "$gte": 100
-                     *         },
-                     *         "data.currency": {
-                     *           "$in": [
-                     *             "EUR",
-                     *             "USD"
-                     *           ]
-                     *         }
-                     *       },
                      *       "headers": {
                      *         "X-Source": "hookline"
                      *       },
@@ -3067,9 +2573,9 @@ export interface operations {
                      *       "is_active": true,
                      *       "max_attempts": 10,
                      *       "name": "Order events to billing",
-                     *       "ordering": "none",
                      *       "payload_format": "envelope",
                      *       "rate_limit_per_second": null,
+                     *       "signature_scheme": "hmac",
                      *       "updated_at": "2025-07-01T09:30:00.000Z",
                      *       "url": "https://billing.example.com/hooks/hookline"
                      *     }
@@ -3146,17 +2652,6 @@ export interface operations {
                      *       "events": [
                      *         "order.*"
                      *       ],
-                     *       "filter": {
-                     *         "data.amount": {
-                     *           "$gte": 100
-                     *         },
-                     *         "data.currency": {
-                     *           "$in": [
-                     *             "EUR",
-                     *             "USD"
-                     *           ]
-                     *         }
-                     *       },
                      *       "headers": {
                      *         "X-Source": "hookline"
                      *       },
@@ -3164,9 +2659,9 @@ export interface operations {
                      *       "is_active": true,
                      *       "max_attempts": 10,
                      *       "name": "Order events to billing",
-                     *       "ordering": "none",
                      *       "payload_format": "envelope",
                      *       "rate_limit_per_second": null,
+                     *       "signature_scheme": "hmac",
                      *       "updated_at": "2025-07-02T08:00:00.000Z",
                      *       "url": "https://billing.example.com/hooks/hookline"
                      *     }
@@ -3219,7 +2714,6 @@ export interface operations {
                      *       "logs": [
                      *         {
                      *           "attempts": 2,
-                     *           "blocked_by": null,
                      *           "created_at": "2025-07-01T09:31:00.000Z",
                      *           "error_message": "HTTP 500",
                      *           "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -3321,18 +2815,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The current secret. */
+            /** @description The current secret of an hmac subscription; the public key of an ed25519 one (its private key never leaves Hookline). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["SubscriptionSecret"];
+                    "application/json": components["schemas"]["SubscriptionSecret"] | components["schemas"]["SubscriptionPublicKey"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3361,19 +2850,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new secret and when the previous one stops signing. */
+            /** @description The new secret (or public key) and when the previous one stops signing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "previous_secret_expires_at": "2025-07-01T10:30:00.000Z",
-                     *       "secret": "whsec_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["SecretRotated"];
+                    "application/json": components["schemas"]["SecretRotated"] | components["schemas"]["PublicKeyRotated"];
                 };
             };
             400: components["responses"]["ValidationFailed"];

@@ -50,9 +50,14 @@ export function EndpointsPage() {
             {created && (
               <div class="notice" role="status">
                 <p>
-                  Created <strong>{created.name}</strong>. Verify its requests with this signing secret (it is also shown on the endpoint's page):
+                  Created <strong>{created.name}</strong>. Verify its requests with this {created.secret ? 'signing secret' : 'public key'} (it is also shown on the
+                  endpoint's page):
                 </p>
-                <CopyField id="created-secret" label="Signing secret" value={created.secret} />
+                {created.secret ? (
+                  <CopyField id="created-secret" label="Signing secret" value={created.secret} />
+                ) : (
+                  <CopyField id="created-secret" label="Public key" value={created.public_key ?? ''} />
+                )}
               </div>
             )}
             <EndpointForm initial={emptyEndpointForm()} submitLabel="Create endpoint" pending={create.pending} error={create.error} catalog={catalog} showChannels={!portal} onSubmit={submit} />

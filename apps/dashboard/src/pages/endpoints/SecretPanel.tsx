@@ -4,10 +4,13 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useAccess } from '../../hooks/api-context';
 import { useAction } from '../../hooks/use-action';
 
-/** The signing secret: hidden until asked for; rotation keeps the old one valid for a day. */
+/** What verifies an endpoint's requests: its HMAC secret, or an ed25519 endpoint's public key (which cannot sign). */
+type VerificationKey = { secret: string } | { public_key: string };
+
+/** The signing secret (or public key): hidden until asked for; rotation keeps the old one valid for a day. */
 export function SecretPanel({ endpointId }: { endpointId: string }) {
   const { api, canWrite } = useAccess();
-  const [secret, setSecret] = useState<string | undefined>(undefined);
+  const [secret, setSecret] = useState<VerificationKey | undefined>(undefined);
   const [rotatedNote, setRotatedNote] = useState<string | undefined>(undefined);
   const reveal = useAction(() => api.getEndpointSecret(endpointId));
   const rotate = useAction(() => api.rotateEndpointSecret(endpointId));
@@ -15,7 +18,11 @@ export function SecretPanel({ endpointId }: { endpointId: string }) {
     <section class="card" aria-labelledby="secret-title">
       <h2 id="secret-title">Signing secret</h2>
       {secret ? (
-        <CopyField id="endpoint-secret" label="Secret" value={secret} />
+        'secret' in secret ? (
+          <CopyField id="endpoint-secret" label="Secret" value={secret.secret} />
+        ) : (
+          <CopyField id="endpoint-secret" label="Public key" value={secret.public_key} />
+        )
       ) : (
         <button
           type="button"
@@ -23,7 +30,7 @@ export function SecretPanel({ endpointId }: { endpointId: string }) {
           disabled={reveal.pending}
           onClick={async () => {
             const answer = await reveal.run();
-            if (answer) setSecret(answer.secret);
+            if (answer) setSecret(answer);
           }}
         >
           Reveal secret
@@ -37,8 +44,13 @@ export function SecretPanel({ endpointId }: { endpointId: string }) {
           onClick={async () => {
             const answer = await rotate.run();
             if (!answer) return;
-            setSecret(answer.secret);
-            setRotatedNote(`The previous secret still signs until ${new Date(answer.previous_secret_expires_at).toLocaleString()}.`);
+            if ('secret' in answer) {
+              setSecret({ secret: answer.secret });
+              setRotatedNote(`The previous secret still signs until ${new Date(answer.previous_secret_expires_at).toLocaleString()}.`);
+            } else {
+              setSecret({ public_key: answer.public_key });
+              setRotatedNote(`The previous key still signs until ${new Date(answer.previous_public_key_expires_at).toLocaleString()}.`);
+            }
           }}
         >
           Rotate secret
