@@ -56,7 +56,7 @@ function parseFlags(argv) {
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
     else if (name === 'stats') flags.stats = value ? Number(value) : 1_000_000;
     else if (name === 'big-store') flags.bigStore = true;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1b,2,2b,3,3f,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline)`);
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1e,1b,2,2b,3,3f,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');

@@ -20,6 +20,8 @@ const BENCH_FILTER = {
 
 const SCENARIOS = [
   { id: '1', title: 'batch intake, 1 subscription, 1 worker', intake: 'batch', subscriptions: 1, workers: 1 },
+  // Signing cost: the same load with ed25519 (v1a) signatures instead of HMAC; compare worker CPU per delivery.
+  { id: '1e', title: 'scenario 1 with an ed25519 subscription', intake: 'batch', subscriptions: 1, workers: 1, signatureScheme: 'ed25519' },
   { id: '1b', title: 'single-event intake (64 clients)', intake: 'single', subscriptions: 1, workers: 1 },
   { id: '2', title: 'Redis publisher (HooklinePublisher)', intake: 'publisher', subscriptions: 1, workers: 1 },
   { id: '2b', title: 'Redis publisher, publishMany of 100 events', intake: 'publisher', publishMany: 100, subscriptions: 1, workers: 1 },
@@ -93,10 +95,10 @@ async function api(baseUrl, path, token, body) {
   return json;
 }
 
-async function createTenant(stack, receiver, subscriptions, { ordered = false, filter = null } = {}) {
+async function createTenant(stack, receiver, subscriptions, { ordered = false, filter = null, signatureScheme = 'hmac' } = {}) {
   const org = await api(stack.baseUrl, '/v1/orgs', ADMIN_TOKEN, { name: 'bench' });
   for (let i = 0; i < subscriptions; i++) {
-    const body = { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'], ...(ordered && { ordering: 'per_key' }), ...(filter && { filter }) };
+    const body = { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'], signature_scheme: signatureScheme, ...(ordered && { ordering: 'per_key' }), ...(filter && { filter }) };
     await api(stack.baseUrl, '/v1/webhooks', org.api_key, body);
   }
   return org;
@@ -133,7 +135,7 @@ async function runScenario(def, ctx) {
 
 async function measure(def, ctx, prefix) {
   const { opts, receiver, redis, statements } = ctx;
-  const base = { id: def.id, title: def.title, subscriptions: def.subscriptions, workers: def.workers };
+  const base = { id: def.id, title: def.title, subscriptions: def.subscriptions, workers: def.workers, signature_scheme: def.signatureScheme ?? 'hmac' };
   let fixedRate;
   if (def.intake === 'fixed-rate') {
     const reference = ctx.results.find((r) => r.id === '1' && r.status === 'ok') ?? ctx.results.find((r) => r.id === '1b' && r.status === 'ok');
@@ -155,7 +157,7 @@ async function measure(def, ctx, prefix) {
   let workerCpuBefore;
   let workerCpuMs;
   try {
-    const org = await createTenant(stack, receiver, def.subscriptions, { ordered: Boolean(def.orderingKeys), filter: def.filter });
+    const org = await createTenant(stack, receiver, def.subscriptions, { ordered: Boolean(def.orderingKeys), filter: def.filter, signatureScheme: def.signatureScheme });
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
     if (def.intake === 'batch' && !batchAvailable) {
       if (!def.fallback) return { ...base, status: 'skipped', reason: 'POST /v1/events/batch answered 404 (not built yet)' };
