@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
-const { startStack, stopStack, ADMIN_TOKEN } = require('./processes');
+const { startStack, stopStack, cpuMs, ADMIN_TOKEN } = require('./processes');
 const { truncateAll } = require('./database');
 const { latencySummary, nowMs } = require('./stats');
 
@@ -91,18 +91,6 @@ async function loadRows(databaseUrl, { organizationId, subscriptionIds }, delive
     return rows[0];
   } finally {
     await db.end();
-  }
-}
-
-const CLOCK_TICK_MS = 10; // USER_HZ = 100 on Linux
-
-/** User + system CPU of a process so far, in ms (0 once it is gone). */
-function cpuMs(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
-  } catch {
-    return 0;
   }
 }
 

@@ -291,6 +291,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a portal link for a tenant
+         * @description Organization API keys only (a portal token answers 403).
+         */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a portal session
+         * @description Its token answers 401 from the next request on.
+         */
+        delete: operations["revokePortalSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries by outcome and attempt durations over time
+         * @description Counts deliveries created in [since, until) by their current status, and attempts started in it, per UTC minute or hour. The window may span at most 7 days. A portal token counts its tenant only.
+         */
+        get: operations["getDeliveryStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -584,11 +644,34 @@ export interface components {
              */
             url?: string | null;
         };
+        DeliveryStats: {
+            /** @description Every bucket of the window, empty ones included, oldest first. */
+            buckets: components["schemas"]["DeliveryStatsBucket"][];
+        };
+        DeliveryStatsBucket: {
+            /** @description HTTP attempts started in the bucket. */
+            attempts: number;
+            /** @description Deliveries created in the bucket that are now delivered. */
+            delivered: number;
+            /** @description Deliveries created in the bucket that are now failed. */
+            failed: number;
+            /** @description Median duration of those attempts (interpolated); null without attempts. */
+            p50_ms: number | null;
+            /** @description 95th percentile duration of those attempts (interpolated); null without attempts. */
+            p95_ms: number | null;
+            /** @description Deliveries created in the bucket that are not final yet (pending or retrying). */
+            retrying: number;
+            /**
+             * Format: date-time
+             * @description Start of the bucket (UTC, whole minute or hour); the first and last buckets may be cut by since/until.
+             */
+            start: string;
+        };
         /** @description Every error answer has this shape. */
         Error: {
             /** @description Per-field problems; present for validation errors, may be omitted otherwise. */
             details?: components["schemas"]["ErrorDetail"][];
-            /** @description Machine-readable code: validation_failed, unauthorized, forbidden, not_found, conflict, payload_too_large, unsupported_media_type, uri_too_long, rate_limited, service_unavailable, internal_error. */
+            /** @description Machine-readable code: validation_failed, unauthorized, token_expired, forbidden, not_found, conflict, payload_too_large, unsupported_media_type, uri_too_long, rate_limited, service_unavailable, internal_error. */
             error: string;
             /** @description One human sentence. */
             message: string;
@@ -845,6 +928,29 @@ export interface components {
             id: string;
             /** @description Display name. */
             name: string;
+        };
+        PortalSession: {
+            /**
+             * Format: date-time
+             * @description When the token stops working (401 token_expired after).
+             */
+            expires_at: string;
+            /** @description Portal session id (for revocation). */
+            id: string;
+            /** @description Whether writes are refused. */
+            read_only: boolean;
+            /** @description The tenant (channel). */
+            tenant: string;
+            /** @description The bearer token; shown only in this answer (only a hash is stored). */
+            token: string;
+            /** @description `<PUBLIC_URL>/portal#token=<token>`: the token rides in the fragment, so it never reaches a server log. */
+            url: string;
+        };
+        PortalSessionCreateDto: {
+            expires_in_seconds?: number;
+            read_only?: boolean;
+            /** @description The channel the session is narrowed to. */
+            tenant: string;
         };
         /** @description An ed25519 subscription's new key pair. */
         PublicKeyRotated: {
@@ -1179,7 +1285,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description X-Org-Id names another organization than the API key's. */
+        /** @description X-Org-Id names another organization than the API key's, or a portal token called an endpoint it may not use (or wrote with a read-only session). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1279,7 +1385,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No API key, or an unknown or revoked one. */
+        /** @description No API key, or an unknown or revoked one (or portal token; an expired portal token answers `token_expired`). */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -2192,6 +2298,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2225,6 +2332,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2251,7 +2359,140 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When sent, must be the API key's organization id (403 otherwise). */
+                "X-Org-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalSessionCreateDto"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_at": "2025-07-01T10:31:00.000Z",
+                     *       "id": "ps_01JZ8QH3J4K5M6N7P8Q9R0S1TV",
+                     *       "read_only": false,
+                     *       "tenant": "customer:acme",
+                     *       "token": "hps_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s",
+                     *       "url": "http://127.0.0.1:3000/portal#token=hps_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokePortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When sent, must be the API key's organization id (403 otherwise). */
+                "X-Org-Id"?: string;
+            };
+            path: {
+                /** @description Portal session id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDeliveryStats: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (ISO 8601); default 24 hours before until. At most 7 days before until. */
+                since?: string;
+                /** @description End of the window, excluded (ISO 8601); default now. */
+                until?: string;
+                /** @description Bucket size; default hour. */
+                bucket?: "minute" | "hour";
+            };
+            header?: {
+                /** @description When sent, must be the API key's organization id (403 otherwise). */
+                "X-Org-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The buckets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "buckets": [
+                     *         {
+                     *           "attempts": 124,
+                     *           "delivered": 118,
+                     *           "failed": 2,
+                     *           "p50_ms": 84,
+                     *           "p95_ms": 412.5,
+                     *           "retrying": 0,
+                     *           "start": "2025-07-01T00:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "attempts": 0,
+                     *           "delivered": 0,
+                     *           "failed": 0,
+                     *           "p50_ms": null,
+                     *           "p95_ms": null,
+                     *           "retrying": 0,
+                     *           "start": "2025-07-01T01:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryStats"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
