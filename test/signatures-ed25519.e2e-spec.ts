@@ -118,6 +118,23 @@ describe('ed25519 signatures', () => {
       expect(await stored(id)).toMatchObject({ public_key: null, previous_signature_scheme: 'ed25519' });
     });
 
+    it('works the same through a tenant-scoped portal token', async () => {
+      const session = await api.request('POST', '/v1/portal/sessions', { key, body: { tenant: 'acme' } });
+      expect(session.status).toBe(201);
+      const asTenant = { key: session.body.token as string };
+      const path = `/ed25519-${++pathCounter}`;
+      const created = await api.request('POST', '/v1/webhooks', { ...asTenant, body: { name: 'tenant', url: `${receiver.url}${path}`, events: ['*'], signature_scheme: 'ed25519' } });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ channels: ['acme'], signature_scheme: 'ed25519', public_key: expect.stringMatching(PUBLIC_KEY) });
+      expect((await api.request('GET', `/v1/webhooks/${created.body.id}/secret`, asTenant)).body).toEqual({ public_key: created.body.public_key });
+      const rotated = await api.request('POST', `/v1/webhooks/${created.body.id}/secret/rotate`, { ...asTenant, body: { grace_seconds: 0 } });
+      expect(rotated.body).toEqual({ public_key: expect.stringMatching(PUBLIC_KEY), previous_public_key_expires_at: expect.stringMatching(ISO_UTC) });
+
+      const eventId = await stack.publish({ event_type: 'order.paid', channel: 'acme', data: { amount: 42 } });
+      const request = await waitFor(() => receiver.requests.find((received) => received.path === path && received.headers['webhook-id'] === eventId), { what: 'the tenant delivery' });
+      expect(verifyWebhook(request.body, request.headers, rotated.body.public_key)).toMatchObject({ channel: 'acme' });
+    });
+
     it.each([
       ['an unknown signature_scheme', { signature_scheme: 'rsa' }, 'signature_scheme', 'signature_scheme must be one of: hmac, ed25519'],
       ['signature_scheme null', { signature_scheme: null }, 'signature_scheme', 'signature_scheme must be one of: hmac, ed25519'],
