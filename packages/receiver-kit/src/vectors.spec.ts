@@ -73,12 +73,12 @@ describe('shared test vectors (vectors.json)', () => {
   it('sign HMACs as the worker does (libs/domain signing)', () => {
     const valid = (scheme: Vector['scheme'], name = 'valid') => committed.vectors.find((vector) => vector.scheme === scheme && vector.name === name) as Vector;
     const worker = (vector: Vector) =>
-      signatureHeaders(vector.key, vector.headers['webhook-id'], Number(vector.headers['webhook-timestamp']), vector.body);
+      signatureHeaders({ scheme: 'hmac', secret: vector.key }, vector.headers['webhook-id'], Number(vector.headers['webhook-timestamp']), vector.body);
     for (const vector of [valid('hmac-v1'), valid('hmac-v1', 'valid, secret without the whsec_ prefix (its UTF-8 bytes are the key)'), valid('token')]) {
       expect(worker(vector)['webhook-signature']).toBe(vector.headers['webhook-signature']);
     }
     const bodyHmac = valid('body-hmac');
-    expect(signatureHeaders(bodyHmac.key, 'any', 0, bodyHmac.body)['X-Webhook-Signature']).toBe(bodyHmac.headers['x-webhook-signature']);
+    expect(signatureHeaders({ scheme: 'hmac', secret: bodyHmac.key }, 'any', 0, bodyHmac.body)['X-Webhook-Signature']).toBe(bodyHmac.headers['x-webhook-signature']);
     expect(worker(valid('token'))['X-Webhook-Signature']).toBe(valid('token').headers['x-webhook-signature']);
   });
 

@@ -24,7 +24,7 @@ const body = JSON.stringify(payload);
 
 /** What Hookline's worker sends: its own signing code, not a re-implementation. */
 function hooklineHeaders(signingSecret = secret, timestampSeconds = nowSeconds, signedBody = body): Record<string, string> {
-  return { ...signatureHeaders(signingSecret, 'evt_01J', timestampSeconds, signedBody) };
+  return { ...signatureHeaders({ scheme: 'hmac', secret: signingSecret }, 'evt_01J', timestampSeconds, signedBody) };
 }
 
 function thrown(action: () => unknown): WebhookVerificationError {
@@ -56,7 +56,7 @@ describe('verifyWebhook with Standard Webhooks headers', () => {
 
   it('accepts any matching entry among several (secret rotation)', () => {
     const rotating = hooklineHeaders(otherSecret);
-    const withPrevious = { ...signatureHeaders(otherSecret, 'evt_01J', nowSeconds, body, secret) };
+    const withPrevious = { ...signatureHeaders({ scheme: 'hmac', secret: otherSecret }, 'evt_01J', nowSeconds, body, { scheme: 'hmac', secret }) };
     expect(() => verifyWebhook(body, rotating, secret, { now })).toThrow(InvalidSignatureError);
     expect(verifyWebhook(body, withPrevious, secret, { now })).toEqual(payload);
     expect(verifyWebhook(body, withPrevious, otherSecret, { now })).toEqual(payload);

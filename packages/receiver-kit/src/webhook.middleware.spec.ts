@@ -62,7 +62,7 @@ async function post(url: string, content: string | Buffer, headers: Record<strin
 }
 
 function hooklineHeaders(timestampSeconds = nowSeconds(), signingSecret = secret): Record<string, string> {
-  return { ...signatureHeaders(signingSecret, 'evt_mw', timestampSeconds, body) };
+  return { ...signatureHeaders({ scheme: 'hmac', secret: signingSecret }, 'evt_mw', timestampSeconds, body) };
 }
 
 /** Sends a body in chunks without Content-Length (chunked), as a streaming client would. */
@@ -120,7 +120,7 @@ describe('webhookMiddleware on a node:http server', () => {
   it('answers 400 invalid_payload to a correctly signed body that is not JSON', async () => {
     const url = await serve([webhookMiddleware(secret)], echoWebhook);
     const text = 'plain text';
-    const response = await post(url, text, { ...signatureHeaders(secret, 'evt_txt', nowSeconds(), text) });
+    const response = await post(url, text, { ...signatureHeaders({ scheme: 'hmac', secret }, 'evt_txt', nowSeconds(), text) });
     expect(response).toMatchObject({ status: 400, json: { error: 'invalid_payload' } });
   });
 
