@@ -291,6 +291,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling portal token's session
+         * @description Portal session tokens only (read-only sessions included); an organization API key answers 403 forbidden. An expired token answers 401 `token_expired`, a revoked or unknown one 401 `unauthorized`.
+         */
+        get: operations["getCurrentPortalSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/portal/sessions": {
         parameters: {
             query?: never;
@@ -644,6 +664,19 @@ export interface components {
              */
             url?: string | null;
         };
+        CurrentPortalSession: {
+            /**
+             * Format: date-time
+             * @description When the token stops working (401 token_expired after).
+             */
+            expires_at: string;
+            /** @description Portal session id. */
+            id: string;
+            /** @description Whether writes are refused (403). */
+            read_only: boolean;
+            /** @description The tenant (channel) the token is narrowed to. */
+            tenant: string;
+        };
         DeliveryStats: {
             /** @description Every bucket of the window, empty ones included, oldest first. */
             buckets: components["schemas"]["DeliveryStatsBucket"][];
@@ -705,6 +738,8 @@ export interface components {
             event_id: string;
             /** @description Event type. */
             event_type: string;
+            /** @description Present when the event has one. */
+            ordering_key?: string;
             /** @description Why such an event was rejected. */
             reject_reason?: string;
             /**
@@ -753,6 +788,12 @@ export interface components {
             event_type: string;
             /** @description Within 24 h the same key (per organization) answers the first event and creates no new deliveries. */
             idempotency_key?: string;
+            /**
+             * @description Deliveries to subscriptions with `ordering: "per_key"` are attempted one at a time per key, in the
+             *     order events were accepted: up to 255 characters of [A-Za-z0-9_.:/-]. Without it, the key is the
+             *     event's `channel`, else one key for the whole subscription.
+             */
+            ordering_key?: string;
             /** @description Workflow the event belongs to; sent in the envelope as `workflow_id`. */
             workflow_id?: string;
         };
@@ -827,6 +868,8 @@ export interface components {
         Log: {
             /** @description HTTP attempts made so far. */
             attempts: number;
+            /** @description For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
+            blocked_by: string | null;
             /**
              * Format: date-time
              * @description When the delivery was created (fan-out).
@@ -872,6 +915,8 @@ export interface components {
             attempts: number;
             /** @description Every HTTP attempt, oldest first. */
             attempts_detail: components["schemas"]["Attempt"][];
+            /** @description For a webhook with `ordering: "per_key"`: the log this one waits for (earlier in its ordering key); null otherwise. */
+            blocked_by: string | null;
             /**
              * Format: date-time
              * @description When the delivery was created (fan-out).
@@ -1037,6 +1082,11 @@ export interface components {
             /** @description Display name. */
             name: string;
             /**
+             * @description `none`, or `per_key`: deliveries of one ordering key go one at a time, in order.
+             * @enum {string}
+             */
+            ordering: "none" | "per_key";
+            /**
              * @description `envelope` or `data`.
              * @enum {string}
              */
@@ -1094,6 +1144,14 @@ export interface components {
              * @example Order events to billing
              */
             name: string;
+            /**
+             * @description `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
+             *     `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
+             *     time, in the order their events were accepted; each waits until the one before it is delivered,
+             *     failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
+             * @enum {string}
+             */
+            ordering?: "none" | "per_key";
             /**
              * @description `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone.
              * @enum {string}
@@ -1170,6 +1228,14 @@ export interface components {
              */
             name?: string;
             /**
+             * @description `none` (default): deliveries run in parallel. `per_key`: deliveries of one key (the event's
+             *     `ordering_key`, else its `channel`, else one key for the subscription) are attempted one at a
+             *     time, in the order their events were accepted; each waits until the one before it is delivered,
+             *     failed (attempts spent) or cancelled. With one key, throughput is bounded by the receiver's latency.
+             * @enum {string}
+             */
+            ordering?: "none" | "per_key";
+            /**
              * @description `envelope` posts `{event_id, event_type, organization_id, timestamp, data, ...}`; `data` posts the event data alone.
              * @enum {string}
              */
@@ -1220,6 +1286,11 @@ export interface components {
             max_attempts: number;
             /** @description Display name. */
             name: string;
+            /**
+             * @description `none`, or `per_key`: deliveries of one ordering key go one at a time, in order.
+             * @enum {string}
+             */
+            ordering: "none" | "per_key";
             /**
              * @description `envelope` or `data`.
              * @enum {string}
@@ -2364,6 +2435,41 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getCurrentPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When sent, must be the API key's organization id (403 otherwise). */
+                "X-Org-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session of the token that called. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_at": "2025-07-01T10:31:00.000Z",
+                     *       "id": "ps_01JZ8QH3J4K5M6N7P8Q9R0S1TV",
+                     *       "read_only": false,
+                     *       "tenant": "customer:acme"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPortalSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createPortalSession: {
         parameters: {
             query?: never;
@@ -2532,6 +2638,7 @@ export interface operations {
                      *           "is_active": true,
                      *           "max_attempts": 10,
                      *           "name": "Order events to billing",
+                     *           "ordering": "none",
                      *           "payload_format": "envelope",
                      *           "rate_limit_per_second": null,
                      *           "signature_scheme": "hmac",
@@ -2617,6 +2724,7 @@ export interface operations {
                      *       "logs": [
                      *         {
                      *           "attempts": 2,
+                     *           "blocked_by": null,
                      *           "created_at": "2025-07-01T09:31:00.000Z",
                      *           "error_message": "HTTP 500",
                      *           "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2690,6 +2798,7 @@ export interface operations {
                      *           "started_at": "2025-07-01T09:31:30.120Z"
                      *         }
                      *       ],
+                     *       "blocked_by": null,
                      *       "created_at": "2025-07-01T09:31:00.000Z",
                      *       "error_message": "HTTP 500",
                      *       "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2738,6 +2847,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "attempts": 2,
+                     *       "blocked_by": null,
                      *       "created_at": "2025-07-01T09:31:00.000Z",
                      *       "error_message": "HTTP 500",
                      *       "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
@@ -2814,6 +2924,7 @@ export interface operations {
                      *       "is_active": true,
                      *       "max_attempts": 10,
                      *       "name": "Order events to billing",
+                     *       "ordering": "none",
                      *       "payload_format": "envelope",
                      *       "rate_limit_per_second": null,
                      *       "signature_scheme": "hmac",
@@ -2900,6 +3011,7 @@ export interface operations {
                      *       "is_active": true,
                      *       "max_attempts": 10,
                      *       "name": "Order events to billing",
+                     *       "ordering": "none",
                      *       "payload_format": "envelope",
                      *       "rate_limit_per_second": null,
                      *       "signature_scheme": "hmac",
@@ -2955,6 +3067,7 @@ export interface operations {
                      *       "logs": [
                      *         {
                      *           "attempts": 2,
+                     *           "blocked_by": null,
                      *           "created_at": "2025-07-01T09:31:00.000Z",
                      *           "error_message": "HTTP 500",
                      *           "event_id": "evt_01JZ8QC4D5E6F7G8H9J0K1M2NP",
