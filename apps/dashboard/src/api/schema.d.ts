@@ -392,6 +392,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/filter-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a payload filter on an event
+         * @description Checks the filter as saving a subscription would (the same 400s, schema check included: against `events` when given, else the event type) and says whether the event matches it. Stores nothing.
+         */
+        post: operations["testSubscriptionFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/logs/all": {
         parameters: {
             query?: never;
@@ -858,6 +878,39 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        FilterTest: {
+            event: components["schemas"]["FilterTestEvent"];
+            /**
+             * @description Event types this subscription receives: each an event type, `*` (every type) or `prefix.*` (every type starting with `prefix.`).
+             *     Once the organization has an event-type catalog, each must name a registered type or be a wildcard matching one.
+             * @example [
+             *       "order.paid",
+             *       "workflow.*"
+             *     ]
+             */
+            events?: string[];
+            filter: {
+                [key: string]: unknown;
+            };
+        };
+        FilterTestEvent: {
+            /** @description Correlation id of the producer's operation (GET /v1/events?call_id=...); sent in the envelope, or in `X-Webhook-Call-Id` with the data format. */
+            call_id?: string;
+            /** @description Channel the event is published on (e.g. `worker:w_123`): up to 128 characters of [A-Za-z0-9_.:-]. */
+            channel?: string;
+            /** @description The event payload: a JSON object. Validated against the JSON Schema of its type when the catalog has one. */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description Event type: up to 255 characters of [A-Za-z0-9_.:-]. */
+            event_type: string;
+            /** @description Workflow the event belongs to; sent in the envelope as `workflow_id`. */
+            workflow_id?: string;
+        };
+        FilterTestResult: {
+            /** @description Whether a subscription with this filter would receive the event (its `events` and `channels` aside). */
+            matches: boolean;
+        };
         Liveness: {
             /**
              * @description Always `ok` while the process serves HTTP.
@@ -1069,6 +1122,10 @@ export interface components {
             disabled_reason: string | null;
             /** @description Event types (or wildcards) this subscription receives. */
             events: string[];
+            /** @description The payload filter (see the create body); null without one. */
+            filter: {
+                [key: string]: unknown;
+            } | null;
             /** @description Extra request headers sent with every delivery. */
             headers: {
                 [key: string]: string;
@@ -1123,6 +1180,28 @@ export interface components {
              *     ]
              */
             events: string[];
+            /**
+             * @description Payload filter: only events it matches are delivered (README "Payload filters"). Keys are dot paths into the envelope
+             *     (`event_type`, `channel`, `call_id`, `workflow_id`, `data.<path>`, numeric segments index arrays) or `$and` / `$or` (arrays of
+             *     filters) and `$not` (a filter); values are literals (equality) or objects of operators `$eq $ne $gt $gte $lt $lte $in $nin
+             *     $exists $startsWith`. Type-strict, no regular expressions; at most 8 levels deep, 64 conditions and 4 KiB as JSON. Checked
+             *     against the catalog schemas of the types `events` can receive; each error names its place inside the filter
+             *     (`filter.$or.1.data.amount.$gt`). null (or left out on create): none; null in a PATCH clears it.
+             * @example {
+             *       "data.amount": {
+             *         "$gte": 100
+             *       },
+             *       "data.currency": {
+             *         "$in": [
+             *           "EUR",
+             *           "USD"
+             *         ]
+             *       }
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description Extra request headers sent with every delivery. Not allowed: Host, Content-Length, Content-Type, `webhook-*` and `X-Webhook-*` names, CR/LF in names or values.
              * @example {
@@ -1207,6 +1286,28 @@ export interface components {
              */
             events?: string[];
             /**
+             * @description Payload filter: only events it matches are delivered (README "Payload filters"). Keys are dot paths into the envelope
+             *     (`event_type`, `channel`, `call_id`, `workflow_id`, `data.<path>`, numeric segments index arrays) or `$and` / `$or` (arrays of
+             *     filters) and `$not` (a filter); values are literals (equality) or objects of operators `$eq $ne $gt $gte $lt $lte $in $nin
+             *     $exists $startsWith`. Type-strict, no regular expressions; at most 8 levels deep, 64 conditions and 4 KiB as JSON. Checked
+             *     against the catalog schemas of the types `events` can receive; each error names its place inside the filter
+             *     (`filter.$or.1.data.amount.$gt`). null (or left out on create): none; null in a PATCH clears it.
+             * @example {
+             *       "data.amount": {
+             *         "$gte": 100
+             *       },
+             *       "data.currency": {
+             *         "$in": [
+             *           "EUR",
+             *           "USD"
+             *         ]
+             *       }
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * @description Extra request headers sent with every delivery. Not allowed: Host, Content-Length, Content-Type, `webhook-*` and `X-Webhook-*` names, CR/LF in names or values.
              * @example {
              *       "X-Source": "hookline"
@@ -1274,6 +1375,10 @@ export interface components {
             disabled_reason: string | null;
             /** @description Event types (or wildcards) this subscription receives. */
             events: string[];
+            /** @description The payload filter (see the create body); null without one. */
+            filter: {
+                [key: string]: unknown;
+            } | null;
             /** @description Extra request headers sent with every delivery. */
             headers: {
                 [key: string]: string;
@@ -2631,6 +2736,17 @@ export interface operations {
                      *             "order.paid",
                      *             "workflow.*"
                      *           ],
+                     *           "filter": {
+                     *             "data.amount": {
+                     *               "$gte": 100
+                     *             },
+                     *             "data.currency": {
+                     *               "$in": [
+                     *                 "EUR",
+                     *                 "USD"
+                     *               ]
+                     *             }
+                     *           },
                      *           "headers": {
                      *             "X-Source": "hookline"
                      *           },
@@ -2681,6 +2797,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionWithSecret"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    testSubscriptionFilter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When sent, must be the API key's organization id (403 otherwise). */
+                "X-Org-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilterTest"];
+            };
+        };
+        responses: {
+            /** @description Whether the event matches the filter. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "matches": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilterTestResult"];
                 };
             };
             400: components["responses"]["ValidationFailed"];
@@ -2917,6 +3072,17 @@ export interface operations {
                      *         "order.paid",
                      *         "workflow.*"
                      *       ],
+                     *       "filter": {
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         },
+                     *         "data.currency": {
+                     *           "$in": [
+                     *             "EUR",
+                     *             "USD"
+                     *           ]
+                     *         }
+                     *       },
                      *       "headers": {
                      *         "X-Source": "hookline"
                      *       },
@@ -3004,6 +3170,17 @@ export interface operations {
                      *       "events": [
                      *         "order.*"
                      *       ],
+                     *       "filter": {
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         },
+                     *         "data.currency": {
+                     *           "$in": [
+                     *             "EUR",
+                     *             "USD"
+                     *           ]
+                     *         }
+                     *       },
                      *       "headers": {
                      *         "X-Source": "hookline"
                      *       },
