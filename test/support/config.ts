@@ -76,5 +76,16 @@ export function configEnv(config: HooklineConfig): Record<string, string> {
     ...(config.bootstrapApiKey ? { BOOTSTRAP_API_KEY: config.bootstrapApiKey } : {}),
     ...(config.metricsToken ? { METRICS_TOKEN: config.metricsToken } : {}),
     ...(config.encryptionKey ? { ENCRYPTION_KEY: config.encryptionKey.toString('base64') } : {}),
+    ...(config.tracing ? tracingEnv(config.tracing) : {}),
+  };
+}
+
+function tracingEnv(tracing: NonNullable<HooklineConfig['tracing']>): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: tracing.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: tracing.protocol,
+    OTEL_TRACES_SAMPLER: tracing.sampler,
+    OTEL_TRACES_SAMPLER_ARG: String(tracing.samplerRatio),
+    ...(tracing.serviceName ? { OTEL_SERVICE_NAME: tracing.serviceName } : {}),
   };
 }

@@ -70,7 +70,26 @@ export interface HooklineConfig {
    * ('none'). The operator dashboard is never frameable.
    */
   portalFrameAncestors: string[];
+  /** OpenTelemetry trace export (the standard OTEL_* variables); undefined when no endpoint is set. */
+  tracing: TracingConfig | undefined;
 }
+
+/** Where and how spans are exported. Trace context is propagated to receivers whether or not this is set. */
+export interface TracingConfig {
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, or OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces". */
+  endpoint: string;
+  protocol: OtlpProtocol;
+  /** OTEL_SERVICE_NAME; each app has its own default (hookline-api, hookline-worker). */
+  serviceName: string | undefined;
+  sampler: TracesSampler;
+  /** OTEL_TRACES_SAMPLER_ARG: the ratio of the traceidratio samplers (default 1). */
+  samplerRatio: number;
+}
+
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export const TRACES_SAMPLERS = ['parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'always_on', 'always_off', 'traceidratio'] as const;
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
 
 /** The longest cool-down of an open circuit breaker: 10 minutes. */
 export const MAX_BREAKER_COOLDOWN_MS = 600_000;
@@ -79,6 +98,29 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 type Env = Record<string, string | undefined>;
+
+/** The OpenTelemetry SDK's own variables (see the spec's "Environment Variable Specification"). */
+function tracing(env: Env): TracingConfig | undefined {
+  if (bool(env, 'OTEL_SDK_DISABLED', false) || optional(env, 'OTEL_TRACES_EXPORTER') === 'none') return undefined;
+  const signal = optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (signal === undefined && base === undefined) return undefined;
+  const endpoint = signal !== undefined ? url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '', ['http:', 'https:']) : `${url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', '', ['http:', 'https:']).replace(/\/+$/, '')}/v1/traces`;
+  const protocolName = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  return {
+    endpoint,
+    protocol: oneOf(env, protocolName, OTLP_PROTOCOLS, 'http/protobuf'),
+    serviceName: optional(env, 'OTEL_SERVICE_NAME'),
+    sampler: oneOf(env, 'OTEL_TRACES_SAMPLER', TRACES_SAMPLERS, 'parentbased_always_on'),
+    samplerRatio: num(env, 'OTEL_TRACES_SAMPLER_ARG', 1, { min: 0, max: 1 }),
+  };
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = str(env, name, fallback);
+  if (!(values as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${value}".`);
+  return value as T;
+}
 
 function str(env: Env, name: string, fallback: string): string {
   const value = env[name];
@@ -164,6 +206,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     // At least once a minute, as the failing-endpoint policy promises.
     disableCheckIntervalMs: num(env, 'DISABLE_CHECK_INTERVAL_MS', 60_000, { min: 100, max: 60_000, integer: true }),
     portalFrameAncestors: frameAncestors(env, 'PORTAL_FRAME_ANCESTORS'),
+    tracing: tracing(env),
   };
 }
 
