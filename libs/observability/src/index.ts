@@ -4,3 +4,4 @@ export * from './metrics.service';
 export * from './observability.module';
 export * from './pino-nest-logger';
 export * from './readiness.service';
+export * from './tracing';

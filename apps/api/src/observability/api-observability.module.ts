@@ -6,7 +6,7 @@ import { MetricsController } from './metrics.controller';
 
 /** /health/live, /health/ready and /metrics of the API. */
 @Module({
-  imports: [ObservabilityModule.forRoot(PrismaService)],
+  imports: [ObservabilityModule.forRoot(PrismaService, 'hookline-api')],
   controllers: [HealthController, MetricsController],
 })
 export class ApiObservabilityModule {}

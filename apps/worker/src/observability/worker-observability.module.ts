@@ -5,7 +5,7 @@ import { WorkerHttpServer } from './worker-http.server';
 
 /** Metrics and readiness for the worker, served by its own small HTTP listener. */
 @Module({
-  imports: [ObservabilityModule.forRoot(PrismaService)],
+  imports: [ObservabilityModule.forRoot(PrismaService, 'hookline-worker')],
   providers: [WorkerHttpServer],
 })
 export class WorkerObservabilityModule {}
