@@ -34,6 +34,8 @@ export interface DeliveryRequestInput {
   userAgent: string;
   /** Header that carries a channel webhook's token (WEBHOOK_TOKEN_HEADER). */
   tokenHeader: string;
+  /** W3C traceparent of the attempt's span: the receiver continues the event's trace. */
+  traceparent?: string;
 }
 
 export interface DeliveryRequest {
@@ -71,6 +73,7 @@ export function buildDeliveryRequest(input: DeliveryRequestInput): DeliveryReque
   };
   if (dataOnly && event.callId != null) headers['X-Webhook-Call-Id'] = headerSafeCallId(event.callId);
   if (target.kind === 'channel' && input.signingKey.scheme === 'hmac') headers[input.tokenHeader] = input.signingKey.secret;
+  if (input.traceparent) headers.traceparent = input.traceparent;
   return { body, headers };
 }
 

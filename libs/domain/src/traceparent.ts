@@ -34,6 +34,11 @@ export function formatTraceparent({ traceId, spanId, flags }: TraceContext): str
   return `00-${traceId}-${spanId}-${flags & 0x01 ? '01' : '00'}`;
 }
 
+/** The traceparent to store for work arriving with `header`: the same context when valid, else a new trace. */
+export function incomingOrNewTraceparent(header: string | undefined | null): string {
+  return formatTraceparent(parseTraceparent(header) ?? newTraceContext());
+}
+
 /** A new span in the same trace, as a child of `parent` (same trace id and sampled flag). */
 export function childContext(parent: TraceContext): TraceContext {
   return { traceId: parent.traceId, spanId: newSpanId(), flags: parent.flags };

@@ -67,6 +67,12 @@ export class PublishedEventDto extends EventCreateDto {
   @IsNotEmpty()
   @MaxLength(255)
   organization_id: string;
+
+  /** The publisher's W3C traceparent: deliveries continue that trace (an invalid one starts a new trace, as the spec says). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  traceparent?: string;
 }
 
 /** The columns an event's fields fill (absent optional fields are null). */

@@ -13,7 +13,7 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace';
 import { HOOKLINE_CONFIG, type HooklineConfig, type TracingConfig } from '@app/config';
-import { childContext, formatTraceparent, newTraceContext, parseTraceparent, type TraceContext } from '@app/domain/traceparent';
+import { childContext, formatTraceparent, incomingOrNewTraceparent, newTraceContext, parseTraceparent, type TraceContext } from '@app/domain/traceparent';
 
 /** The service.name an app reports unless OTEL_SERVICE_NAME names one (hookline-api, hookline-worker). */
 export const TRACING_SERVICE_NAME = Symbol('TRACING_SERVICE_NAME');
@@ -54,15 +54,18 @@ export class Tracing implements OnModuleDestroy {
    * SDK the incoming context itself is kept (or a new trace begun), so receivers continue the caller's span.
    */
   server(name: string, incoming: string | undefined, attributes: Attributes): TraceSpan {
-    if (!this.tracer) return untraced(formatTraceparent(parseTraceparent(incoming) ?? newTraceContext()));
+    if (!this.tracer) return untraced(incomingOrNewTraceparent(incoming));
     return this.start(name, SpanKind.SERVER, parseTraceparent(incoming), attributes);
   }
 
-  /** A client span (an outgoing request) under `parent`: its traceparent is what the request carries. */
-  client(name: string, parent: string | null, attributes: Attributes): TraceSpan {
+  /**
+   * A client span (an outgoing request) under `parent`: its traceparent is what the request carries.
+   * The attributes are computed only when the span is recorded.
+   */
+  client(name: string, parent: string | null, attributes: () => Attributes): TraceSpan {
     const parentContext = parseTraceparent(parent);
     if (!this.tracer) return untraced(formatTraceparent(parentContext ? childContext(parentContext) : newTraceContext()));
-    return this.start(name, SpanKind.CLIENT, parentContext, attributes);
+    return this.start(name, SpanKind.CLIENT, parentContext, attributes());
   }
 
   /** A span for work taken from a queue under `parent`; recorded only with the SDK (nothing leaves it otherwise). */

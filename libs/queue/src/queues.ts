@@ -26,6 +26,8 @@ export interface PublishedEvent {
   idempotency_key?: string;
   /** Orders deliveries to "per_key" subscriptions (see EventCreateDto.ordering_key). */
   ordering_key?: string;
+  /** W3C traceparent of the publisher's span: the event's fan-out and deliveries continue its trace. */
+  traceparent?: string;
 }
 
 /** A published event with the id it is stored under (chosen by the publisher, or generated). */

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BodyLimit, UnvalidatedBody } from '../common/route-body';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -25,13 +25,14 @@ export class EventController {
     operationId: 'publishEvent',
     summary: 'Publish an event',
     description:
-      'The event is stored, then queued for fan-out. While Redis is unreachable it is still accepted (202) and enqueued once Redis is back; only a PostgreSQL outage answers 503.',
+      'The event is stored, then queued for fan-out. While Redis is unreachable it is still accepted (202) and enqueued once Redis is back; only a PostgreSQL outage answers 503. ' +
+      'A W3C `traceparent` header makes the event part of that trace: every delivery request carries a `traceparent` with the same trace id (see README, Tracing).',
   })
   // An EventCreateDto, checked by the intake's own validator (EventService.intake), not the global pipe.
   @ApiJsonBody(EventCreateDto, eventCreateExample)
   @ApiAcceptedResponse({ description: 'Accepted (or the first event of a repeated idempotency_key).', type: EventAcceptedResponseDto, example: acceptedExample })
-  intake(@OrgId() organizationId: string, @UnvalidatedBody() body: unknown) {
-    return this.events.intake(organizationId, body);
+  intake(@OrgId() organizationId: string, @UnvalidatedBody() body: unknown, @Headers('traceparent') traceparent?: string) {
+    return this.events.intake(organizationId, body, traceparent);
   }
 
   /** Up to 500 events; each is validated on its own (EventService.intakeBatch), not by the global pipe. */
@@ -46,7 +47,7 @@ export class EventController {
       'Each event is validated as POST /v1/events validates its body and answered in its slot: one invalid event does not reject the others. ' +
       'Accepted events are stored with one statement and queued together; idempotency keys work per event as on POST /v1/events (a key repeated ' +
       'within the batch answers the first event). A malformed batch (no `events` array, 0 or more than 500 events, unknown fields) is a 400 and stores nothing. ' +
-      'The per-key rate limit counts the request once.',
+      'The per-key rate limit counts the request once. A `traceparent` header applies to every event of the batch.',
   })
   @ApiJsonBody(EventBatchDto, {
     events: [
@@ -70,8 +71,8 @@ export class EventController {
       rejected: 1,
     },
   })
-  intakeBatch(@OrgId() organizationId: string, @UnvalidatedBody() body: unknown) {
-    return this.events.intakeBatch(organizationId, body);
+  intakeBatch(@OrgId() organizationId: string, @UnvalidatedBody() body: unknown, @Headers('traceparent') traceparent?: string) {
+    return this.events.intakeBatch(organizationId, body, traceparent);
   }
 
   @Get()

@@ -7,7 +7,7 @@ import { MAX_EVENT_BYTES } from '@app/domain/event-validation';
 import { isJsonObject } from '@app/domain/json-object';
 import { invalidRequest } from '@app/domain/validation-errors';
 import { EventCreateDto, isEventTooLarge, toEventColumns, validateEvent } from '@app/intake';
-import { MetricsService } from '@app/observability';
+import { MetricsService, Tracing, type TraceSpan } from '@app/observability';
 import { isRejectedValue } from '../common/database-errors';
 import { EventBatchDto, type EventBatchResponseDto, type EventRejectedResponseDto } from './event-batch.dto';
 import { toEventAcceptedResponse, toEventResponse, type EventAcceptedResponseDto, type EventResponseDto } from './event.response';
@@ -27,28 +27,40 @@ export class EventService {
     private readonly catalog: EventTypeCatalog,
     private readonly writer: EventWriter,
     private readonly metrics: MetricsService,
+    private readonly tracing: Tracing,
   ) {}
 
   /**
    * POST /v1/events: the event's rules (validateEvent), its data against the type's schema (event-type
    * catalog), then stored and enqueued for fan-out; a known idempotency key answers the first event.
+   * The event keeps the request span's traceparent (parent: the caller's `traceparent`).
    */
-  async intake(organizationId: string, body: unknown): Promise<EventAcceptedResponseDto> {
-    return toEventAcceptedResponse(await this.writer.write(await this.check(organizationId, body)));
+  async intake(organizationId: string, body: unknown, traceparent?: string): Promise<EventAcceptedResponseDto> {
+    const span = this.tracing.server('POST /v1/events', traceparent, { 'http.request.method': 'POST', 'http.route': '/v1/events' });
+    return traced(span, async () => {
+      const accepted = await this.writer.write({ ...(await this.check(organizationId, body)), traceparent: span.traceparent });
+      span.end({ 'http.response.status_code': 202, 'hookline.event_id': accepted.id });
+      return toEventAcceptedResponse(accepted);
+    });
   }
 
   /**
    * POST /v1/events/batch: each event is checked as POST /v1/events checks its body (plus its size,
    * which the single endpoint's body limit checks) and answered in its slot; the valid ones are
-   * written together (one INSERT, one queue round trip).
+   * written together (one INSERT, one queue round trip). One span for the request: every event of
+   * the batch continues its trace.
    */
-  async intakeBatch(organizationId: string, body: unknown): Promise<EventBatchResponseDto> {
-    const events = await batchEvents(body);
-    const checked = await Promise.all(events.map((event) => this.checkSized(organizationId, event).catch(asRejection)));
-    const answers = await this.writeValid(checked);
-    const results = answers.map((answer) => this.toBatchResult(answer));
-    const accepted = answers.filter((answer) => !(answer instanceof DomainError)).length;
-    return { results, accepted, rejected: results.length - accepted };
+  async intakeBatch(organizationId: string, body: unknown, traceparent?: string): Promise<EventBatchResponseDto> {
+    const span = this.tracing.server('POST /v1/events/batch', traceparent, { 'http.request.method': 'POST', 'http.route': '/v1/events/batch' });
+    return traced(span, async () => {
+      const events = await batchEvents(body);
+      const checked = await Promise.all(events.map((event) => this.checkSized(organizationId, event, span.traceparent).catch(asRejection)));
+      const answers = await this.writeValid(checked);
+      const results = answers.map((answer) => this.toBatchResult(answer));
+      const accepted = answers.filter((answer) => !(answer instanceof DomainError)).length;
+      span.end({ 'http.response.status_code': 202, 'hookline.events.accepted': accepted, 'hookline.events.rejected': results.length - accepted });
+      return { results, accepted, rejected: results.length - accepted };
+    });
   }
 
   /**
@@ -67,9 +79,9 @@ export class EventService {
   }
 
   /** One event of a batch: its size first (as the single endpoint's body limit would refuse it). */
-  private async checkSized(organizationId: string, event: unknown): Promise<NewEvent> {
+  private async checkSized(organizationId: string, event: unknown, traceparent: string): Promise<NewEvent> {
     if (isEventTooLarge(event)) throw new DomainError('payload_too_large', `The event is larger than ${MAX_EVENT_BYTES / 1024} KiB.`);
-    return this.check(organizationId, event);
+    return { ...(await this.check(organizationId, event)), traceparent };
   }
 
   /** Writes the valid events together; answers each slot with its accepted event or its rejection. */
@@ -98,6 +110,16 @@ export class EventService {
   async findByCallId(organizationId: string, callId: string): Promise<{ events: EventResponseDto[] }> {
     const events = await this.events.findByCallId(organizationId, callId, MAX_EVENTS_PER_CALL_ID);
     return { events: events.map(toEventResponse) };
+  }
+}
+
+/** Runs the request's work; a failure ends its span as an error (the exception filter answers it). */
+async function traced<T>(span: TraceSpan, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    span.end({ 'error.type': error instanceof DomainError ? error.code : 'internal' }, error instanceof DomainError ? error.message : 'internal error');
+    throw error;
   }
 }
 

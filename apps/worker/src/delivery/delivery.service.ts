@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Attributes } from '@opentelemetry/api';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
 import { DeliveryRepository, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
 import { DeliveryStore } from './delivery-store';
 import { newId } from '@app/domain/ids';
 import { buildDeliveryRequest } from '@app/domain/payload';
 import type { RetryPolicy } from '@app/domain/retry-policy';
-import { MetricsService } from '@app/observability';
+import { MetricsService, Tracing } from '@app/observability';
 import { EndpointHealthService, type Admission, type AttemptPass } from '../endpoint-health/endpoint-health.service';
 import { attemptOutcomeLabel } from '../observability/attempt-outcome';
 import { DeliveryHttpClient } from './delivery-http-client';
@@ -37,6 +38,7 @@ export class DeliveryService {
     private readonly metrics: MetricsService,
     private readonly endpointHealth: EndpointHealthService,
     private readonly orderedSuccessors: OrderedSuccessors,
+    private readonly tracing: Tracing,
   ) {
     this.policy = { baseMs: config.retryBaseMs, factor: config.retryFactor, maxDelayMs: config.retryMaxDelayMs };
   }
@@ -74,6 +76,8 @@ export class DeliveryService {
     const { subscription, event } = delivery;
     const attempt = delivery.attempts + 1;
     const startedAt = new Date();
+    // Every attempt (retries too) is a child span of the event's intake span: one trace per event.
+    const span = this.tracing.client('POST', event.traceparent, () => attemptAttributes(delivery, subscription.url, attempt));
     const request = buildDeliveryRequest({
       event,
       target: subscription,
@@ -82,9 +86,11 @@ export class DeliveryService {
       now: startedAt,
       userAgent: this.userAgent,
       tokenHeader: this.config.webhookTokenHeader,
+      traceparent: span.traceparent,
     });
 
     const result = await this.http.post(subscription.url, request.body, request.headers);
+    span.end(result.status !== null ? { 'http.response.status_code': result.status } : undefined, result.error?.message ?? (result.status !== null && result.status >= 400 ? String(result.status) : undefined));
     const outcome = decideOutcome({
       result,
       attempt,
@@ -162,6 +168,26 @@ export class DeliveryService {
 /** The ids every delivery log line carries, as fields (never payloads or secrets). */
 function logIds(delivery: DeliveryWithContext) {
   return { delivery_id: delivery.id, event_id: delivery.eventId, subscription_id: delivery.subscriptionId };
+}
+
+/** What an attempt span says: never the URL's path or query, the headers or the body. */
+function attemptAttributes(delivery: DeliveryWithContext, url: string, attempt: number): Attributes {
+  return {
+    'http.request.method': 'POST',
+    'server.address': serverAddress(url),
+    'hookline.event_id': delivery.eventId,
+    'hookline.delivery_id': delivery.id,
+    'hookline.subscription_id': delivery.subscriptionId,
+    'hookline.attempt': attempt,
+  };
+}
+
+function serverAddress(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /** Deactivation on 410, and the run of failures auto-disable measures (written only when it changes). */

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FanOutRepository, type FanOutCandidate, type FanOutEvent, type NewDelivery } from '@app/database/repositories/fan-out.repository';
 import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { CompiledFilterCache, filterSubject, type FilterPredicate } from '@app/domain/payload-filter';
+import { Tracing, type TraceSpan } from '@app/observability';
 import { QueueName, enqueueDeliveries, type DeliveryQueue } from '@app/queue';
 import { orderingKeyOf } from '@app/domain/ordering-key';
 import { receivesEvent, type MatchableEvent } from './target-matching';
@@ -49,6 +50,7 @@ export class FanOutService {
   constructor(
     private readonly repository: FanOutRepository,
     @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
+    private readonly tracing: Tracing,
   ) {}
 
   private readonly payloadFilters = new CompiledFilterCache(MAX_CACHED_FILTERS, (subscriptionId, details) =>
@@ -75,18 +77,25 @@ export class FanOutService {
     for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
     const events = found.filter((event) => event.status === 'accepted');
     if (events.length > 0) {
-      const toMatch = events.filter((event) => event.needsMatching);
-      const candidates = toMatch.length > 0 ? this.withPayloadFilters(await this.repository.findCandidates(toMatch)) : [];
-      const matching = await this.withFilterSubjects(toMatch, candidates);
-      const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
-      if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
-      const openDeliveryIds = await this.repository.createDeliveries(
-        deliveries,
-        toMatch.map((event) => event.id),
-        events.map((event) => event.id),
-      );
-      await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
-      this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: delivery jobs enqueued' });
+      const spans = this.startSpans(events);
+      try {
+        const toMatch = events.filter((event) => event.needsMatching);
+        const candidates = toMatch.length > 0 ? this.withPayloadFilters(await this.repository.findCandidates(toMatch)) : [];
+        const matching = await this.withFilterSubjects(toMatch, candidates);
+        const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
+        if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
+        const openDeliveryIds = await this.repository.createDeliveries(
+          deliveries,
+          toMatch.map((event) => event.id),
+          events.map((event) => event.id),
+        );
+        await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
+        this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: delivery jobs enqueued' });
+        endSpans(spans, deliveries);
+      } catch (error) {
+        endSpans(spans, [], error instanceof Error ? error.message : String(error));
+        throw error;
+      }
     }
     return eventIds.map(() => undefined);
   }
@@ -126,6 +135,23 @@ export class FanOutService {
       return row ? { ...event, subject: filterSubject({ ...event, ...row }) } : event;
     });
   }
+
+  /**
+   * One span per event, a child of the event's intake span, so each event's trace shows its own
+   * fan-out (the batch shares the queries, so its spans share their timing). None without the SDK.
+   */
+  private startSpans(events: FanOutEvent[]): [FanOutEvent, TraceSpan][] {
+    if (!this.tracing.recording) return [];
+    return events.map((event) => [event, this.tracing.consumer('fan-out', event.traceparent, { 'hookline.event_id': event.id, 'hookline.batch.events': events.length })!]);
+  }
+}
+
+/** Ends the fan-out spans with the number of deliveries each event got (or the batch's error). */
+function endSpans(spans: [FanOutEvent, TraceSpan][], deliveries: NewDelivery[], error?: string): void {
+  if (spans.length === 0) return;
+  const created = new Map<string, number>();
+  for (const delivery of deliveries) created.set(delivery.eventId, (created.get(delivery.eventId) ?? 0) + 1);
+  for (const [event, span] of spans) span.end({ 'hookline.deliveries.created': created.get(event.id) ?? 0 }, error);
 }
 
 /** The deliveries an event gets among the batch's candidates. */

@@ -5,6 +5,7 @@ import { EventRepository, type NewRejectedEvent } from '@app/database/repositori
 import { DomainError } from '@app/domain/errors';
 import { EVENT_ID_PATTERN, MAX_EVENT_BYTES } from '@app/domain/event-validation';
 import { newId } from '@app/domain/ids';
+import { incomingOrNewTraceparent } from '@app/domain/traceparent';
 import { isJsonObject } from '@app/domain/json-object';
 import { MicroBatcher } from '@app/domain/micro-batcher';
 import { isStorableText, unstorableJsonProblem } from '@app/domain/storable-input';
@@ -135,7 +136,12 @@ export class PublishedEventService {
 
   /** Stored together (EventStore: idempotency keys, one INSERT); a repeated key drops the event. */
   private async stored(entries: Entry[], answers: Answers): Promise<void> {
-    const rows = entries.map((entry) => ({ id: entry.id, ...toEventColumns(entry.event!.organization_id, entry.event!) }));
+    const rows = entries.map((entry) => ({
+      id: entry.id,
+      ...toEventColumns(entry.event!.organization_id, entry.event!),
+      // No intake span here: the fan-out and the attempts are children of the publisher's span.
+      traceparent: incomingOrNewTraceparent(entry.event!.traceparent),
+    }));
     const outcomes = await this.store.storeMany(rows);
     entries.forEach((entry, position) => (answers[entry.index] = this.toFanOut(entry, outcomes[position])));
   }

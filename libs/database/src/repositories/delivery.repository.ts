@@ -5,7 +5,7 @@ import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
 
 /** What one attempt needs of a delivery, its event and its subscription (loaded in one query). */
 export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'orderingKey' | 'blockedBy'> & {
-  event: Pick<Event, 'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId'>;
+  event: Pick<Event, 'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId' | 'traceparent'>;
   subscription: Pick<
     Subscription,
     | 'id'
@@ -80,7 +80,7 @@ export class DeliveryRepository {
              d.ordering_key AS "orderingKey", d.blocked_by AS "blockedBy",
              e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
              e.workflow_id AS "event_workflowId", e.channel AS event_channel, e.call_id AS "event_callId", e.created_at AS "event_createdAt",
-             e.target_subscription_id AS "event_targetSubscriptionId",
+             e.target_subscription_id AS "event_targetSubscriptionId", e.traceparent AS event_traceparent,
              s.id AS subscription_id, s.kind AS subscription_kind, s.url AS subscription_url, s.headers AS subscription_headers,
              s.secret AS subscription_secret, s.previous_secret AS "subscription_previousSecret",
              s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.signature_scheme AS "subscription_signatureScheme",
@@ -216,6 +216,7 @@ function nestContext(row: ContextRow): DeliveryWithContext {
       callId: row.event_callId,
       createdAt: row.event_createdAt,
       targetSubscriptionId: row.event_targetSubscriptionId,
+      traceparent: row.event_traceparent,
     },
     subscription: {
       id: row.subscription_id,

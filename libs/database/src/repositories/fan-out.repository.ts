@@ -7,7 +7,7 @@ import { PrismaService } from '../prisma.service';
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
 /** What fan-out needs of an event. */
-export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey' | 'createdAt'> & { needsMatching: boolean };
+export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey' | 'createdAt' | 'traceparent'> & { needsMatching: boolean };
 /** The subscription fields matching needs; `updatedAt` versions its payload filter. */
 export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering' | 'filter' | 'updatedAt'>;
 /** What a payload filter reads of an event besides what fan-out loads anyway. */
@@ -35,7 +35,7 @@ export class FanOutRepository {
   async findEventsForFanOut(ids: string[]): Promise<FanOutEvent[]> {
     return this.prisma.$queryRaw<FanOutEvent[]>`
       SELECT e.id, e.organization_id AS "organizationId", e.event_type AS "eventType", e.channel,
-             e.target_subscription_id AS "targetSubscriptionId", e.status, e.ordering_key AS "orderingKey", e.created_at AS "createdAt",
+             e.target_subscription_id AS "targetSubscriptionId", e.status, e.ordering_key AS "orderingKey", e.created_at AS "createdAt", e.traceparent,
              (e.fanned_out_at IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)) AS "needsMatching"
       FROM events e
       WHERE e.id = ANY(${ids}::text[])`;
