@@ -16,8 +16,9 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/generated/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swcOptions] },
-  // content-disposition (under @fastify/static) ships ESM only, like @nestjs.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
+  // content-disposition (under @fastify/static) ships ESM only, like @nestjs. The OTLP exporter loads
+  // node:http with import(), which Jest's vm refuses without --experimental-vm-modules: swc makes it a require.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@opentelemetry/otlp-exporter-base)/)'],
   moduleNameMapper: {
     '^@app/catalog(|/.*)$': '<rootDir>/libs/catalog/src$1',
     '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
