@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]] [-- --stats[=deliveries]] [-- --big-store]
+ * npm run bench [-- --quick] [-- --scenarios=1,3] [-- --events=N] [-- --soak[=deliveries]] [-- --stats[=deliveries]] [-- --big-store] [-- --tracing]
  * The reproducible benchmark of issue 5; bench/README.md explains the method.
  */
 const { execSync } = require('node:child_process');
@@ -8,6 +8,7 @@ const net = require('node:net');
 const os = require('node:os');
 const { snapshotBuild, root } = require('./processes');
 const { startReceiver } = require('./receiver');
+const { startOtlpSink } = require('./otlp-sink');
 const { noopWorkerCeiling, rawHttpCeiling } = require('./ceilings');
 const { recreateDatabase, serverVersion: postgresVersion, statementCounter, databaseName } = require('./database');
 const redisTools = require('./redis');
@@ -44,7 +45,7 @@ const SOAK_WINDOW = 20_000;
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {
-  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, bigStore: false, privateRedis: false, receiver: 'process', ordered: false };
+  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, bigStore: false, privateRedis: false, receiver: 'process', ordered: false, tracing: false };
   for (const arg of argv) {
     const [name, value] = arg.replace(/^--/, '').split('=');
     if (name === 'quick') flags.quick = true;
@@ -52,11 +53,12 @@ function parseFlags(argv) {
     else if (name === 'scenarios') flags.scenarios = value.split(',').map((s) => s.trim());
     else if (name === 'events') flags.events = Number(value);
     else if (name === 'private-redis') flags.privateRedis = true;
+    else if (name === 'tracing') flags.tracing = true;
     else if (name === 'receiver' && ['process', 'inline'].includes(value)) flags.receiver = value;
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
     else if (name === 'stats') flags.stats = value ? Number(value) : 1_000_000;
     else if (name === 'big-store') flags.bigStore = true;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1e,1b,2,2b,3,3f,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline)`);
+    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1e,1b,2,2b,3,3f,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline, --tracing)`);
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
@@ -110,6 +112,11 @@ async function main() {
   await recreateDatabase(databaseUrl);
   const redis = redisTools.connect(redisUrl);
   const receiver = await startReceiver({ inline: flags.receiver === 'inline' });
+  // The apps inherit process.env (processes.js appEnv): with --tracing they record and export spans;
+  // without it any OTEL endpoint of the shell is dropped, so "off" is the default configuration.
+  const otlpSink = flags.tracing ? await startOtlpSink() : null;
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) delete process.env[name];
+  if (otlpSink) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpSink.endpoint;
   const statements = await statementCounter(databaseUrl);
   const ctx = { build, opts: { mode }, receiver, redis, statements, databaseUrl, redisUrl, runId, apiPort: await freePort(), results: [] };
 
@@ -173,6 +180,7 @@ async function main() {
       git,
       flags,
       mode,
+      ...(otlpSink && { otlp_exports: { ...otlpSink.counts } }),
       redis_server: privateRedis ? 'private (--private-redis)' : 'shared (REDIS_URL): other clients of it inflate the command counts',
       sql_counting: statements.unit,
       ceilings,
@@ -183,6 +191,7 @@ async function main() {
     if (ctx.results.some((r) => r.status === 'failed')) process.exitCode = 1;
   } finally {
     await receiver.stop();
+    await otlpSink?.stop();
     redis.disconnect();
     build.remove();
     await privateRedis?.stop();
