@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BodyLimit, UnvalidatedBody } from '../common/route-body';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { OrgId } from '../auth/request-principal';
@@ -10,6 +10,14 @@ import { EventCreateDto, EventLookupQueryDto } from './event.dto';
 import { acceptedExample, eventCreateExample, eventExample } from './event.examples';
 import { EventAcceptedResponseDto, EventListResponseDto, EventResponseDto } from './event.response';
 import { EventService } from './event.service';
+
+/** Optional W3C trace context of the publisher (README, Tracing); an invalid value is ignored, as the spec says. */
+const TRACEPARENT_HEADER = {
+  name: 'traceparent',
+  required: false,
+  description: 'W3C trace context (`00-<32 hex trace id>-<16 hex span id>-<flags>`): every delivery of the event carries a `traceparent` with this trace id.',
+  example: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+};
 
 @Controller('v1/events')
 @UseGuards(ApiKeyGuard)
@@ -29,6 +37,7 @@ export class EventController {
       'A W3C `traceparent` header makes the event part of that trace: every delivery request carries a `traceparent` with the same trace id (see README, Tracing).',
   })
   // An EventCreateDto, checked by the intake's own validator (EventService.intake), not the global pipe.
+  @ApiHeader(TRACEPARENT_HEADER)
   @ApiJsonBody(EventCreateDto, eventCreateExample)
   @ApiAcceptedResponse({ description: 'Accepted (or the first event of a repeated idempotency_key).', type: EventAcceptedResponseDto, example: acceptedExample })
   intake(@OrgId() organizationId: string, @UnvalidatedBody() body: unknown, @Headers('traceparent') traceparent?: string) {
@@ -49,6 +58,7 @@ export class EventController {
       'within the batch answers the first event). A malformed batch (no `events` array, 0 or more than 500 events, unknown fields) is a 400 and stores nothing. ' +
       'The per-key rate limit counts the request once. A `traceparent` header applies to every event of the batch.',
   })
+  @ApiHeader(TRACEPARENT_HEADER)
   @ApiJsonBody(EventBatchDto, {
     events: [
       { event_type: 'order.paid', data: { order_id: 'ord_1042', amount: 4900 }, idempotency_key: 'order-1042-paid' },

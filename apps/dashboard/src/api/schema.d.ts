@@ -191,7 +191,7 @@ export interface paths {
         put?: never;
         /**
          * Publish an event
-         * @description The event is stored, then queued for fan-out. While Redis is unreachable it is still accepted (202) and enqueued once Redis is back; only a PostgreSQL outage answers 503.
+         * @description The event is stored, then queued for fan-out. While Redis is unreachable it is still accepted (202) and enqueued once Redis is back; only a PostgreSQL outage answers 503. A W3C `traceparent` header makes the event part of that trace: every delivery request carries a `traceparent` with the same trace id (see README, Tracing).
          */
         post: operations["publishEvent"];
         delete?: never;
@@ -211,7 +211,7 @@ export interface paths {
         put?: never;
         /**
          * Publish up to 500 events in one request
-         * @description Each event is validated as POST /v1/events validates its body and answered in its slot: one invalid event does not reject the others. Accepted events are stored with one statement and queued together; idempotency keys work per event as on POST /v1/events (a key repeated within the batch answers the first event). A malformed batch (no `events` array, 0 or more than 500 events, unknown fields) is a 400 and stores nothing. The per-key rate limit counts the request once.
+         * @description Each event is validated as POST /v1/events validates its body and answered in its slot: one invalid event does not reject the others. Accepted events are stored with one statement and queued together; idempotency keys work per event as on POST /v1/events (a key repeated within the batch answers the first event). A malformed batch (no `events` array, 0 or more than 500 events, unknown fields) is a 400 and stores nothing. The per-key rate limit counts the request once. A `traceparent` header applies to every event of the batch.
          */
         post: operations["publishEventBatch"];
         delete?: never;
@@ -2298,6 +2298,8 @@ export interface operations {
             header?: {
                 /** @description When sent, must be the API key's organization id (403 otherwise). */
                 "X-Org-Id"?: string;
+                /** @description W3C trace context (`00-<32 hex trace id>-<16 hex span id>-<flags>`): every delivery of the event carries a `traceparent` with this trace id. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;
@@ -2339,6 +2341,8 @@ export interface operations {
             header?: {
                 /** @description When sent, must be the API key's organization id (403 otherwise). */
                 "X-Org-Id"?: string;
+                /** @description W3C trace context (`00-<32 hex trace id>-<16 hex span id>-<flags>`): every delivery of the event carries a `traceparent` with this trace id. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;
