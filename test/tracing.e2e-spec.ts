@@ -1,12 +1,8 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { HooklinePublisher } from '@app/queue';
 import { Tracing } from '@app/observability';
-import { startApi, type TestApi } from './support/api';
-import { testConfig } from './support/config';
 import { startOtlpCollector, type ExportedSpan, type OtlpCollector } from './support/otlp-collector';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import { startStack, type Stack } from './support/stack';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
 const randomHex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -22,48 +18,42 @@ const parts = (header: unknown) => {
   return { traceId: match[1], spanId: match[2], flags: match[3] };
 };
 
-/** Apps, a receiver and an organization with one subscription per path. */
-async function startStack(tracesUrl?: string) {
-  const config = testConfig(
-    tracesUrl ? { tracing: { endpoint: tracesUrl, protocol: 'http/json', serviceName: undefined, sampler: 'parentbased_always_on', samplerRatio: 1 } } : {},
-  );
-  const api = await startApi(config);
-  const worker = await startWorker(config);
-  const receiver = await startReceiver();
-  const { id: orgId, api_key: key } = await api.createOrg('tracing');
-  return { config, api, worker, receiver, orgId, key };
-}
-
 describe('tracing: trace context without an OTLP endpoint (propagation only)', () => {
-  let api: TestApi;
-  let worker: INestApplicationContext;
-  let receiver: Receiver;
-  let key: string;
-  let orgId: string;
+  let stack: Stack;
   let publisher: HooklinePublisher;
 
   beforeAll(async () => {
-    let config;
-    ({ config, api, worker, receiver, key, orgId } = await startStack());
-    publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
+    stack = await startStack({ orgName: 'tracing' });
+    publisher = new HooklinePublisher({ connection: stack.config.redisUrl, prefix: stack.config.queuePrefix });
   });
   afterAll(async () => {
     await publisher?.close();
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
+    await stack?.stop();
   });
 
   const subscribe = async (path: string) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: path, url: `${receiver.url}${path}`, events: [`trace${path.replace('/', '.')}`] } });
+    const response = await stack.api.request('POST', '/v1/webhooks', {
+      key: stack.key,
+      body: { name: path, url: `${stack.receiver.url}${path}`, events: [`trace${path.replace('/', '.')}`] },
+    });
     expect(response.status).toBe(201);
   };
-  const requestsTo = (path: string, count = 1) => waitFor(() => receiver.requests.filter((request) => request.path === path).length >= count && receiver.requests.filter((request) => request.path === path), { what: `${count} request(s) to ${path}` });
+  const requestsTo = (path: string, count = 1) =>
+    waitFor(
+      () =>
+        stack.receiver.requests.filter((request) => request.path === path).length >= count &&
+        stack.receiver.requests.filter((request) => request.path === path),
+      { what: `${count} request(s) to ${path}` },
+    );
 
   it('the delivery request carries the publish request’s trace id, with its own span id and the sampled flag', async () => {
     await subscribe('/single');
     const publisherSpan = publisherContext();
-    const response = await api.request('POST', '/v1/events', { key, body: { event_type: 'trace.single', data: {} }, headers: { traceparent: publisherSpan.traceparent } });
+    const response = await stack.api.request('POST', '/v1/events', {
+      key: stack.key,
+      body: { event_type: 'trace.single', data: {} },
+      headers: { traceparent: publisherSpan.traceparent },
+    });
     expect(response.status).toBe(202);
 
     const [request] = await requestsTo('/single');
@@ -75,9 +65,16 @@ describe('tracing: trace context without an OTLP endpoint (propagation only)', (
 
   it('every attempt (retries too) continues the same trace with a new span id', async () => {
     await subscribe('/retried');
-    receiver.respondWith((request, response) => void response.writeHead(request.path === '/retried' && receiver.requests.filter((r) => r.path === '/retried').length === 1 ? 500 : 200).end('ok'));
+    stack.receiver.respondWith(
+      (request, response) =>
+        void response.writeHead(request.path === '/retried' && stack.receiver.requests.filter((r) => r.path === '/retried').length === 1 ? 500 : 200).end('ok'),
+    );
     const publisherSpan = publisherContext();
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'trace.retried', data: {} }, headers: { traceparent: publisherSpan.traceparent } });
+    await stack.api.request('POST', '/v1/events', {
+      key: stack.key,
+      body: { event_type: 'trace.retried', data: {} },
+      headers: { traceparent: publisherSpan.traceparent },
+    });
 
     const attempts = (await requestsTo('/retried', 2)).map((request) => parts(request.headers.traceparent));
     expect(attempts.map((attempt) => attempt.traceId)).toEqual([publisherSpan.traceId, publisherSpan.traceId]);
@@ -87,9 +84,14 @@ describe('tracing: trace context without an OTLP endpoint (propagation only)', (
   it('a batch request’s traceparent applies to each of its events', async () => {
     await subscribe('/batch');
     const publisherSpan = publisherContext();
-    const response = await api.request('POST', '/v1/events/batch', {
-      key,
-      body: { events: [{ event_type: 'trace.batch', data: { n: 1 } }, { event_type: 'trace.batch', data: { n: 2 } }] },
+    const response = await stack.api.request('POST', '/v1/events/batch', {
+      key: stack.key,
+      body: {
+        events: [
+          { event_type: 'trace.batch', data: { n: 1 } },
+          { event_type: 'trace.batch', data: { n: 2 } },
+        ],
+      },
       headers: { traceparent: publisherSpan.traceparent },
     });
     expect(response.body.accepted).toBe(2);
@@ -100,15 +102,19 @@ describe('tracing: trace context without an OTLP endpoint (propagation only)', (
   it('an event published over Redis continues the traceparent it was published with', async () => {
     await subscribe('/published');
     const publisherSpan = publisherContext();
-    await publisher.publish({ organization_id: orgId, event_type: 'trace.published', data: {}, traceparent: publisherSpan.traceparent });
+    await publisher.publish({ organization_id: stack.id, event_type: 'trace.published', data: {}, traceparent: publisherSpan.traceparent });
     const [request] = await requestsTo('/published');
     expect(parts(request.headers.traceparent).traceId).toBe(publisherSpan.traceId);
   });
 
   it('without (or with an invalid) traceparent each event starts a trace of its own, not sampled', async () => {
     await subscribe('/untraced');
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'trace.untraced', data: { n: 1 } } });
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'trace.untraced', data: { n: 2 } }, headers: { traceparent: '00-not-a-trace-01' } });
+    await stack.api.request('POST', '/v1/events', { key: stack.key, body: { event_type: 'trace.untraced', data: { n: 1 } } });
+    await stack.api.request('POST', '/v1/events', {
+      key: stack.key,
+      body: { event_type: 'trace.untraced', data: { n: 2 } },
+      headers: { traceparent: '00-not-a-trace-01' },
+    });
     const sent = (await requestsTo('/untraced', 2)).map((request) => parts(request.headers.traceparent));
     expect(sent.map((context) => context.flags)).toEqual(['00', '00']);
     expect(sent[0].traceId).not.toBe(sent[1].traceId);
@@ -117,16 +123,21 @@ describe('tracing: trace context without an OTLP endpoint (propagation only)', (
 
 describe('tracing: spans exported over OTLP/HTTP JSON', () => {
   let collector: OtlpCollector;
-  let stack: Awaited<ReturnType<typeof startStack>>;
+  let stack: Stack;
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
-    stack = await startStack(collector.tracesUrl);
+    const tracing = {
+      endpoint: collector.tracesUrl,
+      protocol: 'http/json',
+      serviceName: undefined,
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+    } as const;
+    stack = await startStack({ orgName: 'tracing', config: { tracing } });
   });
   afterAll(async () => {
-    await stack?.worker.close();
-    await stack?.api.close();
-    await stack?.receiver.close();
+    await stack?.stop();
     await collector?.close();
   });
 
@@ -148,10 +159,17 @@ describe('tracing: spans exported over OTLP/HTTP JSON', () => {
 
   it('exports intake → fan-out → attempt as one tree under the publisher’s span, and the receiver continues the attempt span', async () => {
     const { api, key, receiver } = stack;
-    const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'traced', url: `${receiver.url}/traced?token=secret-query`, events: ['trace.exported'] } });
+    const subscription = await api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'traced', url: `${receiver.url}/traced?token=secret-query`, events: ['trace.exported'] },
+    });
     expect(subscription.status).toBe(201);
     const publisherSpan = publisherContext();
-    const published = await api.request('POST', '/v1/events', { key, body: { event_type: 'trace.exported', data: { secret: 'body' } }, headers: { traceparent: publisherSpan.traceparent } });
+    const published = await api.request('POST', '/v1/events', {
+      key,
+      body: { event_type: 'trace.exported', data: { secret: 'body' } },
+      headers: { traceparent: publisherSpan.traceparent },
+    });
     const eventId = published.body.event_id as string;
     const [request] = await waitFor(() => receiver.requests.length >= 1 && receiver.requests, { what: 'the delivery' });
 
@@ -160,7 +178,12 @@ describe('tracing: spans exported over OTLP/HTTP JSON', () => {
     const fanOut = one(spans, 'fan-out');
     const attempt = one(spans, 'POST');
     expect(intake).toMatchObject({ service: 'hookline-api', kind: 2, parentSpanId: publisherSpan.spanId });
-    expect(intake.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/v1/events', 'http.response.status_code': 202, 'hookline.event_id': eventId });
+    expect(intake.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/v1/events',
+      'http.response.status_code': 202,
+      'hookline.event_id': eventId,
+    });
     expect(fanOut).toMatchObject({ service: 'hookline-worker', kind: 5, parentSpanId: intake.spanId });
     expect(fanOut.attributes).toMatchObject({ 'hookline.event_id': eventId, 'hookline.deliveries.created': 1 });
     expect(attempt).toMatchObject({ service: 'hookline-worker', kind: 3, parentSpanId: intake.spanId });

@@ -53,6 +53,9 @@ function flatten(body: any): ExportedSpan[] {
 
 function attributes(list: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
   return Object.fromEntries(
-    (list ?? []).map(({ key, value }) => [key, value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''))]),
+    (list ?? []).map(({ key, value }) => [
+      key,
+      value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? '')),
+    ]),
   );
 }

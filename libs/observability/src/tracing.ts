@@ -102,7 +102,11 @@ function createProvider(config: TracingConfig, serviceName: string): TracerProvi
 
 /** OTEL_TRACES_SAMPLER's values, as the SDK specification defines them. */
 function sampler({ sampler: name, samplerRatio }: TracingConfig): Sampler {
-  const root = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(samplerRatio) : new AlwaysOnSampler();
+  const root = name.endsWith('always_off')
+    ? new AlwaysOffSampler()
+    : name.endsWith('traceidratio')
+      ? new TraceIdRatioBasedSampler(samplerRatio)
+      : new AlwaysOnSampler();
   return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
