@@ -1,5 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UseInterceptors, type Type } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { AccessScope } from '@app/domain/access-scope';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { AllowPortal } from '../auth/portal-access';
@@ -24,7 +34,7 @@ import { SubscriptionService } from './subscription.service';
 
 const SubscriptionId = () => ApiParam({ name: 'id', description: 'Subscription id.', example: SUBSCRIPTION_ID });
 /** One schema per signature scheme: hmac subscriptions answer their secret, ed25519 ones their public key. */
-const oneOf = (...types: Function[]) => ({ oneOf: types.map((type) => ({ $ref: getSchemaPath(type) })) });
+const oneOf = (...types: Type<unknown>[]) => ({ oneOf: types.map((type) => ({ $ref: getSchemaPath(type) })) });
 const PREVIOUS_EXPIRES_AT = '2025-07-01T10:30:00.000Z';
 
 /** Org-wide webhook subscriptions. The logs routes under v1/webhooks live in LogController. */
