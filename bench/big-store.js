@@ -60,7 +60,9 @@ async function createTenant(baseUrl, receiverUrl) {
  */
 async function loadStore(databaseUrl, organizationId, log) {
   return withClient(databaseUrl, async (db) => {
-    const { rows } = await db.query(`SELECT id FROM subscriptions WHERE organization_id = $1 AND (kind = 'channel' OR name LIKE 'stored %') ORDER BY id`, [organizationId]);
+    const { rows } = await db.query(`SELECT id FROM subscriptions WHERE organization_id = $1 AND (kind = 'channel' OR name LIKE 'stored %') ORDER BY id`, [
+      organizationId,
+    ]);
     if (rows.length !== WEBHOOKS) throw new Error(`expected ${WEBHOOKS} webhooks, found ${rows.length}`);
     const webhooks = rows.map((row) => row.id);
     await db.query(`SET session_replication_role = replica`);
@@ -237,7 +239,15 @@ async function runBigStore(ctx, log) {
   const prefix = `hlbench-${ctx.runId}-big`;
   await truncateAll(ctx.databaseUrl);
   // Retention off in this worker: a worker of its own runs it, at a chosen moment.
-  const stack = await startStack({ build: ctx.build, databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl, prefix, apiPort: ctx.apiPort, workers: 1, extraEnv: { RETENTION_DAYS: '0' } });
+  const stack = await startStack({
+    build: ctx.build,
+    databaseUrl: ctx.databaseUrl,
+    redisUrl: ctx.redisUrl,
+    prefix,
+    apiPort: ctx.apiPort,
+    workers: 1,
+    extraEnv: { RETENTION_DAYS: '0' },
+  });
   try {
     const tenant = await createTenant(stack.baseUrl, ctx.receiver.url);
     log(`loading ${EVENTS} events, ${EVENTS * FAN_OUT} deliveries, ${EVENTS * FAN_OUT * ATTEMPTS_PER_DELIVERY} attempts with generate_series`);
@@ -257,7 +267,8 @@ async function runBigStore(ctx, log) {
       retention,
       targets: {
         'every read p95 < 100 ms': worstRead < 100 ? `met (worst ${worstRead} ms)` : `not met (worst ${worstRead} ms)`,
-        'retention never delays a delivery > 1 s': retention.flow.latency_ms.max_ms < 1000 ? `met (max ${retention.flow.latency_ms.max_ms} ms)` : `not met (max ${retention.flow.latency_ms.max_ms} ms)`,
+        'retention never delays a delivery > 1 s':
+          retention.flow.latency_ms.max_ms < 1000 ? `met (max ${retention.flow.latency_ms.max_ms} ms)` : `not met (max ${retention.flow.latency_ms.max_ms} ms)`,
       },
     };
   } finally {

@@ -37,9 +37,7 @@ async function recreateDatabase(databaseUrl) {
 /** Empties every table but the migration record (faster than re-creating for each scenario). */
 async function truncateAll(databaseUrl) {
   await withClient(databaseUrl, async (db) => {
-    const { rows } = await db.query(
-      `SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
-    );
+    const { rows } = await db.query(`SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
     if (rows.length) await db.query(`TRUNCATE ${rows.map((r) => r.t).join(', ')} CASCADE`);
   });
 }
@@ -85,10 +83,7 @@ async function statementCounter(databaseUrl) {
     read: () =>
       withClient(adminUrl(databaseUrl), async (admin) => {
         await admin.query('SELECT pg_stat_clear_snapshot()');
-        const { rows } = await admin.query(
-          'SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = $1',
-          [name],
-        );
+        const { rows } = await admin.query('SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = $1', [name]);
         return Number(rows[0]?.n ?? 0);
       }),
   };

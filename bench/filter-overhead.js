@@ -33,7 +33,14 @@ function events() {
     callId: null,
     workflowId: null,
     targetSubscriptionId: null,
-    data: { sent_at_ms: Date.now(), seq, order_id: 'ord_123', amount: 4200, items: [1, 2, 3], ...Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, i])) },
+    data: {
+      sent_at_ms: Date.now(),
+      seq,
+      order_id: 'ord_123',
+      amount: 4200,
+      items: [1, 2, 3],
+      ...Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, i])),
+    },
   }));
 }
 
@@ -100,13 +107,17 @@ function main() {
   }
   const none = median(runs.none);
   const line = (label, ns) => `${label.padEnd(44)} ${ns.toFixed(1).padStart(7)} ns CPU  (+${(ns - none).toFixed(1)} ns per delivery)`;
-  console.log(`matching step of fan-out, per event × subscription (median of ${ROUNDS}; ${BATCHES} batches of ${EVENTS_PER_BATCH} events × ${SUBSCRIPTIONS} subscriptions):`);
+  console.log(
+    `matching step of fan-out, per event × subscription (median of ${ROUNDS}; ${BATCHES} batches of ${EVENTS_PER_BATCH} events × ${SUBSCRIPTIONS} subscriptions):`,
+  );
   console.log(line('no filter', none));
   console.log(line(`bench filter (${JSON.stringify(BENCH_FILTER).length} B, 4 conditions)`, median(runs.bench)));
   console.log(line('largest filter (64 conditions)', median(runs.largest)));
   // Scenario 3 in bench/README.md: ~3,300 deliveries/s on 2 cores, i.e. ~600 µs of machine CPU each.
   console.log('For scale: end to end, a delivery costs ~600 µs of machine CPU (bench/README.md, scenario 3); scenario 3f measures the filter there.');
-  console.log(`compiling: bench filter ${compileMicros(BENCH_FILTER).toFixed(1)} µs, largest ${compileMicros(LARGEST_FILTER).toFixed(1)} µs (once per subscription version per worker)`);
+  console.log(
+    `compiling: bench filter ${compileMicros(BENCH_FILTER).toFixed(1)} µs, largest ${compileMicros(LARGEST_FILTER).toFixed(1)} µs (once per subscription version per worker)`,
+  );
 }
 
 main();

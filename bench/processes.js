@@ -91,9 +91,7 @@ async function waitForHttp(url, child, timeoutMs = 30_000) {
  * lists `count` consumers on both of Hookline's queues (each Worker names its Redis connection).
  */
 async function waitForWorkers({ redisUrl, prefix, count, workers, timeoutMs = 30_000 }) {
-  const queues = ['hookline-intake', 'hookline-deliveries'].map(
-    (name) => new Queue(name, { connection: redisOptions(redisUrl), prefix }),
-  );
+  const queues = ['hookline-intake', 'hookline-deliveries'].map((name) => new Queue(name, { connection: redisOptions(redisUrl), prefix }));
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -116,10 +114,7 @@ async function startStack({ build, databaseUrl, redisUrl, prefix, apiPort, worke
   const workerProcs = Array.from({ length: workers }, (_, i) => spawnApp(`worker ${i + 1}`, build.worker, env));
   const stack = { api, workers: workerProcs, baseUrl: `http://127.0.0.1:${apiPort}` };
   try {
-    await Promise.all([
-      waitForHttp(`${stack.baseUrl}/health/live`, api),
-      waitForWorkers({ redisUrl, prefix, count: workers, workers: workerProcs }),
-    ]);
+    await Promise.all([waitForHttp(`${stack.baseUrl}/health/live`, api), waitForWorkers({ redisUrl, prefix, count: workers, workers: workerProcs })]);
   } catch (error) {
     await stopStack(stack);
     throw error;

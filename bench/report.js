@@ -48,7 +48,10 @@ function formatReport(report) {
     if (s.status === 'failed') lines.push(`scenario ${s.id} failed: ${s.reason}`);
     if (s.target_rate_per_second) lines.push(`scenario ${s.id}: ${s.target_rate_per_second} events/s (20% of scenario ${s.rate_from_scenario}'s deliveries/s)`);
     if (s.intake_failures) lines.push(`scenario ${s.id}: ${s.intake_failures} intake requests failed ${JSON.stringify(s.intake_errors)}`);
-    if (s.soak) lines.push(`soak: worker RSS ${s.soak.rss_mb_first} → ${s.soak.rss_mb_last} MB (max ${s.soak.rss_mb_max}), slope over the second half ${s.soak.slope_mb_per_100k_deliveries_second_half} MB per 100k deliveries`);
+    if (s.soak)
+      lines.push(
+        `soak: worker RSS ${s.soak.rss_mb_first} → ${s.soak.rss_mb_last} MB (max ${s.soak.rss_mb_max}), slope over the second half ${s.soak.slope_mb_per_100k_deliveries_second_half} MB per 100k deliveries`,
+      );
   }
   const unfiltered = report.scenarios.find((s) => s.id === '3' && s.status === 'ok');
   const filtered = report.scenarios.find((s) => s.id === '3f' && s.status === 'ok');
@@ -83,7 +86,14 @@ function markdown(report) {
       : `| ${s.id} | ${s.intake}, ${s.subscriptions} sub${s.subscriptions > 1 ? 's' : ''}, ${s.workers} worker${s.workers > 1 ? 's' : ''}${s.signature_scheme === 'ed25519' ? ', ed25519' : ''} | ${s.deliveries_received ?? '–'} | ${s.intake_events_per_second ?? '–'} | ${s.deliveries_per_second ?? '–'} | ${s.ratio_to_ceiling ?? '–'} | ${s.latency_ms ? `${s.latency_ms.p50_ms} / ${s.latency_ms.p95_ms} / ${s.latency_ms.p99_ms}` : '–'} | ${s.api_peak_rss_mb ?? '–'} / ${s.worker_peak_rss_mb ?? '–'} | ${s.worker_cpu_ms_per_delivery ?? '–'} | ${s.redis_commands_per_delivery ?? '–'} (${s.redis_script_calls_per_delivery ?? '–'}) | ${s[sqlKey] ?? '–'} | ${s.status} |`,
   );
   const f = report.flags;
-  const args = [f.quick && '--quick', f.privateRedis && '--private-redis', f.scenarios && `--scenarios=${f.scenarios}`, f.events && `--events=${f.events}`, f.soak && `--soak=${f.soak}`, f.receiver === 'inline' && '--receiver=inline'].filter(Boolean);
+  const args = [
+    f.quick && '--quick',
+    f.privateRedis && '--private-redis',
+    f.scenarios && `--scenarios=${f.scenarios}`,
+    f.events && `--events=${f.events}`,
+    f.soak && `--soak=${f.soak}`,
+    f.receiver === 'inline' && '--receiver=inline',
+  ].filter(Boolean);
   return [
     `Run of ${report.started_at} (\`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`, ${report.duration_seconds} s), commit ${report.git.commit?.slice(0, 7)}${report.git.dirty ? ' with uncommitted changes in apps/ or libs/' : ''}.`,
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, ${m.os}; Node ${m.node}, Redis ${m.redis}, PostgreSQL ${m.postgres}.`,

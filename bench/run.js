@@ -45,7 +45,18 @@ const SOAK_WINDOW = 20_000;
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 100);
 
 function parseFlags(argv) {
-  const flags = { quick: false, scenarios: null, events: null, soak: null, stats: null, bigStore: false, privateRedis: false, receiver: 'process', ordered: false, tracing: false };
+  const flags = {
+    quick: false,
+    scenarios: null,
+    events: null,
+    soak: null,
+    stats: null,
+    bigStore: false,
+    privateRedis: false,
+    receiver: 'process',
+    ordered: false,
+    tracing: false,
+  };
   for (const arg of argv) {
     const [name, value] = arg.replace(/^--/, '').split('=');
     if (name === 'quick') flags.quick = true;
@@ -58,7 +69,10 @@ function parseFlags(argv) {
     else if (name === 'soak') flags.soak = value ? Number(value) : 1_000_000;
     else if (name === 'stats') flags.stats = value ? Number(value) : 1_000_000;
     else if (name === 'big-store') flags.bigStore = true;
-    else throw new Error(`unknown flag ${arg} (known: --quick, --scenarios=1,1e,1b,2,2b,3,3f,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline, --tracing)`);
+    else
+      throw new Error(
+        `unknown flag ${arg} (known: --quick, --scenarios=1,1e,1b,2,2b,3,3f,4,5,6,6b, --ordered, --events=N, --soak[=N], --stats[=N], --big-store, --private-redis, --receiver=process|inline, --tracing)`,
+      );
   }
   if (flags.events !== null && !(flags.events > 0)) throw new Error('--events must be a positive number');
   if (flags.soak !== null && !(flags.soak > 0)) throw new Error('--soak must be a positive number of deliveries');
@@ -81,7 +95,9 @@ function freePort() {
 function gitState() {
   const run = (cmd) => {
     try {
-      return execSync(cmd, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      return execSync(cmd, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       return null;
     }
@@ -125,7 +141,13 @@ async function main() {
       // The stats endpoint alone: no ceilings, no pipeline scenarios.
       const result = await runStatsEndpointBench({ ...ctx, deliveries: flags.stats, log });
       console.log(formatStatsReport(result));
-      const report = { started_at: startedAt.toISOString(), git, flags, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, postgres: await postgresVersion(databaseUrl) }, ...result };
+      const report = {
+        started_at: startedAt.toISOString(),
+        git,
+        flags,
+        machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, postgres: await postgresVersion(databaseUrl) },
+        ...result,
+      };
       log(`results written to ${writeStatsResults(report)}`);
       return;
     }
@@ -134,7 +156,13 @@ async function main() {
       log('big store: reads and retention on 1M deliveries and 2M attempts');
       const result = await runBigStore(ctx, log);
       console.log(formatBigStore(result));
-      const report = { started_at: startedAt.toISOString(), duration_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), git, flags, scenarios: [result] };
+      const report = {
+        started_at: startedAt.toISOString(),
+        duration_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+        git,
+        flags,
+        scenarios: [result],
+      };
       log(`results written to ${writeResults(report)} and bench/results/latest.json`);
       return;
     }
@@ -148,7 +176,9 @@ async function main() {
     const wanted = flags.scenarios ?? (flags.ordered ? ['1', ...SCENARIOS.filter((s) => s.optIn).map((s) => s.id)] : null);
     let plan = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.id) : !s.optIn));
     if (flags.soak) {
-      plan = [{ id: 'soak', title: `soak: ${flags.soak} deliveries, worker RSS every second`, intake: 'batch', fallback: 'single', subscriptions: 1, workers: 1 }];
+      plan = [
+        { id: 'soak', title: `soak: ${flags.soak} deliveries, worker RSS every second`, intake: 'batch', fallback: 'single', subscriptions: 1, workers: 1 },
+      ];
       ctx.soak = { events: flags.soak, window: SOAK_WINDOW };
       mode.wait = { stallMs: 60_000, maxMs: Infinity };
     }

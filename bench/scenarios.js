@@ -26,7 +26,15 @@ const SCENARIOS = [
   { id: '2', title: 'Redis publisher (HooklinePublisher)', intake: 'publisher', subscriptions: 1, workers: 1 },
   { id: '2b', title: 'Redis publisher, publishMany of 100 events', intake: 'publisher', publishMany: 100, subscriptions: 1, workers: 1 },
   { id: '3', title: 'fan-out: 10 subscriptions per event', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1 },
-  { id: '3f', title: 'scenario 3 with a payload filter on each subscription', intake: 'batch', fallback: 'single', subscriptions: 10, workers: 1, filter: BENCH_FILTER },
+  {
+    id: '3f',
+    title: 'scenario 3 with a payload filter on each subscription',
+    intake: 'batch',
+    fallback: 'single',
+    subscriptions: 10,
+    workers: 1,
+    filter: BENCH_FILTER,
+  },
   { id: '4', title: 'fixed rate at 20% of the max, latency', intake: 'fixed-rate', subscriptions: 1, workers: 1 },
   { id: '5', title: 'scenario 1 with 2 worker processes', intake: 'batch', fallback: 'single', subscriptions: 1, workers: 2 },
   // Ordered delivery (issue 12), run with --ordered (after scenario 1, their reference): events spread
@@ -98,7 +106,14 @@ async function api(baseUrl, path, token, body) {
 async function createTenant(stack, receiver, subscriptions, { ordered = false, filter = null, signatureScheme = 'hmac' } = {}) {
   const org = await api(stack.baseUrl, '/v1/orgs', ADMIN_TOKEN, { name: 'bench' });
   for (let i = 0; i < subscriptions; i++) {
-    const body = { name: `bench ${i + 1}`, url: receiver.url, events: ['bench.*'], signature_scheme: signatureScheme, ...(ordered && { ordering: 'per_key' }), ...(filter && { filter }) };
+    const body = {
+      name: `bench ${i + 1}`,
+      url: receiver.url,
+      events: ['bench.*'],
+      signature_scheme: signatureScheme,
+      ...(ordered && { ordering: 'per_key' }),
+      ...(filter && { filter }),
+    };
     await api(stack.baseUrl, '/v1/webhooks', org.api_key, body);
   }
   return org;
@@ -144,7 +159,14 @@ async function measure(def, ctx, prefix) {
   }
 
   await truncateAll(ctx.databaseUrl);
-  const stack = await startStack({ build: ctx.build, databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl, prefix, apiPort: ctx.apiPort, workers: def.workers });
+  const stack = await startStack({
+    build: ctx.build,
+    databaseUrl: ctx.databaseUrl,
+    redisUrl: ctx.redisUrl,
+    prefix,
+    apiPort: ctx.apiPort,
+    workers: def.workers,
+  });
   let tally;
   let delivered;
   let peaks;
@@ -157,7 +179,11 @@ async function measure(def, ctx, prefix) {
   let workerCpuBefore;
   let workerCpuMs;
   try {
-    const org = await createTenant(stack, receiver, def.subscriptions, { ordered: Boolean(def.orderingKeys), filter: def.filter, signatureScheme: def.signatureScheme });
+    const org = await createTenant(stack, receiver, def.subscriptions, {
+      ordered: Boolean(def.orderingKeys),
+      filter: def.filter,
+      signatureScheme: def.signatureScheme,
+    });
     const batchAvailable = await hasBatchEndpoint(stack.baseUrl, org.api_key);
     if (def.intake === 'batch' && !batchAvailable) {
       if (!def.fallback) return { ...base, status: 'skipped', reason: 'POST /v1/events/batch answered 404 (not built yet)' };
@@ -168,7 +194,13 @@ async function measure(def, ctx, prefix) {
     if (fixedRate) {
       // Fresh processes compile their hot paths (JIT, Prisma's query plans) during the first second
       // or so: the latency target is about steady state, so a warm-up at the same rate goes first.
-      const warmUp = await fixedRateIntake({ baseUrl: stack.baseUrl, apiKey: org.api_key, ...fixedRate, durationMs: FIXED_RATE_WARM_UP_MS, useBatch: batchAvailable });
+      const warmUp = await fixedRateIntake({
+        baseUrl: stack.baseUrl,
+        apiKey: org.api_key,
+        ...fixedRate,
+        durationMs: FIXED_RATE_WARM_UP_MS,
+        useBatch: batchAvailable,
+      });
       await receiver.waitFor(() => warmUp.accepted * def.subscriptions, opts.mode.wait);
     }
     await receiver.reset();
@@ -188,7 +220,16 @@ async function measure(def, ctx, prefix) {
     if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: batchAvailable });
     else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY, orderingKeys: def.orderingKeys });
     else if (intake.startsWith('single')) running = singleIntake({ ...load, concurrency: SINGLE_CONCURRENCY });
-    else running = publisherIntake({ build: ctx.build, redisUrl: ctx.redisUrl, prefix, organizationId: org.id, concurrency: def.publishMany ? BATCH_CONCURRENCY : PUBLISHER_CONCURRENCY, perCall: def.publishMany ?? 1, plan });
+    else
+      running = publisherIntake({
+        build: ctx.build,
+        redisUrl: ctx.redisUrl,
+        prefix,
+        organizationId: org.id,
+        concurrency: def.publishMany ? BATCH_CONCURRENCY : PUBLISHER_CONCURRENCY,
+        perCall: def.publishMany ?? 1,
+        plan,
+      });
     ticker = progressTicker(`scenario ${def.id}`, receiver);
     tally = await running;
     const expected = tally.accepted * def.subscriptions;

@@ -56,9 +56,7 @@ function assertLockfileProvider(migrationsDir) {
   if (!fs.existsSync(lockfile)) return;
   const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(fs.readFileSync(lockfile, 'utf8'))?.[1];
   if (provider && provider !== 'postgresql') {
-    throw new MigrationError(
-      `The migrations in ${migrationsDir} were made for \`${provider}\` (migration_lock.toml), not \`postgresql\`.`,
-    );
+    throw new MigrationError(`The migrations in ${migrationsDir} were made for \`${provider}\` (migration_lock.toml), not \`postgresql\`.`);
   }
 }
 
@@ -141,10 +139,7 @@ function assertHistoryIsSound(records, migrations) {
   }
   const checksums = new Map(migrations.map((migration) => [migration.name, migration.checksum]));
   const edited = records.filter(
-    (record) =>
-      record.rolled_back_at === null &&
-      checksums.has(record.migration_name) &&
-      checksums.get(record.migration_name) !== record.checksum,
+    (record) => record.rolled_back_at === null && checksums.has(record.migration_name) && checksums.get(record.migration_name) !== record.checksum,
   );
   if (edited.length > 0) {
     throw new MigrationError(
@@ -173,10 +168,7 @@ async function applyMigration(client, migration) {
         `Migration name: ${migration.name}\n\nDatabase error code: ${error.code ?? 'unknown'}\n\nDatabase error:\n${logs}`,
     );
   }
-  await client.query(
-    'UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = now() WHERE id = $1',
-    [id],
-  );
+  await client.query('UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = now() WHERE id = $1', [id]);
 }
 
 /**

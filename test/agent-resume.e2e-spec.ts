@@ -108,7 +108,8 @@ describe('examples/agent-resume through the real api and worker', () => {
       { what: `${count} settled events with call_id ${callId}` },
     );
 
-  const inboxRequestsFor = (callId: string) => approverInbox.requests.filter((request) => request.path === '/inbox' && JSON.parse(request.body).call_id === callId);
+  const inboxRequestsFor = (callId: string) =>
+    approverInbox.requests.filter((request) => request.path === '/inbox' && JSON.parse(request.body).call_id === callId);
 
   it('pauses under a call_id, resumes when the signed approval.granted arrives, and the call_id finds both events', async () => {
     const secret = newWhsecSecret();
@@ -222,7 +223,11 @@ describe('examples/agent-resume through the real api and worker', () => {
       data: { approved: true, comment: null, approved_by: 'mallory' },
     });
     const post = async (headers: Record<string, string>, payload = body) => {
-      const response = await fetch(`${running.url}${WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+      const response = await fetch(`${running.url}${WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: payload,
+      });
       return { status: response.status, body: await response.json() };
     };
     const now = () => Math.floor(Date.now() / 1000);
@@ -256,7 +261,10 @@ describe('examples/agent-resume through the real api and worker', () => {
     expect(await post(JSON.stringify({ task: '', tool_call: REFUND }))).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
     expect(await post(JSON.stringify({ task: 't', tool_call: { name: 'drop_tables' } }))).toMatchObject({ status: 400, body: { error: 'unknown_tool' } });
     await startRun(running.url, { task: 't', tool_call: REFUND, call_id: 'call_taken' });
-    expect(await post(JSON.stringify({ task: 't', tool_call: REFUND, call_id: 'call_taken' }))).toMatchObject({ status: 409, body: { error: 'call_id_in_use' } });
+    expect(await post(JSON.stringify({ task: 't', tool_call: REFUND, call_id: 'call_taken' }))).toMatchObject({
+      status: 409,
+      body: { error: 'call_id_in_use' },
+    });
     expect(await getRun(running.url, 'call_missing')).toMatchObject({ status: 404, run: { error: 'not_found' } });
     expect((await fetch(`${running.url}${WEBHOOK_PATH}`)).status).toBe(405);
   });

@@ -55,18 +55,34 @@ describe('Events API: POST /v1/events/batch', () => {
     const { results, accepted, rejected } = response.body;
     expect({ accepted, rejected }).toEqual({ accepted: 3, rejected: 4 });
     expect(results).toHaveLength(7);
-    const acceptedShape = (eventType: string) => ({ event_id: expect.stringMatching(EVENT_ID), event_type: eventType, created_at: expect.stringMatching(ISO_UTC) });
+    const acceptedShape = (eventType: string) => ({
+      event_id: expect.stringMatching(EVENT_ID),
+      event_type: eventType,
+      created_at: expect.stringMatching(ISO_UTC),
+    });
     expect(results[0]).toEqual(acceptedShape('order.paid'));
     expect(results[1]).toEqual({ error: 'validation_failed', message: expect.any(String), details: [{ field: 'event_type', message: expect.any(String) }] });
     expect(results[2]).toEqual(acceptedShape('order.shipped'));
     expect(results[3]).toEqual({ error: 'validation_failed', message: expect.any(String), details: [{ field: 'data', message: expect.any(String) }] });
     expect(results[4]).toEqual({ error: 'validation_failed', message: 'The request body must be a JSON object.' });
-    expect(results[5]).toEqual({ error: 'validation_failed', message: expect.any(String), details: [{ field: 'priority', message: 'property priority should not exist' }] });
+    expect(results[5]).toEqual({
+      error: 'validation_failed',
+      message: expect.any(String),
+      details: [{ field: 'priority', message: 'property priority should not exist' }],
+    });
     expect(results[6]).toEqual(acceptedShape('order.refunded'));
 
     expect(await storedCount(orgId)).toBe(3);
     const first = await prisma.event.findUniqueOrThrow({ where: { id: results[0].event_id } });
-    expect(first).toMatchObject({ organizationId: orgId, eventType: 'order.paid', workflowId: 'wf_1', channel: 'shop:1', callId: 'call_1', status: 'accepted', fannedOutAt: null });
+    expect(first).toMatchObject({
+      organizationId: orgId,
+      eventType: 'order.paid',
+      workflowId: 'wf_1',
+      channel: 'shop:1',
+      callId: 'call_1',
+      status: 'accepted',
+      fannedOutAt: null,
+    });
     expect(first.createdAt.toISOString()).toBe(results[0].created_at);
     expect((await prisma.event.findUniqueOrThrow({ where: { id: results[2].event_id } })).data).toEqual({ order: 1, constructor: 'kept' });
     // Events stored together are fanned out by one intake job naming them all (job id: the first).
@@ -182,7 +198,11 @@ describe('Events API: POST /v1/events/batch', () => {
       expect(response.status).toBe(202);
       const unstorable = 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored';
       const tooDeep = 'is nested too deeply (at most 100 levels)';
-      const refused = (field: string, problem: string) => ({ error: 'validation_failed', message: `The request body ${problem}.`, details: [{ field, message: `${field} ${problem}` }] });
+      const refused = (field: string, problem: string) => ({
+        error: 'validation_failed',
+        message: `The request body ${problem}.`,
+        details: [{ field, message: `${field} ${problem}` }],
+      });
       expect(response.body.results.slice(0, 3)).toEqual([refused('data', unstorable), refused('data', tooDeep), refused('data', tooDeep)]);
       expect(response.body.results[3]).toMatchObject({ event_id: expect.stringMatching(EVENT_ID) });
       expect(response.body.results.slice(4)).toEqual([refused('event_type', unstorable), refused('call_id', unstorable)]);
@@ -214,7 +234,8 @@ describe('Events API: POST /v1/events/batch', () => {
       expect(batch.status).toBe(202);
       for (const [index, event] of events.entries()) {
         const single = await api.request('POST', '/v1/events', { key, body: event });
-        const expected = single.status === 202 ? { event_id: expect.any(String), event_type: single.body.event_type, created_at: expect.any(String) } : single.body;
+        const expected =
+          single.status === 202 ? { event_id: expect.any(String), event_type: single.body.event_type, created_at: expect.any(String) } : single.body;
         expect({ index, result: batch.body.results[index] }).toEqual({ index, result: expected });
       }
     });
@@ -244,10 +265,16 @@ describe('Events API: POST /v1/events/batch', () => {
     });
 
     it('counts each rejected event in hookline_events_rejected_total by reason', async () => {
-      const metric = async (reason: string) => sample((await api.request<string>('GET', '/metrics')).body, 'hookline_events_rejected_total', `reason="${reason}"`) ?? 0;
+      const metric = async (reason: string) =>
+        sample((await api.request<string>('GET', '/metrics')).body, 'hookline_events_rejected_total', `reason="${reason}"`) ?? 0;
       const [invalidBefore, tooLargeBefore] = [await metric('validation_failed'), await metric('payload_too_large')];
       const response = await publishBatch(org.api_key, {
-        events: [{ event_type: 'a b', data: {} }, { event_type: 'a.b' }, { event_type: 'a.b', data: { blob: 'x'.repeat(EVENT_LIMIT + 1) } }, { event_type: 'a.b', data: {} }],
+        events: [
+          { event_type: 'a b', data: {} },
+          { event_type: 'a.b' },
+          { event_type: 'a.b', data: { blob: 'x'.repeat(EVENT_LIMIT + 1) } },
+          { event_type: 'a.b', data: {} },
+        ],
       });
       expect(response.body).toMatchObject({ accepted: 1, rejected: 3 });
       expect(await metric('validation_failed')).toBe(invalidBefore + 2);
@@ -317,7 +344,9 @@ describe('Events API: POST /v1/events/batch', () => {
 
   it('single requests arriving together are each answered with their own event', async () => {
     const { id: orgId, api_key: key } = await api.createOrg('Coalesced singles');
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, n) => api.request('POST', '/v1/events', { key, body: { event_type: 'tick', data: { n } } })));
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => api.request('POST', '/v1/events', { key, body: { event_type: 'tick', data: { n } } })),
+    );
     expect(responses.every((response) => response.status === 202)).toBe(true);
     const ids = responses.map((response) => response.body.event_id as string);
     expect(new Set(ids).size).toBe(40);
@@ -330,7 +359,15 @@ describe('Events API: POST /v1/events/batch', () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const noRedis = await startApi({ ...config, redisUrl: 'redis://127.0.0.1:1' });
     try {
-      const response = await noRedis.request('POST', '/v1/events/batch', { key: org.api_key, body: { events: [{ event_type: 'during.outage', data: {} }, { event_type: 'during.outage', data: {} }] } });
+      const response = await noRedis.request('POST', '/v1/events/batch', {
+        key: org.api_key,
+        body: {
+          events: [
+            { event_type: 'during.outage', data: {} },
+            { event_type: 'during.outage', data: {} },
+          ],
+        },
+      });
       expect(response.status).toBe(202);
       for (const result of response.body.results) {
         expect(await prisma.event.findUniqueOrThrow({ where: { id: result.event_id } })).toMatchObject({ status: 'accepted', fannedOutAt: null });

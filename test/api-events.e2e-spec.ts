@@ -68,10 +68,21 @@ describe('Events API', () => {
     it('persists the event, queues it for fan-out and answers 202', async () => {
       const response = await publish(orgA.api_key, { event_type: 'workflow.completed', data: { workflow: 'wf_1', ok: true }, workflow_id: 'wf_1' });
       expect(response.status).toBe(202);
-      expect(response.body).toEqual({ event_id: expect.stringMatching(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/), event_type: 'workflow.completed', created_at: expect.stringMatching(ISO_UTC) });
+      expect(response.body).toEqual({
+        event_id: expect.stringMatching(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/),
+        event_type: 'workflow.completed',
+        created_at: expect.stringMatching(ISO_UTC),
+      });
 
       const event = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
-      expect(event).toMatchObject({ organizationId: orgA.id, eventType: 'workflow.completed', workflowId: 'wf_1', status: 'accepted', fannedOutAt: null, targetSubscriptionId: null });
+      expect(event).toMatchObject({
+        organizationId: orgA.id,
+        eventType: 'workflow.completed',
+        workflowId: 'wf_1',
+        status: 'accepted',
+        fannedOutAt: null,
+        targetSubscriptionId: null,
+      });
       expect(event.data).toEqual({ workflow: 'wf_1', ok: true });
       expect(event.createdAt.toISOString()).toBe(response.body.created_at);
       const job = await intakeQueue.getJob(response.body.event_id);
@@ -89,7 +100,12 @@ describe('Events API', () => {
     });
 
     it('accepts channel and call_id, and a body just under 256 KiB', async () => {
-      const response = await publish(orgA.api_key, { event_type: 'approval.requested', data: { blob: 'x'.repeat(BODY_LIMIT - 200) }, channel: 'queue:165', call_id: 'call_under_limit' });
+      const response = await publish(orgA.api_key, {
+        event_type: 'approval.requested',
+        data: { blob: 'x'.repeat(BODY_LIMIT - 200) },
+        channel: 'queue:165',
+        call_id: 'call_under_limit',
+      });
       expect(response.status).toBe(202);
       const stored = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
       expect(stored).toMatchObject({ channel: 'queue:165', callId: 'call_under_limit' });
@@ -163,7 +179,11 @@ describe('Events API', () => {
       const before = await prisma.event.count({ where: { organizationId: orgB.id } });
       const response = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({ error: 'validation_failed', message: `The request body ${problem}.`, details: [{ field, message: `${field} ${problem}` }] });
+      expect(response.body).toEqual({
+        error: 'validation_failed',
+        message: `The request body ${problem}.`,
+        details: [{ field, message: `${field} ${problem}` }],
+      });
       expect(await prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
     });
 
@@ -185,7 +205,7 @@ describe('Events API', () => {
   });
 
   describe('event-type catalog', () => {
-    it("checks data against the schema of a registered type, and lets unregistered types through", async () => {
+    it('checks data against the schema of a registered type, and lets unregistered types through', async () => {
       const org = await api.createOrg('Events with a catalog');
       const registered = await api.request('POST', '/v1/event-types', {
         key: org.api_key,
@@ -195,7 +215,10 @@ describe('Events API', () => {
 
       const refused = await publish(org.api_key, { event_type: 'invoice.issued', data: { amount: 'ten' } });
       expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: 'validation_failed', details: expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]) });
+      expect(refused.body).toMatchObject({
+        error: 'validation_failed',
+        details: expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]),
+      });
       expect(await prisma.event.count({ where: { organizationId: org.id } })).toBe(0);
 
       expect((await publish(org.api_key, { event_type: 'invoice.issued', data: { amount: 10 } })).status).toBe(202);
@@ -297,7 +320,15 @@ describe('Events API', () => {
     it('tells when an event that came over Redis was rejected, and why', async () => {
       const id = newId('evt');
       await prisma.event.create({
-        data: { id, organizationId: orgA.id, eventType: 'bad.event', data: {}, status: 'rejected', rejectReason: 'data must be a JSON object', fannedOutAt: new Date() },
+        data: {
+          id,
+          organizationId: orgA.id,
+          eventType: 'bad.event',
+          data: {},
+          status: 'rejected',
+          rejectReason: 'data must be a JSON object',
+          fannedOutAt: new Date(),
+        },
       });
       const response = await api.request('GET', `/v1/events/${id}`, { key: orgA.api_key });
       expect(response.body).toMatchObject({ event_id: id, status: 'rejected', reject_reason: 'data must be a JSON object', deliveries: [] });

@@ -87,7 +87,10 @@ describe('Delivery logs API', () => {
     stack = await startStack({ workers: 0, config });
     ({ api } = stack);
     prisma = api.app.get(PrismaService);
-    deliveriesQueue = new Queue<DeliveryJob, void, typeof JobName.Deliver>(QueueName.Deliveries, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    deliveriesQueue = new Queue<DeliveryJob, void, typeof JobName.Deliver>(QueueName.Deliveries, {
+      connection: redisOptionsFromUrl(config.redisUrl),
+      prefix: config.queuePrefix,
+    });
     orgA = await api.createOrg('Logs A');
     orgB = await api.createOrg('Logs B');
   });
@@ -154,9 +157,20 @@ describe('Delivery logs API', () => {
       beforeAll(async () => {
         subscriptionId = (await createSubscription(orgA)).id;
         const rows = Array.from({ length: count }, (_, index) => ({ eventId: newId('evt'), deliveryId: newId('dlv'), createdAt: at(100 + index) }));
-        await prisma.event.createMany({ data: rows.map((row) => ({ id: row.eventId, organizationId: orgA.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })) });
+        await prisma.event.createMany({
+          data: rows.map((row) => ({ id: row.eventId, organizationId: orgA.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })),
+        });
         await prisma.delivery.createMany({
-          data: rows.map((row) => ({ id: row.deliveryId, organizationId: orgA.id, eventId: row.eventId, subscriptionId, eventType: 'bulk.item', status: 'delivered', attempts: 1, createdAt: row.createdAt })),
+          data: rows.map((row) => ({
+            id: row.deliveryId,
+            organizationId: orgA.id,
+            eventId: row.eventId,
+            subscriptionId,
+            eventType: 'bulk.item',
+            status: 'delivered',
+            attempts: 1,
+            createdAt: row.createdAt,
+          })),
         });
         idsNewestFirst = rows.map((row) => row.deliveryId).reverse();
       });
@@ -250,9 +264,22 @@ describe('Delivery logs API', () => {
         },
       });
       ids.completed = (await insertDelivery(org.id, { subscriptionId: first.id, eventType: 'workflow.completed', status: 'delivered', createdAt: at(1) })).id;
-      ids.failed = (await insertDelivery(org.id, { subscriptionId: first.id, eventType: 'workflow.failed', status: 'failed', responseStatus: 500, createdAt: at(2) })).id;
-      ids.secondCompleted = (await insertDelivery(org.id, { subscriptionId: second.id, eventType: 'workflow.completed', status: 'failed', responseStatus: null, createdAt: at(3) })).id;
-      ids.channel = (await insertDelivery(org.id, { subscriptionId: channelWebhookId, eventType: 'task.completed', status: 'pending', attempts: 0, responseStatus: null, createdAt: at(4) })).id;
+      ids.failed = (
+        await insertDelivery(org.id, { subscriptionId: first.id, eventType: 'workflow.failed', status: 'failed', responseStatus: 500, createdAt: at(2) })
+      ).id;
+      ids.secondCompleted = (
+        await insertDelivery(org.id, { subscriptionId: second.id, eventType: 'workflow.completed', status: 'failed', responseStatus: null, createdAt: at(3) })
+      ).id;
+      ids.channel = (
+        await insertDelivery(org.id, {
+          subscriptionId: channelWebhookId,
+          eventType: 'task.completed',
+          status: 'pending',
+          attempts: 0,
+          responseStatus: null,
+          createdAt: at(4),
+        })
+      ).id;
       await insertDelivery(orgB.id, { subscriptionId: (await createSubscription(orgB)).id, eventType: 'workflow.completed', createdAt: at(5) });
     });
 
@@ -298,7 +325,9 @@ describe('Delivery logs API', () => {
       const delivery = await insertDelivery(org.id, { subscriptionId: doomed.id, eventType: 'doomed.event', createdAt: at(6) });
       expect((await api.request('DELETE', `/v1/webhooks/${doomed.id}`, { key: org.api_key })).status).toBe(204);
       const body = await list('?event_type=doomed.event');
-      expect(body.logs).toEqual([expect.objectContaining({ id: delivery.id, webhook_id: doomed.id, webhook_type: 'subscription', target_url: 'https://doomed.example.com/in' })]);
+      expect(body.logs).toEqual([
+        expect.objectContaining({ id: delivery.id, webhook_id: doomed.id, webhook_type: 'subscription', target_url: 'https://doomed.example.com/in' }),
+      ]);
       const detail = await get(org, `/v1/webhooks/logs/${delivery.id}`);
       expect(detail.status).toBe(200);
     });
@@ -336,7 +365,13 @@ describe('Delivery logs API', () => {
       const response = await get(orgA, `/v1/webhooks/logs/${delivery.id}`);
       expect(response.status).toBe(200);
       expect(Object.keys(response.body).sort()).toEqual([...LOG_FIELDS, 'attempts_detail'].sort());
-      expect(response.body).toMatchObject({ id: delivery.id, webhook_id: subscription.id, status: 'delivered', attempts: 2, target_url: 'https://detail.example.com/in' });
+      expect(response.body).toMatchObject({
+        id: delivery.id,
+        webhook_id: subscription.id,
+        status: 'delivered',
+        attempts: 2,
+        target_url: 'https://detail.example.com/in',
+      });
       expect(response.body.attempts_detail).toEqual([
         {
           id: attemptIds[1],
@@ -376,7 +411,14 @@ describe('Delivery logs API', () => {
 
     it('puts a failed delivery back to pending and queues it for an attempt now', async () => {
       const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed', attempts: 5, responseStatus: 500, errorMessage: 'HTTP 500', lastAttemptAt: at(30) });
+      const delivery = await insertDelivery(orgA.id, {
+        subscriptionId: subscription.id,
+        status: 'failed',
+        attempts: 5,
+        responseStatus: 500,
+        errorMessage: 'HTTP 500',
+        lastAttemptAt: at(30),
+      });
 
       const response = await retry(orgA, delivery.id);
       expect(response.status).toBe(202);
@@ -392,7 +434,12 @@ describe('Delivery logs API', () => {
 
     it('promotes a delivery waiting for its next backoff to an attempt now', async () => {
       const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'retrying', attempts: 1, nextAttemptAt: new Date(Date.now() + 3600_000) });
+      const delivery = await insertDelivery(orgA.id, {
+        subscriptionId: subscription.id,
+        status: 'retrying',
+        attempts: 1,
+        nextAttemptAt: new Date(Date.now() + 3600_000),
+      });
       await enqueueDelivery(deliveriesQueue, delivery.id, { delayMs: 3600_000 });
       expect(await (await deliveriesQueue.getJob(delivery.id))?.getState()).toBe('delayed');
 

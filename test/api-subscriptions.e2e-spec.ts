@@ -158,10 +158,23 @@ describe('Subscriptions API', () => {
 
       const renamed = await api.request('PATCH', `/v1/webhooks/${created.id}`, {
         key: orgA.api_key,
-        body: { name: 'Renamed', url: 'https://other.example.com/in', secret: 'rotated-secret', rate_limit_per_second: null, payload_format: 'data', channels: ['queue:1'] },
+        body: {
+          name: 'Renamed',
+          url: 'https://other.example.com/in',
+          secret: 'rotated-secret',
+          rate_limit_per_second: null,
+          payload_format: 'data',
+          channels: ['queue:1'],
+        },
       });
       expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ name: 'Renamed', url: 'https://other.example.com/in', rate_limit_per_second: null, payload_format: 'data', channels: ['queue:1'] });
+      expect(renamed.body).toMatchObject({
+        name: 'Renamed',
+        url: 'https://other.example.com/in',
+        rate_limit_per_second: null,
+        payload_format: 'data',
+        channels: ['queue:1'],
+      });
       const secret = await api.request('GET', `/v1/webhooks/${created.id}/secret`, { key: orgA.api_key });
       expect(secret.body).toEqual({ secret: 'rotated-secret' });
     });
@@ -183,7 +196,15 @@ describe('Subscriptions API', () => {
         const eventId = newId('evt');
         await prisma.event.create({ data: { id: eventId, organizationId: orgA.id, eventType: 'workflow.completed', data: {} } });
         const delivery = await prisma.delivery.create({
-          data: { id: newId('dlv'), organizationId: orgA.id, eventId, subscriptionId: created.id, eventType: 'workflow.completed', status, nextAttemptAt: new Date() },
+          data: {
+            id: newId('dlv'),
+            organizationId: orgA.id,
+            eventId,
+            subscriptionId: created.id,
+            eventType: 'workflow.completed',
+            status,
+            nextAttemptAt: new Date(),
+          },
         });
         deliveryIds.push(delivery.id);
       }

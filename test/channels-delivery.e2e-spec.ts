@@ -133,7 +133,9 @@ describe('channel webhooks: deliveries', () => {
 
       const next = await org.publish({ event_type: 'task.completed', data: { after: true }, channel });
       await settledDeliveries(next);
-      const sent = requestsTo('/rotating').slice(1).map((request) => request.headers['x-webhook-token']);
+      const sent = requestsTo('/rotating')
+        .slice(1)
+        .map((request) => request.headers['x-webhook-token']);
       expect(sent).toEqual([newToken, newToken]);
       expect((await settledDeliveries(eventId))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
     } finally {
@@ -184,8 +186,24 @@ describe('channel webhooks: deliveries', () => {
       expect(executions.body).toMatchObject({ page: 1, page_count: 1, total_count: 2 });
       const common = { event_id: eventId, event_type: 'task.completed', url: `${receiver.url}/history`, channel };
       expect(executions.body.logs).toEqual([
-        { ...common, id: expect.stringMatching(/^att_/), created_at: expect.any(String), duration_ms: expect.any(Number), request_status: 'success', response_status: 200, error_message: null },
-        { ...common, id: expect.stringMatching(/^att_/), created_at: expect.any(String), duration_ms: expect.any(Number), request_status: 'error', response_status: 500, error_message: expect.any(String) },
+        {
+          ...common,
+          id: expect.stringMatching(/^att_/),
+          created_at: expect.any(String),
+          duration_ms: expect.any(Number),
+          request_status: 'success',
+          response_status: 200,
+          error_message: null,
+        },
+        {
+          ...common,
+          id: expect.stringMatching(/^att_/),
+          created_at: expect.any(String),
+          duration_ms: expect.any(Number),
+          request_status: 'error',
+          response_status: 500,
+          error_message: expect.any(String),
+        },
       ]);
       const [newest, oldest] = executions.body.logs;
       expect(Date.parse(newest.created_at)).toBeGreaterThanOrEqual(Date.parse(oldest.created_at));
@@ -193,7 +211,14 @@ describe('channel webhooks: deliveries', () => {
       const logs = await api.request('GET', '/v1/webhooks/logs/all', { key });
       expect(logs.status).toBe(200);
       expect(logs.body.logs).toEqual([
-        expect.objectContaining({ id: delivery.id, webhook_type: 'channel', webhook_id: delivery.subscriptionId, event_id: eventId, status: 'delivered', attempts: 2 }),
+        expect.objectContaining({
+          id: delivery.id,
+          webhook_type: 'channel',
+          webhook_id: delivery.subscriptionId,
+          event_id: eventId,
+          status: 'delivered',
+          attempts: 2,
+        }),
       ]);
       const list = await api.request('GET', '/v1/webhooks', { key });
       expect(list.body.subscriptions).toEqual([]);
@@ -214,7 +239,9 @@ describe('channel webhooks: deliveries', () => {
     await settledDeliveries(theirEvent);
 
     expect(requestsTo('/shared-a').map((request) => [JSON.parse(request.body).data, request.headers['x-webhook-token']])).toEqual([[{ org: 'a' }, mine.token]]);
-    expect(requestsTo('/shared-b').map((request) => [JSON.parse(request.body).data, request.headers['x-webhook-token']])).toEqual([[{ org: 'b' }, theirs.token]]);
+    expect(requestsTo('/shared-b').map((request) => [JSON.parse(request.body).data, request.headers['x-webhook-token']])).toEqual([
+      [{ org: 'b' }, theirs.token],
+    ]);
 
     const myExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key })).body;
     const theirExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key: other.key })).body;
@@ -239,10 +266,13 @@ describe('channel webhooks: WEBHOOK_TOKEN_HEADER and ENCRYPTION_KEY', () => {
     const { api_key: key } = await api.createOrg('token header');
     const put = await api.request('PUT', '/v1/channels/worker:custom/webhook', { key, body: { url: `${receiver.url}/custom` } });
     await api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:custom' } });
-    const [request] = await waitFor(() => {
-      const custom = receiver.requests.filter((received) => received.path === '/custom');
-      return custom.length === 1 ? custom : undefined;
-    }, { what: 'the delivery' });
+    const [request] = await waitFor(
+      () => {
+        const custom = receiver.requests.filter((received) => received.path === '/custom');
+        return custom.length === 1 ? custom : undefined;
+      },
+      { what: 'the delivery' },
+    );
     expect(request.headers['x-handinger-token']).toBe(put.body.token);
     expect(request.headers).not.toHaveProperty('x-webhook-token');
   });
@@ -257,10 +287,13 @@ describe('channel webhooks: WEBHOOK_TOKEN_HEADER and ENCRYPTION_KEY', () => {
     expect((await api.request('GET', '/v1/channels/worker:sealed/webhook', { key })).body).toEqual({ url: put.body.url, token: regenerated.body.token });
 
     await api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:sealed' } });
-    const [request] = await waitFor(() => {
-      const sealed = receiver.requests.filter((received) => received.path === '/sealed');
-      return sealed.length === 1 ? sealed : undefined;
-    }, { what: 'the delivery' });
+    const [request] = await waitFor(
+      () => {
+        const sealed = receiver.requests.filter((received) => received.path === '/sealed');
+        return sealed.length === 1 ? sealed : undefined;
+      },
+      { what: 'the delivery' },
+    );
     expect(request.headers['x-handinger-token']).toBe(regenerated.body.token);
     expect(verifyWithToken(regenerated.body.token, request)).toEqual(JSON.parse(request.body));
   });

@@ -97,7 +97,10 @@ describe('OpenAPI document against live answers', () => {
     await call('POST', '/v1/webhooks', { key: apiKey, body: { name: 'x', url: 'ftp://example.com', events: ['order.*'] } });
     await call('POST', '/v1/webhooks', { key: 'hk_not_a_key', body: { name: 'x', url: receiver.url, events: ['order.*'] } });
     await call('POST', '/v1/webhooks', { key: apiKey, headers: { 'x-org-id': 'org_other' }, body: { name: 'x', url: receiver.url, events: ['order.*'] } });
-    const created = await call('POST', '/v1/webhooks', { key: apiKey, body: { name: 'orders', url: receiver.url, events: ['order.*'], headers: { 'X-Env': 'test' } } });
+    const created = await call('POST', '/v1/webhooks', {
+      key: apiKey,
+      body: { name: 'orders', url: receiver.url, events: ['order.*'], headers: { 'X-Env': 'test' } },
+    });
     const id = created.body.id;
     await call('GET', '/v1/webhooks', { key: apiKey });
     await call('GET', '/v1/webhooks/{id}', { key: apiKey, params: { id } });
@@ -114,7 +117,10 @@ describe('OpenAPI document against live answers', () => {
     await call('POST', '/v1/webhooks/filter-test', { key: apiKey, body: { filter: { 'data.amount': { $gt: 100 } }, event: sample } });
     await call('POST', '/v1/webhooks/filter-test', { key: apiKey, body: { filter: { 'data.amount': { $in: 5 } }, event: sample } });
     // An ed25519 subscription answers its public key where an hmac one answers its secret.
-    const signed = await call('POST', '/v1/webhooks', { key: apiKey, body: { name: 'signed', url: receiver.url, events: ['order.*'], signature_scheme: 'ed25519' } });
+    const signed = await call('POST', '/v1/webhooks', {
+      key: apiKey,
+      body: { name: 'signed', url: receiver.url, events: ['order.*'], signature_scheme: 'ed25519' },
+    });
     await call('GET', '/v1/webhooks', { key: apiKey });
     await call('GET', '/v1/webhooks/{id}/secret', { key: apiKey, params: { id: signed.body.id } });
     await call('POST', '/v1/webhooks/{id}/secret/rotate', { key: apiKey, params: { id: signed.body.id } });
@@ -126,16 +132,25 @@ describe('OpenAPI document against live answers', () => {
     await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.big', data: { blob: 'x'.repeat(300 * 1024) } } });
     await call('POST', '/v1/events/batch', {
       key: apiKey,
-      body: { events: [{ event_type: 'order.paid', data: { amount: 2 } }, { event_type: 'order paid', data: {} }, { event_type: 'order.big', data: { blob: 'x'.repeat(300 * 1024) } }] },
+      body: {
+        events: [
+          { event_type: 'order.paid', data: { amount: 2 } },
+          { event_type: 'order paid', data: {} },
+          { event_type: 'order.big', data: { blob: 'x'.repeat(300 * 1024) } },
+        ],
+      },
     });
     await call('POST', '/v1/events/batch', { key: apiKey, body: { events: [] } });
     const accepted = await call('POST', '/v1/events', {
       key: apiKey,
       body: { event_type: 'order.paid', data: { order_id: 'ord_1' }, workflow_id: 'wf_1', call_id: 'call_docs', idempotency_key: 'docs-1' },
     });
-    await waitFor(async () => (await api.request('GET', `/v1/events/${accepted.body.event_id}`, { key: apiKey })).body.deliveries?.[0]?.status === 'delivered', {
-      what: 'the event delivered',
-    });
+    await waitFor(
+      async () => (await api.request('GET', `/v1/events/${accepted.body.event_id}`, { key: apiKey })).body.deliveries?.[0]?.status === 'delivered',
+      {
+        what: 'the event delivered',
+      },
+    );
     await call('GET', '/v1/events/{id}', { key: apiKey, params: { id: accepted.body.event_id } });
     await call('GET', '/v1/events/{id}', { key: apiKey, params: { id: 'evt_unknown' } });
     await call('GET', '/v1/events', { key: apiKey, query: '?call_id=call_docs' });
@@ -166,7 +181,9 @@ describe('OpenAPI document against live answers', () => {
       const created = await call('POST', '/v1/webhooks', { key: apiKey, body: { name: 'failing', url: failing.url, events: ['order.paid'], max_attempts: 1 } });
       const id = created.body.id;
       await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'order.paid', data: { order_id: 'ord_2' } } });
-      await waitFor(async () => (await api.request('GET', `/v1/webhooks/${id}/logs?status=failed`, { key: apiKey })).body.total === 1, { what: 'the failed delivery' });
+      await waitFor(async () => (await api.request('GET', `/v1/webhooks/${id}/logs?status=failed`, { key: apiKey })).body.total === 1, {
+        what: 'the failed delivery',
+      });
       const recovered = await call('POST', '/v1/webhooks/{id}/recover', { key: apiKey, params: { id }, body: { since } });
       expect(recovered.body).toEqual({ recovered: 1 });
       await call('POST', '/v1/webhooks/{id}/recover', { key: apiKey, params: { id }, body: { since: '2025-07-02T00:00:00Z', until: '2025-07-01T00:00:00Z' } });
@@ -189,9 +206,12 @@ describe('OpenAPI document against live answers', () => {
     await call('GET', '/v1/channels/{channel}/webhook', { key: apiKey, params: { channel: 'bad channel!' } });
     await call('POST', '/v1/channels/{channel}/webhook/regenerate-token', { key: apiKey, params: { channel } });
     await call('POST', '/v1/events', { key: apiKey, body: { event_type: 'task.finished', data: { ok: true }, channel } });
-    await waitFor(async () => (await api.request('GET', `/v1/channels/${encodeURIComponent(channel)}/webhook/executions`, { key: apiKey })).body.total_count === 1, {
-      what: 'the channel delivery',
-    });
+    await waitFor(
+      async () => (await api.request('GET', `/v1/channels/${encodeURIComponent(channel)}/webhook/executions`, { key: apiKey })).body.total_count === 1,
+      {
+        what: 'the channel delivery',
+      },
+    );
     await call('GET', '/v1/channels/{channel}/webhook/executions', { key: apiKey, params: { channel } });
     await call('GET', '/v1/channels/{channel}/webhook/executions', { key: apiKey, params: { channel }, query: '?page=0' });
     await call('DELETE', '/v1/channels/{channel}/webhook', { key: apiKey, params: { channel } });

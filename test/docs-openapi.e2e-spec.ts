@@ -165,7 +165,8 @@ describe('OpenAPI document', () => {
           for (const [mediaType, media] of Object.entries(content)) {
             const label = `${method} ${path} ${where} ${mediaType}`;
             // @nestjs/swagger gives request bodies named `examples` only; responses carry `example`.
-            const examples = media.example !== undefined ? [media.example] : Object.values(media.examples ?? {}).map((example) => (example as { value: unknown }).value);
+            const examples =
+              media.example !== undefined ? [media.example] : Object.values(media.examples ?? {}).map((example) => (example as { value: unknown }).value);
             expect({ label, hasExample: examples.length > 0 }).toEqual({ label, hasExample: true });
             for (const example of examples) expect({ label, problems: validator.problems(media.schema, example) }).toEqual({ label, problems: [] });
             checked += 1;

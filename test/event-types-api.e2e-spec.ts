@@ -80,7 +80,9 @@ describe('Event-type catalog API', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'validation_failed', message: 'schema is not a valid JSON Schema.' });
     expect(response.body.details).toEqual(
-      expect.arrayContaining([{ field: 'schema/properties/a/type', message: 'must be equal to one of the allowed values', keyword: 'enum', params: expect.any(Object) }]),
+      expect.arrayContaining([
+        { field: 'schema/properties/a/type', message: 'must be equal to one of the allowed values', keyword: 'enum', params: expect.any(Object) },
+      ]),
     );
     const badPattern = await create(orgA.api_key, { name: 'bad.schema', schema: { type: 'string', pattern: '((' } });
     expect(badPattern.status).toBe(400);
@@ -102,7 +104,7 @@ describe('Event-type catalog API', () => {
     expect(read.body.schema).toEqual(response.body.schema);
   });
 
-  it('lists the organization\'s types sorted by name, with the total', async () => {
+  it("lists the organization's types sorted by name, with the total", async () => {
     const org = await api.createOrg('Event types list');
     for (const name of ['task:done', 'Zeta', 'a_b', 'a.b', 'a-b', 'a.b.c']) {
       expect((await create(org.api_key, { name })).status).toBe(201);
@@ -176,7 +178,7 @@ describe('Event-type catalog API', () => {
     expect((await create(orgA.api_key, { name: 'delete.me' })).status).toBe(201);
   });
 
-  it('answers 404 for unknown types and for another organization\'s, which it never lists', async () => {
+  it("answers 404 for unknown types and for another organization's, which it never lists", async () => {
     await create(orgA.api_key, { name: 'private.type', description: 'A only' });
     for (const [method, body] of [['GET'], ['PATCH', { description: 'taken over' }], ['DELETE']] as const) {
       const foreign = await api.request(method, path('private.type'), { key: orgB.api_key, body });

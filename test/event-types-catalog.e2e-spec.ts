@@ -10,7 +10,10 @@ import { waitFor } from './support/poll';
 const amountSchema = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
 
 async function refusal(work: Promise<unknown>): Promise<DomainError> {
-  const error = await work.then(() => undefined, (caught: unknown) => caught);
+  const error = await work.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
   return error;
 }
@@ -51,15 +54,13 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
       expect(await catalog.validateEventData(org.id, 'payment.received', { amount: 12.5 })).toBeNull();
       const details = await catalog.validateEventData(org.id, 'payment.received', { amount: 'twelve' });
       expect(details).toEqual([expect.objectContaining({ field: '/amount', message: 'must be number', keyword: 'type' })]);
-      expect(schemaRejectReason('payment.received', details!)).toBe(
-        'data does not match the schema of event type "payment.received": /amount must be number',
-      );
+      expect(schemaRejectReason('payment.received', details!)).toBe('data does not match the schema of event type "payment.received": /amount must be number');
       const error = await refusal(catalog.assertValidEventData(org.id, 'payment.received', {}));
       expect(error.code).toBe('validation_failed');
       expect(error.details).toEqual([expect.objectContaining({ field: '/amount', keyword: 'required' })]);
     });
 
-    it('keeps organizations apart: one organization\'s schema does not apply to another\'s events', async () => {
+    it("keeps organizations apart: one organization's schema does not apply to another's events", async () => {
       const other = await api.createOrg('Catalog other');
       expect(await catalog.validateEventData(other.id, 'payment.received', { amount: 'twelve' })).toBeNull();
     });
@@ -83,7 +84,10 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
     it('lets another process see a new schema once its short cache expires', async () => {
       expect(await otherProcessCatalog.validateEventData(org.id, 'invoice.issued', {})).toBeNull(); // cached: unknown type
       await register(org.api_key, { name: 'invoice.issued', schema: amountSchema });
-      await waitFor(() => otherProcessCatalog.validateEventData(org.id, 'invoice.issued', {}), { timeoutMs: 10_000, what: 'the other process to see the schema' });
+      await waitFor(() => otherProcessCatalog.validateEventData(org.id, 'invoice.issued', {}), {
+        timeoutMs: 10_000,
+        what: 'the other process to see the schema',
+      });
     });
   });
 

@@ -84,7 +84,7 @@ describe('Event-type schemas at intake', () => {
       expect((await post({ event_type: 'payment.disputed', data: {} })).status).toBe(202);
     });
 
-    it('does not apply one organization\'s schema to another\'s events', async () => {
+    it("does not apply one organization's schema to another's events", async () => {
       const other = await api.createOrg('Schemas at intake, other');
       const response = await api.request('POST', '/v1/events', { key: other.api_key, body: { event_type: 'payment.received', data: { amount: 'ten' } } });
       expect(response.status).toBe(202);

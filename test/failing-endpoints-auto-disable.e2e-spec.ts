@@ -61,7 +61,9 @@ describe('failing endpoints: auto-disable', () => {
   const noticesFor = async (id: string) =>
     (await db.query(`SELECT id, organization_id, data FROM events WHERE event_type = 'webhook.disabled' AND data->>'subscription_id' = $1`, [id])).rows;
   const noticesReceived = (receiver: Receiver, subscriptionId: string) =>
-    receiver.requests.map((request) => JSON.parse(request.body) as Notice).filter((body) => body.event_type === 'webhook.disabled' && body.data.subscription_id === subscriptionId);
+    receiver.requests
+      .map((request) => JSON.parse(request.body) as Notice)
+      .filter((body) => body.event_type === 'webhook.disabled' && body.data.subscription_id === subscriptionId);
 
   it('disables after a failed attempt once the failures span DISABLE_AFTER_HOURS (a fraction), tells the org, and re-enables on PATCH', async () => {
     workers.push(await startWorker(config));
@@ -96,11 +98,15 @@ describe('failing endpoints: auto-disable', () => {
       const rows = await deliveriesOf(failing.id);
       return rows.every((row) => row.status !== 'pending' && row.status !== 'retrying') ? rows : undefined;
     });
-    expect(deliveries.filter((row) => row.status === 'failed' && row.error_message === 'webhook disabled: all deliveries failed for 0.0005 hours').length).toBeGreaterThan(0);
+    expect(
+      deliveries.filter((row) => row.status === 'failed' && row.error_message === 'webhook disabled: all deliveries failed for 0.0005 hours').length,
+    ).toBeGreaterThan(0);
     const requestsWhenDisabled = dead.requests.length;
 
     // The organization's other subscription hears it, once; the disabled one does not.
-    const [notice] = await waitFor(() => (noticesReceived(watch, failing.id).length > 0 ? noticesReceived(watch, failing.id) : undefined), { what: 'the webhook.disabled notice' });
+    const [notice] = await waitFor(() => (noticesReceived(watch, failing.id).length > 0 ? noticesReceived(watch, failing.id) : undefined), {
+      what: 'the webhook.disabled notice',
+    });
     expect(notice.data).toEqual({
       subscription_id: failing.id,
       name: 'failing endpoint',
@@ -115,7 +121,9 @@ describe('failing endpoints: auto-disable', () => {
 
     // New events do not reach it while it is disabled.
     const ignored = await publish(org);
-    await waitFor(async () => (await db.query('SELECT fanned_out_at FROM events WHERE id = $1', [ignored])).rows[0]?.fanned_out_at, { what: 'fan-out of the ignored event' });
+    await waitFor(async () => (await db.query('SELECT fanned_out_at FROM events WHERE id = $1', [ignored])).rows[0]?.fanned_out_at, {
+      what: 'fan-out of the ignored event',
+    });
     expect(await deliveriesOf(failing.id)).toHaveLength(deliveries.length);
 
     // Re-enabling clears the reason and restarts the clock; deliveries flow again.
@@ -125,7 +133,9 @@ describe('failing endpoints: auto-disable', () => {
     expect(await failingSince(failing.id)).toBeNull();
     dead.respondWith((_, response) => void response.writeHead(200).end('back'));
     const afterwards = await publish(org, 'order.shipped');
-    await waitFor(() => dead.requests.slice(requestsWhenDisabled).some((request) => JSON.parse(request.body).event_id === afterwards), { what: 'a delivery after re-enabling' });
+    await waitFor(() => dead.requests.slice(requestsWhenDisabled).some((request) => JSON.parse(request.body).event_id === afterwards), {
+      what: 'a delivery after re-enabling',
+    });
     await waitFor(async () => (await deliveriesOf(failing.id)).some((row) => row.status === 'delivered'), { what: 'the delivered row' });
     expect((await getSubscription(key, failing.id)).is_active).toBe(true);
   });
@@ -149,10 +159,13 @@ describe('failing endpoints: auto-disable', () => {
     await db.query(`UPDATE subscriptions SET failing_since = now() - interval '121 hours' WHERE id = $1`, [stale.id]);
     await db.query(`UPDATE subscriptions SET failing_since = now() - interval '119 hours' WHERE id = $1`, [recent.id]);
 
-    const disabled = await waitFor(async () => {
-      const subscription = await getSubscription(key, stale.id);
-      return subscription.is_active ? undefined : subscription;
-    }, { what: 'the scheduled check to disable the stale subscription' });
+    const disabled = await waitFor(
+      async () => {
+        const subscription = await getSubscription(key, stale.id);
+        return subscription.is_active ? undefined : subscription;
+      },
+      { what: 'the scheduled check to disable the stale subscription' },
+    );
     expect(disabled.disabled_reason).toBe('all deliveries failed for 120 hours');
     expect((await getSubscription(key, recent.id)).is_active).toBe(true);
     expect(await deliveriesOf(stale.id)).toEqual([{ status: 'failed', attempts: 1, error_message: 'webhook disabled: all deliveries failed for 120 hours' }]);

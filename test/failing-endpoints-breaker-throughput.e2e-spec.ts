@@ -58,7 +58,10 @@ describe('failing endpoints: a dead endpoint does not slow a live one', () => {
     await api.request('POST', '/v1/webhooks', { key, body: { name: 'live', url: `${live.url}/live`, events: ['live.*'] } });
     const deadSubscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'dead', url: `${dead.url}/dead`, events: ['dead.*'] } });
 
-    const alone = await liveRun(Array.from({ length: EVENTS }, () => 'live.alone'), EVENTS);
+    const alone = await liveRun(
+      Array.from({ length: EVENTS }, () => 'live.alone'),
+      EVENTS,
+    );
 
     // The dead endpoint's events go first in each batch, so they are ahead in the queue.
     const mixed = Array.from({ length: EVENTS }, () => ['dead.event', 'live.mixed']).flat();

@@ -42,8 +42,8 @@ describe('failing endpoints: circuit breaker', () => {
   const createSubscription = async (url: string, eventType: string) => (await stack.createSubscription({ name: eventType, url, events: [eventType] })).id;
   const publish = (eventType: string) => stack.publish({ event_type: eventType, data: {} });
   const attemptTimes = async (subscriptionId: string) =>
-    (await db.query('SELECT started_at FROM delivery_attempts WHERE subscription_id = $1 ORDER BY started_at', [subscriptionId])).rows.map(
-      (row) => (row.started_at as Date).getTime(),
+    (await db.query('SELECT started_at FROM delivery_attempts WHERE subscription_id = $1 ORDER BY started_at', [subscriptionId])).rows.map((row) =>
+      (row.started_at as Date).getTime(),
     );
   const gaps = (times: number[]) => times.slice(1).map((time, index) => time - times[index]);
 
@@ -56,10 +56,13 @@ describe('failing endpoints: circuit breaker', () => {
       // 3 failures (~100 ms apart) open it; then probes after 200, 400 and 800 ms, each failing.
       await waitFor(() => origin.requests.length >= 6, { what: '3 failures and 3 probes' });
       healthy = true;
-      const delivered = await waitFor(async () => {
-        const { rows } = await db.query('SELECT status, attempts FROM deliveries WHERE event_id = $1', [eventId]);
-        return rows[0]?.status === 'delivered' ? rows[0] : undefined;
-      }, { what: 'the probe that closes the breaker' });
+      const delivered = await waitFor(
+        async () => {
+          const { rows } = await db.query('SELECT status, attempts FROM deliveries WHERE event_id = $1', [eventId]);
+          return rows[0]?.status === 'delivered' ? rows[0] : undefined;
+        },
+        { what: 'the probe that closes the breaker' },
+      );
 
       const received = origin.requests.map((request) => request.receivedAt);
       const probeGaps = gaps(received).slice(2);
@@ -87,11 +90,14 @@ describe('failing endpoints: circuit breaker', () => {
     // The first burst: deliveries tried at about the same time, until the breaker opened (3 failures
     // and those already under way). Then three cool-downs (200, 400, 800 ms), each ended by one probe.
     const burstEnd = (times: number[]) => times.findIndex((time, index) => index > 0 && time - times[index - 1] > COOLDOWN_MS * 0.9);
-    const times = await waitFor(async () => {
-      const all = await attemptTimes(subscriptionId);
-      const end = burstEnd(all);
-      return end > 0 && all.length - end >= 3 ? all : undefined;
-    }, { what: 'three probes after the first failures' });
+    const times = await waitFor(
+      async () => {
+        const all = await attemptTimes(subscriptionId);
+        const end = burstEnd(all);
+        return end > 0 && all.length - end >= 3 ? all : undefined;
+      },
+      { what: 'three probes after the first failures' },
+    );
     expect(burstEnd(times)).toBeGreaterThanOrEqual(3);
     expect(burstEnd(times)).toBeLessThanOrEqual(10);
     // After it, attempts come one per cool-down: the probes, never two together.

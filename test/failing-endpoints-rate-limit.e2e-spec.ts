@@ -39,14 +39,20 @@ describe('failing endpoints: rate_limit_per_second', () => {
 
   it('spreads 20 events at 5/s over about 4 s, no second holding more than 5, each delivered in one attempt', async () => {
     const { api_key: key } = await api.createOrg('rate limit');
-    const limited = await api.request('POST', '/v1/webhooks', { key, body: { name: 'limited', url: `${receiver.url}/limited`, events: ['*'], rate_limit_per_second: 5 } });
+    const limited = await api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'limited', url: `${receiver.url}/limited`, events: ['*'], rate_limit_per_second: 5 },
+    });
     expect(limited.status).toBe(201);
     expect(limited.body.rate_limit_per_second).toBe(5);
     const unlimited = await api.request('POST', '/v1/webhooks', { key, body: { name: 'unlimited', url: `${receiver.url}/unlimited`, events: ['*'] } });
     expect(unlimited.status).toBe(201);
 
     const published = await Promise.all(
-      Array.from({ length: 20 }, async (_, n) => (await api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })).body.event_id as string),
+      Array.from(
+        { length: 20 },
+        async (_, n) => (await api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })).body.event_id as string,
+      ),
     );
 
     // While it waits, a delayed delivery is pending with its slot as next_attempt_at and no attempt.
@@ -68,17 +74,22 @@ describe('failing endpoints: rate_limit_per_second', () => {
     // Every event once, in one attempt: the delays were not attempts.
     expect(new Set(requestsTo('/limited').map((request) => JSON.parse(request.body).event_id))).toEqual(new Set(published));
     expect(requestsTo('/limited').every((request) => request.headers['x-webhook-attempt'] === '1')).toBe(true);
-    const stored = await waitFor(async () => {
-      const { rows } = await db.query(
-        `SELECT d.status, d.attempts, (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS recorded
+    const stored = await waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT d.status, d.attempts, (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS recorded
          FROM deliveries d WHERE d.subscription_id = $1`,
-        [limited.body.id],
-      );
-      return rows.length === 20 && rows.every((row) => row.status === 'delivered') ? rows : undefined;
-    }, { what: 'all 20 delivered' });
+          [limited.body.id],
+        );
+        return rows.length === 20 && rows.every((row) => row.status === 'delivered') ? rows : undefined;
+      },
+      { what: 'all 20 delivered' },
+    );
     expect(stored.every((row) => row.attempts === 1 && row.recorded === 1)).toBe(true);
     // The waits are counted as postponements, not attempts.
-    const postponed = await Promise.all(workers.map((worker) => worker.get(MetricsService).registry.getSingleMetric('hookline_deliveries_postponed_total')!.get()));
+    const postponed = await Promise.all(
+      workers.map((worker) => worker.get(MetricsService).registry.getSingleMetric('hookline_deliveries_postponed_total')!.get()),
+    );
     const rateLimited = postponed.flatMap((metric) => metric.values).filter((value) => value.labels.cause === 'rate_limit');
     expect(rateLimited.reduce((sum, value) => sum + value.value, 0)).toBeGreaterThanOrEqual(15);
 
@@ -90,7 +101,10 @@ describe('failing endpoints: rate_limit_per_second', () => {
 
   it('goes back to full speed when the limit is removed (PATCH null)', async () => {
     const { api_key: key } = await api.createOrg('rate limit removed');
-    const created = await api.request('POST', '/v1/webhooks', { key, body: { name: 'limited', url: `${receiver.url}/lifted`, events: ['*'], rate_limit_per_second: 1 } });
+    const created = await api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'limited', url: `${receiver.url}/lifted`, events: ['*'], rate_limit_per_second: 1 },
+    });
     const patched = await api.request('PATCH', `/v1/webhooks/${created.body.id}`, { key, body: { rate_limit_per_second: null } });
     expect(patched.body.rate_limit_per_second).toBeNull();
     await Promise.all(Array.from({ length: 10 }, (_, n) => api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })));

@@ -35,7 +35,8 @@ describe('failing endpoints: recover', () => {
     (await org.createSubscription({ name: path, url: `${receiver.url}${path}`, events: ['*'], max_attempts: 1, ...body })).id;
   const publish = (org: OrgClient, n: number) => org.publish({ event_type: 'order.created', data: { n } });
   const rowsOf = async (subscriptionId: string) =>
-    (await db.query('SELECT id, status, attempts, created_at FROM deliveries WHERE subscription_id = $1 ORDER BY created_at, id', [subscriptionId])).rows as Row[];
+    (await db.query('SELECT id, status, attempts, created_at FROM deliveries WHERE subscription_id = $1 ORDER BY created_at, id', [subscriptionId]))
+      .rows as Row[];
   const settled = (subscriptionId: string, count: number, done: (rows: Row[]) => boolean, what: string) =>
     waitFor(
       async () => {

@@ -24,7 +24,13 @@ describe('fault: Redis restarted while events stream in', () => {
     redis = await startThrowawayRedis();
     postgres = await startThrowawayPostgres();
     receiver = await startReceiver();
-    const config = testConfig({ redisUrl: redis.url, databaseUrl: postgres.url, outboxSweepIntervalMs: 500, workerLockDurationMs: 1000, workerConcurrency: 10 });
+    const config = testConfig({
+      redisUrl: redis.url,
+      databaseUrl: postgres.url,
+      outboxSweepIntervalMs: 500,
+      workerLockDurationMs: 1000,
+      workerConcurrency: 10,
+    });
     api = await startApiProcess(config);
     worker = await startWorkerProcess(config);
     const org = orgClient(api, receiver, await api.createOrg('redis restart'));

@@ -40,10 +40,10 @@ describe('maintenance: retention', () => {
     const orgId = newId('org');
     const subscriptionId = newId('sub');
     await pool.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [orgId, 'retention']);
-    await pool.query(`INSERT INTO subscriptions (id, organization_id, name, url, events, secret) VALUES ($1, $2, 'hook', 'http://127.0.0.1:9/hook', '{*}', 'whsec_test')`, [
-      subscriptionId,
-      orgId,
-    ]);
+    await pool.query(
+      `INSERT INTO subscriptions (id, organization_id, name, url, events, secret) VALUES ($1, $2, 'hook', 'http://127.0.0.1:9/hook', '{*}', 'whsec_test')`,
+      [subscriptionId, orgId],
+    );
     return { orgId, subscriptionId };
   };
 
@@ -82,7 +82,10 @@ describe('maintenance: retention', () => {
 
   const extraSubscription = async (orgId: string) => {
     const id = newId('sub');
-    await pool.query(`INSERT INTO subscriptions (id, organization_id, name, url, events, secret) VALUES ($1, $2, 'other', 'http://127.0.0.1:9/other', '{*}', 'whsec_test')`, [id, orgId]);
+    await pool.query(
+      `INSERT INTO subscriptions (id, organization_id, name, url, events, secret) VALUES ($1, $2, 'other', 'http://127.0.0.1:9/other', '{*}', 'whsec_test')`,
+      [id, orgId],
+    );
     return id;
   };
 
@@ -96,7 +99,11 @@ describe('maintenance: retention', () => {
   it('deletes old finished deliveries, their attempts and events; keeps open deliveries, unfanned and recent events', async () => {
     const org = await createOrg();
     const second = await extraSubscription(org.orgId);
-    const old = { delivered: await insertEvent(org, 31, ['delivered']), failed: await insertEvent(org, 40, ['failed']), cancelled: await insertEvent(org, 31, ['cancelled']) };
+    const old = {
+      delivered: await insertEvent(org, 31, ['delivered']),
+      failed: await insertEvent(org, 40, ['failed']),
+      cancelled: await insertEvent(org, 31, ['cancelled']),
+    };
     const noDeliveries = await insertEvent(org, 35, []);
     const mixed = await insertEvent(org, 31, ['failed', 'retrying'], { subscriptionIds: [second] });
     const pendingOnly = await insertEvent(org, 31, ['pending'], { attemptsEach: 0 });

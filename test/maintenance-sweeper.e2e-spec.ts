@@ -54,7 +54,8 @@ describe('maintenance: outbox sweep', () => {
     return response.body.event_id as string;
   };
   const received = (eventId: string) => receiver.requests.filter((request) => request.headers['webhook-id'] === eventId).length;
-  const allReceived = (eventIds: string[]) => waitFor(() => eventIds.every((id) => received(id) > 0), { timeoutMs: 20_000, what: `${eventIds.length} deliveries` });
+  const allReceived = (eventIds: string[]) =>
+    waitFor(() => eventIds.every((id) => received(id) > 0), { timeoutMs: 20_000, what: `${eventIds.length} deliveries` });
 
   it('delivers events accepted while Redis was unreachable; two sweeping workers enqueue each once', async () => {
     const redislessApi = await startApi(redislessConfig);
@@ -88,10 +89,13 @@ describe('maintenance: outbox sweep', () => {
     await start();
     const eventId = await publish(api, 'sweep.lost');
     const deliveries = queue(QueueName.Deliveries);
-    const log = await waitFor(async () => {
-      const delivery = (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0];
-      return delivery?.status === 'retrying' && delivery;
-    }, { what: 'the first, failed attempt' });
+    const log = await waitFor(
+      async () => {
+        const delivery = (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0];
+        return delivery?.status === 'retrying' && delivery;
+      },
+      { what: 'the first, failed attempt' },
+    );
     // What a Redis restart without persistence does to the job waiting for the retry: it is gone.
     await waitFor(async () => (await deliveries.getJobState(log.log_id)) === 'delayed', { what: 'the retry to be scheduled' });
     await deliveries.remove(log.log_id);

@@ -34,7 +34,9 @@ function migrationFolders(): string[] {
 }
 
 function sha256OfMigration(name: string): string {
-  return createHash('sha256').update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
+    .digest('hex');
 }
 
 async function dropDatabase(databaseUrl: string): Promise<void> {
@@ -53,17 +55,10 @@ async function dropDatabase(databaseUrl: string): Promise<void> {
 function generatedScalarShapes(model: string): Map<string, ColumnShape> {
   const file = path.join(GENERATED_MODELS_DIR, `${model}.ts`);
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const payload = source.statements.find(
-    (node): node is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(node) && node.name.text === `$${model}Payload`,
-  );
-  const scalars =
-    payload && ts.isTypeLiteralNode(payload.type)
-      ? payload.type.members.find((member) => member.name?.getText(source) === 'scalars')
-      : undefined;
+  const payload = source.statements.find((node): node is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(node) && node.name.text === `$${model}Payload`);
+  const scalars = payload && ts.isTypeLiteralNode(payload.type) ? payload.type.members.find((member) => member.name?.getText(source) === 'scalars') : undefined;
   const fields =
-    scalars && ts.isPropertySignature(scalars) && scalars.type && ts.isTypeReferenceNode(scalars.type)
-      ? scalars.type.typeArguments?.[0]
-      : undefined;
+    scalars && ts.isPropertySignature(scalars) && scalars.type && ts.isTypeReferenceNode(scalars.type) ? scalars.type.typeArguments?.[0] : undefined;
   if (!fields || !ts.isTypeLiteralNode(fields)) throw new Error(`No scalars found in $${model}Payload (${file})`);
 
   return new Map(

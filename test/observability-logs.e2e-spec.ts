@@ -72,7 +72,12 @@ describe('structured logs', () => {
     const records = captured.records(); // throws on any line that is not JSON
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) {
-      expect(record).toMatchObject({ level: expect.any(String), time: expect.any(String), app: expect.stringMatching(/^(api|worker)$/), msg: expect.any(String) });
+      expect(record).toMatchObject({
+        level: expect.any(String),
+        time: expect.any(String),
+        app: expect.stringMatching(/^(api|worker)$/),
+        msg: expect.any(String),
+      });
     }
     // One line per request, without headers or body.
     expect(records).toContainEqual(
@@ -80,9 +85,21 @@ describe('structured logs', () => {
     );
     expect(records).toContainEqual(expect.objectContaining({ app: 'api', path: '/v1/webhooks', status: 401 }));
     // Nest's Logger calls of the worker go through pino and carry the delivery's ids as fields.
-    await waitFor(() => captured.records().some((record) => record.app === 'worker' && record.event_id === event.body.event_id && record.subscription_id === subscription.body.id && typeof record.delivery_id === 'string'), {
-      what: 'a worker line naming the event and the subscription',
-    });
+    await waitFor(
+      () =>
+        captured
+          .records()
+          .some(
+            (record) =>
+              record.app === 'worker' &&
+              record.event_id === event.body.event_id &&
+              record.subscription_id === subscription.body.id &&
+              typeof record.delivery_id === 'string',
+          ),
+      {
+        what: 'a worker line naming the event and the subscription',
+      },
+    );
 
     const text = captured.text();
     for (const secret of [apiKey, ADMIN_TOKEN, subscription.body.secret, payloadMarker, 'hk_wrong_key_for_logs']) {
@@ -97,11 +114,15 @@ describe('structured logs', () => {
     logger.error(new Error('boom for the logs spec'));
 
     const records = captured.records();
-    expect(records).toContainEqual(expect.objectContaining({ context: 'LogsSpec', msg: 'object fields', delivery_id: 'dlv_log_1', secret: '[redacted]', token: '[redacted]' }));
+    expect(records).toContainEqual(
+      expect.objectContaining({ context: 'LogsSpec', msg: 'object fields', delivery_id: 'dlv_log_1', secret: '[redacted]', token: '[redacted]' }),
+    );
     expect(records).toContainEqual(
       expect.objectContaining({ level: 'warn', msg: 'nested', request: { headers: { authorization: '[redacted]' }, api_key: '[redacted]' } }),
     );
-    expect(records).toContainEqual(expect.objectContaining({ level: 'error', context: 'LogsSpec', msg: 'boom for the logs spec', err: expect.objectContaining({ type: 'Error' }) }));
+    expect(records).toContainEqual(
+      expect.objectContaining({ level: 'error', context: 'LogsSpec', msg: 'boom for the logs spec', err: expect.objectContaining({ type: 'Error' }) }),
+    );
     expect(captured.text()).not.toMatch(/do_not_print/);
   });
 });

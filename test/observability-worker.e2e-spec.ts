@@ -133,7 +133,10 @@ describe('worker health and metrics (WORKER_HTTP_PORT)', () => {
     const { api_key: key } = await api.createOrg('worker metrics');
     // The first attempt fails (500, retried), the second succeeds.
     receiver.respondWith((_, response, index) => void response.writeHead(index === 0 ? 500 : 200).end());
-    const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'metrics', url: `${receiver.url}/metrics-hook`, events: ['metrics.counted'] } });
+    const subscription = await api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'metrics', url: `${receiver.url}/metrics-hook`, events: ['metrics.counted'] },
+    });
     expect(subscription.status).toBe(201);
     const event = await api.request('POST', '/v1/events', { key, body: { event_type: 'metrics.counted', data: { n: 1 } } });
     expect(event.status).toBe(202);

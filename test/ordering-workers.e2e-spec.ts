@@ -69,7 +69,10 @@ describe('ordered delivery across worker processes', () => {
 
   const setUp = async (path: string) => {
     const { key } = await stack.addOrg('ordering workers');
-    const subscription = await api.request('POST', '/v1/webhooks', { key, body: { name: 'ordered', url: `${receiver.url}${path}`, events: ['*'], ordering: 'per_key' } });
+    const subscription = await api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'ordered', url: `${receiver.url}${path}`, events: ['*'], ordering: 'per_key' },
+    });
     expect(subscription.status).toBe(201);
     return key;
   };
@@ -88,7 +91,7 @@ describe('ordered delivery across worker processes', () => {
     workers.push(await startWorkerProcess(config), await startWorkerProcess(config));
     const sent: Sent[] = Array.from({ length: 1000 }, (_, seq) => ({ key: `customer/${Math.floor(Math.random() * 5)}`, seq }));
     // Requests of 1 to 100 events, one after the other: order within a request and across requests.
-    for (let start = 0; start < sent.length; ) {
+    for (let start = 0; start < sent.length;) {
       const size = 1 + Math.floor(Math.random() * 100);
       await publish(key, sent.slice(start, start + size));
       start += size;

@@ -101,7 +101,12 @@ describe('ordered delivery (ordering: per_key)', () => {
       { event_type: 'a.b', data: { key: 'k', seq: 3 }, ordering_key: 'k' },
       { event_type: 'a.b', data: { key: 'j', seq: 4 }, ordering_key: 'j' },
     ]);
-    const waiting = await logsWhen(subscription.id, [first, second, third, other], (logs) => logs[0].attempts >= 2 && logs[3].status === 'delivered', 'head retried, other key delivered');
+    const waiting = await logsWhen(
+      subscription.id,
+      [first, second, third, other],
+      (logs) => logs[0].attempts >= 2 && logs[3].status === 'delivered',
+      'head retried, other key delivered',
+    );
     expect(waiting.map((log) => [log.status, log.blocked_by])).toEqual([
       ['retrying', null],
       ['pending', waiting[0].id],
@@ -163,7 +168,8 @@ describe('ordered delivery (ordering: per_key)', () => {
       'SELECT subscription_id, event_id, ordering_key FROM deliveries WHERE event_id = ANY($1)',
       [ids],
     );
-    const keyOf = (subscriptionId: string, eventId: string) => rows.find((row) => row.subscription_id === subscriptionId && row.event_id === eventId)?.ordering_key;
+    const keyOf = (subscriptionId: string, eventId: string) =>
+      rows.find((row) => row.subscription_id === subscriptionId && row.event_id === eventId)?.ordering_key;
     expect(ids.map((id) => keyOf(ordered.id, id))).toEqual(['k', 'c', '', '']);
     expect(ids.map((id) => keyOf(plain.id, id))).toEqual([null, null, null, null]);
   });

@@ -100,8 +100,12 @@ describe('payload filters: API', () => {
     });
 
     it('refuses unknown operators, regular expressions and unknown fields', async () => {
-      expect(await refused({ 'data.a': { $between: [1, 2] } })).toEqual([{ field: 'filter.data.a.$between', message: expect.stringContaining('unknown operator') }]);
-      expect(await refused({ 'data.a': { $regex: '.*' } })).toEqual([{ field: 'filter.data.a.$regex', message: expect.stringContaining('regular expressions are not supported') }]);
+      expect(await refused({ 'data.a': { $between: [1, 2] } })).toEqual([
+        { field: 'filter.data.a.$between', message: expect.stringContaining('unknown operator') },
+      ]);
+      expect(await refused({ 'data.a': { $regex: '.*' } })).toEqual([
+        { field: 'filter.data.a.$regex', message: expect.stringContaining('regular expressions are not supported') },
+      ]);
       expect(await refused({ $where: 'x' })).toEqual([{ field: 'filter.$where', message: expect.stringContaining('unknown combinator') }]);
       expect(await refused({ amount: 5 })).toEqual([{ field: 'filter.amount', message: expect.stringContaining('unknown field') }]);
     });
@@ -139,7 +143,9 @@ describe('payload filters: API', () => {
 
     it('checks a PATCH the same way', async () => {
       const { id } = (await subscribe(stack, {})).body;
-      expect(detailsOf(await patch(stack, id, { filter: { 'data.a': { $gte: null } } }))).toEqual([{ field: 'filter.data.a.$gte', message: 'must be a number or a string' }]);
+      expect(detailsOf(await patch(stack, id, { filter: { 'data.a': { $gte: null } } }))).toEqual([
+        { field: 'filter.data.a.$gte', message: 'must be a number or a string' },
+      ]);
     });
   });
 
@@ -170,11 +176,15 @@ describe('payload filters: API', () => {
       const filter = { 'data.amount': { $gt: 1 }, 'data.customer.tier': 'gold', 'data.items.0.sku': { $startsWith: 'A' }, 'data.meta.source.id': 1 };
       expect((await subscribe(org, { events: ['order.paid'], filter })).status).toBe(201);
       expect((await subscribe(org, { events: ['audit.logged'], filter: { 'data.actor': 'a', 'data.target.id': { $gt: 1 } } })).status).toBe(201);
-      expect(detailsOf(await subscribe(org, { events: ['user.created'], filter: { 'data.target.id': 1 } }))).toEqual([expect.objectContaining({ field: 'filter.data.target.id' })]);
+      expect(detailsOf(await subscribe(org, { events: ['user.created'], filter: { 'data.target.id': 1 } }))).toEqual([
+        expect.objectContaining({ field: 'filter.data.target.id' }),
+      ]);
     });
 
     it('refuses a path that is in no schema', async () => {
-      expect(detailsOf(await subscribe(org, { events: ['order.paid'], filter: { $or: [{ 'data.amont': { $gt: 1 } }, { 'data.customer.name': 'x' }] } }))).toEqual([
+      expect(
+        detailsOf(await subscribe(org, { events: ['order.paid'], filter: { $or: [{ 'data.amont': { $gt: 1 } }, { 'data.customer.name': 'x' }] } })),
+      ).toEqual([
         { field: 'filter.$or.0.data.amont', message: 'data.amont is not in the schema of order.paid' },
         { field: 'filter.$or.1.data.customer.name', message: 'data.customer.name is not in the schema of order.paid' },
       ]);
@@ -194,7 +204,9 @@ describe('payload filters: API', () => {
     });
 
     it('expands wildcards against the catalog: a path of any receivable type is enough', async () => {
-      expect((await subscribe(org, { events: ['order.paid', 'order.refunded'], filter: { 'data.reason': 'fraud', 'data.amount': { $gt: 1 } } })).status).toBe(201);
+      expect((await subscribe(org, { events: ['order.paid', 'order.refunded'], filter: { 'data.reason': 'fraud', 'data.amount': { $gt: 1 } } })).status).toBe(
+        201,
+      );
       expect(detailsOf(await subscribe(org, { events: ['user.*'], filter: { 'data.reason': 'fraud' } }))).toEqual([
         expect.objectContaining({ field: 'filter.data.reason', message: expect.stringContaining('user.created') }),
       ]);
@@ -220,8 +232,12 @@ describe('payload filters: API', () => {
     const event = { event_type: 'order.paid', channel: 'shop:eu', data: { amount: 120, items: [{ sku: 'A-1' }] } };
 
     it('answers 200 {matches}', async () => {
-      expect(await filterTest(stack, { filter: { 'data.amount': { $gt: 100 } }, event })).toEqual(expect.objectContaining({ status: 200, body: { matches: true } }));
-      expect(await filterTest(stack, { filter: { 'data.amount': { $gt: 200 } }, event })).toEqual(expect.objectContaining({ status: 200, body: { matches: false } }));
+      expect(await filterTest(stack, { filter: { 'data.amount': { $gt: 100 } }, event })).toEqual(
+        expect.objectContaining({ status: 200, body: { matches: true } }),
+      );
+      expect(await filterTest(stack, { filter: { 'data.amount': { $gt: 200 } }, event })).toEqual(
+        expect.objectContaining({ status: 200, body: { matches: false } }),
+      );
       expect((await filterTest(stack, { filter: { 'data.items.0.sku': 'A-1', channel: 'shop:eu' }, event })).body).toEqual({ matches: true });
       expect((await filterTest(stack, { filter: { call_id: { $exists: true } }, event })).body).toEqual({ matches: false });
       expect((await filterTest(stack, { filter: { call_id: 'c1' }, event: { ...event, call_id: 'c1' } })).body).toEqual({ matches: true });
@@ -237,19 +253,31 @@ describe('payload filters: API', () => {
 
     it('checks the filter against the schema of the event type, or of `events` when given', async () => {
       const org = await stack.addOrg('filter-test schemas');
-      await registerType(org, 'order.paid', { type: 'object', properties: { amount: { type: 'number' }, paid: { type: 'boolean' } }, additionalProperties: false });
+      await registerType(org, 'order.paid', {
+        type: 'object',
+        properties: { amount: { type: 'number' }, paid: { type: 'boolean' } },
+        additionalProperties: false,
+      });
       await registerType(org, 'order.refunded', { type: 'object', properties: { reason: { type: 'string' } }, additionalProperties: false });
       const sample = { event_type: 'order.paid', data: { amount: 5, paid: true } };
-      expect(detailsOf(await filterTest(org, { filter: { 'data.reason': 'x' }, event: sample }))).toEqual([expect.objectContaining({ field: 'filter.data.reason' })]);
-      expect(detailsOf(await filterTest(org, { filter: { 'data.paid': { $gt: 0 } }, event: sample }))).toEqual([expect.objectContaining({ field: 'filter.data.paid.$gt' })]);
+      expect(detailsOf(await filterTest(org, { filter: { 'data.reason': 'x' }, event: sample }))).toEqual([
+        expect.objectContaining({ field: 'filter.data.reason' }),
+      ]);
+      expect(detailsOf(await filterTest(org, { filter: { 'data.paid': { $gt: 0 } }, event: sample }))).toEqual([
+        expect.objectContaining({ field: 'filter.data.paid.$gt' }),
+      ]);
       expect((await filterTest(org, { filter: { 'data.reason': 'x' }, event: sample, events: ['order.*'] })).body).toEqual({ matches: false });
     });
 
     it('validates the request itself', async () => {
       expect(detailsOf(await filterTest(stack, { event }))).toEqual([{ field: 'filter', message: 'filter is required' }]);
       expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' } }))).toEqual([expect.objectContaining({ field: 'event' })]);
-      expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { data: {} } }))).toEqual([expect.objectContaining({ field: 'event.event_type' })]);
-      expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { event_type: 'a', data: [] } }))).toEqual([expect.objectContaining({ field: 'event.data' })]);
+      expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { data: {} } }))).toEqual([
+        expect.objectContaining({ field: 'event.event_type' }),
+      ]);
+      expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { event_type: 'a', data: [] } }))).toEqual([
+        expect.objectContaining({ field: 'event.data' }),
+      ]);
       expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event, extra: 1 }))).toEqual([expect.objectContaining({ field: 'extra' })]);
       expect(detailsOf(await filterTest(stack, { filter: { event_type: 'a' }, event: { ...event, idempotency_key: 'k' } }))).toEqual([
         expect.objectContaining({ field: 'event.idempotency_key' }),

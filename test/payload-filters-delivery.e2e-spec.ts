@@ -59,10 +59,13 @@ describe('payload filters at fan-out', () => {
     (await api.request('GET', `/v1/events/${eventId}`, { key: stack.key })).body.deliveries;
   /** Fan-out creates every delivery of an event at once: once the sentinel's exists, all do. */
   const fannedOut = (eventId: string) =>
-    waitFor(async () => {
-      const deliveries = await deliveriesOf(eventId);
-      return deliveries.some((delivery) => delivery.webhook_id === sentinelId) && deliveries;
-    }, { what: `fan-out of ${eventId}` }) as Promise<Array<{ webhook_id: string }>>;
+    waitFor(
+      async () => {
+        const deliveries = await deliveriesOf(eventId);
+        return deliveries.some((delivery) => delivery.webhook_id === sentinelId) && deliveries;
+      },
+      { what: `fan-out of ${eventId}` },
+    ) as Promise<Array<{ webhook_id: string }>>;
 
   beforeAll(async () => {
     stack = await startStack({ orgName: 'payload filters' });

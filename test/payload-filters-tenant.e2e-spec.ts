@@ -25,14 +25,23 @@ describe('payload filters on tenant endpoints', () => {
   });
 
   it('saves, shows, replaces and clears a filter', async () => {
-    const created = await asTenant('POST', '/v1/webhooks', { name: 'acme', url: `${stack.receiver.url}/acme`, events: ['order.*'], filter: { 'data.amount': { $gte: 100 } } });
+    const created = await asTenant('POST', '/v1/webhooks', {
+      name: 'acme',
+      url: `${stack.receiver.url}/acme`,
+      events: ['order.*'],
+      filter: { 'data.amount': { $gte: 100 } },
+    });
     expect(created.status).toBe(201);
     expect(created.body.filter).toEqual({ 'data.amount': { $gte: 100 } });
     expect((await asTenant('GET', `/v1/webhooks/${created.body.id}`)).body.filter).toEqual({ 'data.amount': { $gte: 100 } });
     expect((await asTenant('GET', '/v1/webhooks')).body.subscriptions.map((s: any) => s.filter)).toEqual([{ 'data.amount': { $gte: 100 } }]);
     const refused = await asTenant('PATCH', `/v1/webhooks/${created.body.id}`, { filter: { $or: [{ 'data.amount': { $gt: 'x', $regex: 'a' } }] } });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: 'validation_failed', message: expect.any(String), details: [{ field: 'filter.$or.0.data.amount.$regex', message: expect.any(String) }] });
+    expect(refused.body).toEqual({
+      error: 'validation_failed',
+      message: expect.any(String),
+      details: [{ field: 'filter.$or.0.data.amount.$regex', message: expect.any(String) }],
+    });
     const cleared = await asTenant('PATCH', `/v1/webhooks/${created.body.id}`, { filter: null });
     expect(cleared.body.filter).toBeNull();
   });
@@ -45,7 +54,12 @@ describe('payload filters on tenant endpoints', () => {
   });
 
   it('delivers to a tenant endpoint only the events its filter matches', async () => {
-    const created = await asTenant('POST', '/v1/webhooks', { name: 'big', url: `${stack.receiver.url}/big`, events: ['order.*'], filter: { 'data.amount': { $gte: 100 } } });
+    const created = await asTenant('POST', '/v1/webhooks', {
+      name: 'big',
+      url: `${stack.receiver.url}/big`,
+      events: ['order.*'],
+      filter: { 'data.amount': { $gte: 100 } },
+    });
     expect(created.status).toBe(201);
     const sentinel = await stack.createSubscription({ url: `${stack.receiver.url}/sentinel` });
     const big = await stack.publish({ event_type: 'order.paid', channel: TENANT, data: { amount: 150 } });

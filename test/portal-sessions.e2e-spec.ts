@@ -219,28 +219,31 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       expect((await as('DELETE', `/v1/webhooks/${own.id}`)).status).toBe(204);
     });
 
-    it.each(['otherTenant', 'orgWide', 'bothTenants', 'otherOrg'] as const)('answers 404 on every per-webhook route for an endpoint that is %s', async (which) => {
-      const id = endpoints[which];
-      const calls: [string, string, unknown?][] = [
-        ['GET', `/v1/webhooks/${id}`],
-        ['PATCH', `/v1/webhooks/${id}`, { name: 'taken over' }],
-        ['GET', `/v1/webhooks/${id}/secret`],
-        ['POST', `/v1/webhooks/${id}/secret/rotate`, {}],
-        ['POST', `/v1/webhooks/${id}/test`],
-        ['POST', `/v1/webhooks/${id}/recover`, { since: new Date(Date.now() - 3600_000).toISOString() }],
-        ['GET', `/v1/webhooks/${id}/logs`],
-        ['DELETE', `/v1/webhooks/${id}`],
-      ];
-      for (const [method, path, body] of calls) {
-        const response = await as(method, path, body);
-        expect({ method, path, status: response.status, error: response.body?.error }).toEqual({ method, path, status: 404, error: 'not_found' });
-      }
-      // Untouched: the organization still sees it as it was.
-      const owner = which === 'otherOrg' ? orgB : orgA;
-      const still = await api.request('GET', `/v1/webhooks/${id}`, { key: owner.key });
-      expect(still.status).toBe(200);
-      expect(still.body.name).toBe('endpoint');
-    });
+    it.each(['otherTenant', 'orgWide', 'bothTenants', 'otherOrg'] as const)(
+      'answers 404 on every per-webhook route for an endpoint that is %s',
+      async (which) => {
+        const id = endpoints[which];
+        const calls: [string, string, unknown?][] = [
+          ['GET', `/v1/webhooks/${id}`],
+          ['PATCH', `/v1/webhooks/${id}`, { name: 'taken over' }],
+          ['GET', `/v1/webhooks/${id}/secret`],
+          ['POST', `/v1/webhooks/${id}/secret/rotate`, {}],
+          ['POST', `/v1/webhooks/${id}/test`],
+          ['POST', `/v1/webhooks/${id}/recover`, { since: new Date(Date.now() - 3600_000).toISOString() }],
+          ['GET', `/v1/webhooks/${id}/logs`],
+          ['DELETE', `/v1/webhooks/${id}`],
+        ];
+        for (const [method, path, body] of calls) {
+          const response = await as(method, path, body);
+          expect({ method, path, status: response.status, error: response.body?.error }).toEqual({ method, path, status: 404, error: 'not_found' });
+        }
+        // Untouched: the organization still sees it as it was.
+        const owner = which === 'otherOrg' ? orgB : orgA;
+        const still = await api.request('GET', `/v1/webhooks/${id}`, { key: owner.key });
+        expect(still.status).toBe(200);
+        expect(still.body.name).toBe('endpoint');
+      },
+    );
 
     it("reads, lists and retries the tenant's deliveries only", async () => {
       const own = await insertDelivery(orgA, endpoints.tenant);
@@ -296,7 +299,10 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       expect((await as('GET', `${own}/executions`)).status).toBe(200);
       expect((await as('DELETE', own)).status).toBe(200);
 
-      await api.request('PUT', `/v1/channels/${encodeURIComponent(OTHER_TENANT)}/webhook`, { key: orgA.key, body: { url: 'https://receiver.example.com/other' } });
+      await api.request('PUT', `/v1/channels/${encodeURIComponent(OTHER_TENANT)}/webhook`, {
+        key: orgA.key,
+        body: { url: 'https://receiver.example.com/other' },
+      });
       for (const channel of [OTHER_TENANT, 'worker:w_1']) {
         const other = `/v1/channels/${encodeURIComponent(channel)}/webhook`;
         for (const [method, path, body] of [

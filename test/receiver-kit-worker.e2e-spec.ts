@@ -81,7 +81,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     expect(() => verifyWebhook(request.body, bodySignatureOnly, secret, { schemes: ['standard'] })).toThrow(MissingHeadersError);
   });
 
-  it('verifies an ed25519 subscription\'s v1a signature with the public_key from the API, which cannot pass for a secret', async () => {
+  it("verifies an ed25519 subscription's v1a signature with the public_key from the API, which cannot pass for a secret", async () => {
     const created = await subscribe({ url: `${receiver.url}/ed25519`, events: ['invoice.paid'], signature_scheme: 'ed25519' });
     const publicKey = (await api.request('GET', `/v1/webhooks/${created.id}/secret`, { key })).body.public_key as string;
     expect(publicKey).toMatch(/^whpk_/);

@@ -54,10 +54,13 @@ describe('scale out: PgBouncer in transaction mode', () => {
     expect(batch.body.accepted).toBe(50);
     await waitFor(() => receiver.requests.length >= CLIENTS + 50, { what: 'every delivery' });
 
-    const logs = await waitFor(async () => {
-      const { body } = await request('GET', '/v1/webhooks/logs/all?limit=200');
-      return body.logs?.length === CLIENTS + 50 && body.logs.every((log: { status: string }) => log.status === 'delivered') ? body.logs : undefined;
-    }, { what: 'every log delivered' });
+    const logs = await waitFor(
+      async () => {
+        const { body } = await request('GET', '/v1/webhooks/logs/all?limit=200');
+        return body.logs?.length === CLIENTS + 50 && body.logs.every((log: { status: string }) => log.status === 'delivered') ? body.logs : undefined;
+      },
+      { what: 'every log delivered' },
+    );
     expect((await request('GET', `/v1/webhooks/${created.body.id}/logs?limit=10`)).body.logs).toHaveLength(10);
     expect((await request('GET', '/v1/events?call_id=call_bounce')).body.events).toHaveLength(CLIENTS);
     expect((await request('GET', `/v1/webhooks/logs/${logs[0].id}`)).status).toBe(200);
@@ -70,18 +73,24 @@ describe('scale out: PgBouncer in transaction mode', () => {
     try {
       await request('POST', '/v1/webhooks', { name: 'flaky', url: `${flaky.url}/flaky`, events: ['flaky.*'], max_attempts: 3 });
       const { body: event } = await request('POST', '/v1/events', { event_type: 'flaky.retried', data: {} });
-      const delivered = await waitFor(async () => {
-        const delivery = (await request('GET', `/v1/events/${event.event_id}`)).body.deliveries?.[0];
-        return delivery?.status === 'delivered' ? delivery : undefined;
-      }, { what: 'delivered on the third attempt' });
+      const delivered = await waitFor(
+        async () => {
+          const delivery = (await request('GET', `/v1/events/${event.event_id}`)).body.deliveries?.[0];
+          return delivery?.status === 'delivered' ? delivery : undefined;
+        },
+        { what: 'delivered on the third attempt' },
+      );
       expect(delivered.attempts).toBe(3);
 
       const retried = await request('POST', `/v1/webhooks/logs/${delivered.log_id}/retry`);
       expect(retried.status).toBe(202);
-      const detail = await waitFor(async () => {
-        const { body } = await request('GET', `/v1/webhooks/logs/${delivered.log_id}`);
-        return body.attempts === 4 && body.status === 'delivered' ? body : undefined;
-      }, { what: 'the manual retry recorded' });
+      const detail = await waitFor(
+        async () => {
+          const { body } = await request('GET', `/v1/webhooks/logs/${delivered.log_id}`);
+          return body.attempts === 4 && body.status === 'delivered' ? body : undefined;
+        },
+        { what: 'the manual retry recorded' },
+      );
       expect(detail.attempts_detail.map((attempt: { attempt: number }) => attempt.attempt)).toEqual([1, 2, 3, 4]);
     } finally {
       await flaky.close();

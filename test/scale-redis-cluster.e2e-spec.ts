@@ -124,18 +124,24 @@ describe('scale out: Redis Cluster', () => {
       const first = await publish('cluster.dead');
       await deliveryOf(first, (d) => d.attempts >= 3, '3 failed attempts');
       const breaker = worker.get(CircuitBreaker);
-      const state = await waitFor(async () => {
-        const current = await breaker.state(dead.url);
-        return current && current.openUntil > 0 ? current : undefined;
-      }, { what: 'an open breaker' });
+      const state = await waitFor(
+        async () => {
+          const current = await breaker.state(dead.url);
+          return current && current.openUntil > 0 ? current : undefined;
+        },
+        { what: 'an open breaker' },
+      );
       expect(state.failures).toBe(3);
       // While open, a new delivery to that origin waits without an attempt.
       const second = await publish('cluster.dead');
       const { log_id: logId } = await deliveryOf(second, () => true, 'the second delivery');
-      const postponed = await waitFor(async () => {
-        const log = (await api.request('GET', `/v1/webhooks/logs/${logId}`, { key })).body;
-        return log.next_attempt_at && new Date(log.next_attempt_at).getTime() > Date.now() + 30_000 ? log : undefined;
-      }, { what: 'the delivery postponed to the end of the cool-down' });
+      const postponed = await waitFor(
+        async () => {
+          const log = (await api.request('GET', `/v1/webhooks/logs/${logId}`, { key })).body;
+          return log.next_attempt_at && new Date(log.next_attempt_at).getTime() > Date.now() + 30_000 ? log : undefined;
+        },
+        { what: 'the delivery postponed to the end of the cool-down' },
+      );
       expect(postponed.attempts).toBe(0);
       expect(dead.requests).toHaveLength(3);
     } finally {

@@ -48,7 +48,9 @@ describe('security: secret rotation', () => {
     const published = await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', data: { order: pathCounter } } });
     expect(published.status).toBe(202);
     const eventId = published.body.event_id as string;
-    return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), { what: `delivery of ${eventId}` });
+    return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), {
+      what: `delivery of ${eventId}`,
+    });
   };
   const verifies = (secret: string, request: ReceivedRequest) => {
     try {

@@ -100,7 +100,10 @@ describe('security: secrets at rest', () => {
     const rotated = await api.request('POST', `/v1/webhooks/${created.body.id}/secret/rotate`, { key: org.api_key, body: {} });
     expect(rotated.status).toBe(200);
     credentials.rotated_secret = rotated.body.secret;
-    const generated = await api.request('POST', '/v1/webhooks', { key: org.api_key, body: { name: 'generated', url: `${receiver.url}/gen`, events: ['none.ever'] } });
+    const generated = await api.request('POST', '/v1/webhooks', {
+      key: org.api_key,
+      body: { name: 'generated', url: `${receiver.url}/gen`, events: ['none.ever'] },
+    });
     credentials.generated_secret = generated.body.secret;
     const channel = await api.request('PUT', '/v1/channels/queue:at-rest/webhook', { key: org.api_key, body: { url: `${receiver.url}/channel` } });
     expect(channel.status).toBe(200);
@@ -109,7 +112,10 @@ describe('security: secrets at rest', () => {
     credentials.channel_token = regenerated.body.token;
 
     // Deliveries, so events, deliveries, attempts and jobs exist too.
-    const published = await api.request('POST', '/v1/events', { key: org.api_key, body: { event_type: 'order.paid', data: { n: 1 }, channel: 'queue:at-rest' } });
+    const published = await api.request('POST', '/v1/events', {
+      key: org.api_key,
+      body: { event_type: 'order.paid', data: { n: 1 }, channel: 'queue:at-rest' },
+    });
     expect(published.status).toBe(202);
     await waitFor(() => receiver.requests.length >= 2, { what: 'deliveries to the subscription and the channel webhook' });
   });
@@ -133,10 +139,10 @@ describe('security: secrets at rest', () => {
       expect(row.secret).toMatch(/^enc:v1:/);
       if (row.previous_secret !== null) expect(row.previous_secret).toMatch(/^enc:v1:/);
     }
-    const decrypted = rows.flatMap((row) => [row.secret, row.previous_secret].filter((value): value is string => value !== null).map((value) => cipher.decrypt(value)));
-    expect(decrypted.sort()).toEqual(
-      [credentials.rotated_secret, credentials.first_secret, credentials.generated_secret, credentials.channel_token].sort(),
+    const decrypted = rows.flatMap((row) =>
+      [row.secret, row.previous_secret].filter((value): value is string => value !== null).map((value) => cipher.decrypt(value)),
     );
+    expect(decrypted.sort()).toEqual([credentials.rotated_secret, credentials.first_secret, credentials.generated_secret, credentials.channel_token].sort());
   });
 
   it('stores API keys only as their SHA-256 hash', async () => {

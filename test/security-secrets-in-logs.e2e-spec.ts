@@ -117,7 +117,10 @@ describe('security: no credentials in logs or error messages', () => {
     await call('POST', '/v1/webhooks', { key, body: { name: 'creds', url: `https://user:${urlPassword}@example.com/hook`, events: ['*'] } });
     const crlfValue = `crlf-${randomBytes(8).toString('hex')}`;
     credentials.crlf_header_value = crlfValue;
-    await call('POST', '/v1/webhooks', { key, body: { name: 'crlf', url: `${receiver.url}/ok`, events: ['*'], headers: { 'X-Token': `${crlfValue}\r\nX-Evil: 1` } } });
+    await call('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'crlf', url: `${receiver.url}/ok`, events: ['*'], headers: { 'X-Token': `${crlfValue}\r\nX-Evil: 1` } },
+    });
     await call('POST', '/v1/webhooks', { key, rawBody: `{"name": "broken", "secret": "${badSecret}"` });
     await call('GET', `/v1/webhooks/${subscriptions[0].id}`, { key, headers: { 'x-org-id': 'org_someone_else' } });
 

@@ -37,7 +37,9 @@ describe('ed25519 signatures', () => {
   /** Publishes an event and returns the request the receiver got for it on `path`. */
   const deliverOne = async (path: string): Promise<ReceivedRequest> => {
     const eventId = await stack.publish({ event_type: 'order.paid', data: { amount: 42 } });
-    return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), { what: `delivery of ${eventId}` });
+    return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), {
+      what: `delivery of ${eventId}`,
+    });
   };
   const signatures = (request: ReceivedRequest) => (request.headers['webhook-signature'] as string).split(' ');
   /** Whether `secretOrPublicKey` verifies the delivery with only the signature entry at `index` left in webhook-signature. */
@@ -51,7 +53,8 @@ describe('ed25519 signatures', () => {
     }
   };
   const stored = async (id: string) =>
-    (await stack.db.query('SELECT secret, public_key, signature_scheme, previous_secret, previous_signature_scheme FROM subscriptions WHERE id = $1', [id])).rows[0];
+    (await stack.db.query('SELECT secret, public_key, signature_scheme, previous_secret, previous_signature_scheme FROM subscriptions WHERE id = $1', [id]))
+      .rows[0];
 
   describe('answers', () => {
     it('creates with a public key and no secret; GET, list and GET .../secret show the same key', async () => {
@@ -123,7 +126,10 @@ describe('ed25519 signatures', () => {
       expect(session.status).toBe(201);
       const asTenant = { key: session.body.token as string };
       const path = `/ed25519-${++pathCounter}`;
-      const created = await api.request('POST', '/v1/webhooks', { ...asTenant, body: { name: 'tenant', url: `${receiver.url}${path}`, events: ['*'], signature_scheme: 'ed25519' } });
+      const created = await api.request('POST', '/v1/webhooks', {
+        ...asTenant,
+        body: { name: 'tenant', url: `${receiver.url}${path}`, events: ['*'], signature_scheme: 'ed25519' },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ channels: ['acme'], signature_scheme: 'ed25519', public_key: expect.stringMatching(PUBLIC_KEY) });
       expect((await api.request('GET', `/v1/webhooks/${created.body.id}/secret`, asTenant)).body).toEqual({ public_key: created.body.public_key });
@@ -131,7 +137,9 @@ describe('ed25519 signatures', () => {
       expect(rotated.body).toEqual({ public_key: expect.stringMatching(PUBLIC_KEY), previous_public_key_expires_at: expect.stringMatching(ISO_UTC) });
 
       const eventId = await stack.publish({ event_type: 'order.paid', channel: 'acme', data: { amount: 42 } });
-      const request = await waitFor(() => receiver.requests.find((received) => received.path === path && received.headers['webhook-id'] === eventId), { what: 'the tenant delivery' });
+      const request = await waitFor(() => receiver.requests.find((received) => received.path === path && received.headers['webhook-id'] === eventId), {
+        what: 'the tenant delivery',
+      });
       expect(verifyWebhook(request.body, request.headers, rotated.body.public_key)).toMatchObject({ channel: 'acme' });
     });
 
@@ -139,7 +147,12 @@ describe('ed25519 signatures', () => {
       ['an unknown signature_scheme', { signature_scheme: 'rsa' }, 'signature_scheme', 'signature_scheme must be one of: hmac, ed25519'],
       ['signature_scheme null', { signature_scheme: null }, 'signature_scheme', 'signature_scheme must be one of: hmac, ed25519'],
       ['signature_scheme in capitals', { signature_scheme: 'ED25519' }, 'signature_scheme', 'signature_scheme must be one of: hmac, ed25519'],
-      ['a secret with ed25519', { signature_scheme: 'ed25519', secret: 'my-own-secret' }, 'secret', expect.stringContaining('ed25519 subscription has no secret')],
+      [
+        'a secret with ed25519',
+        { signature_scheme: 'ed25519', secret: 'my-own-secret' },
+        'secret',
+        expect.stringContaining('ed25519 subscription has no secret'),
+      ],
       ['a whsk_ secret', { secret: `whsk_${randomBytes(64).toString('base64')}` }, 'secret', expect.stringContaining('whsk_ and whpk_')],
       ['a whpk_ secret', { secret: `whpk_${randomBytes(32).toString('base64')}` }, 'secret', expect.stringContaining('whsk_ and whpk_')],
     ])('answers 400 on create for %s, with details', async (_, body, field, message) => {
@@ -150,9 +163,16 @@ describe('ed25519 signatures', () => {
 
     it('answers 400 for a secret sent to an ed25519 subscription (PATCH, rotate) and keeps its key', async () => {
       const { id, created } = await subscribe();
-      for (const response of [await patch(id, { secret: 'x-secret' }), await rotate(id, { secret: 'x-secret' }), await patch(id, { signature_scheme: 'bad' })]) {
+      for (const response of [
+        await patch(id, { secret: 'x-secret' }),
+        await rotate(id, { secret: 'x-secret' }),
+        await patch(id, { signature_scheme: 'bad' }),
+      ]) {
         expect(response.status).toBe(400);
-        expect(response.body).toMatchObject({ error: 'validation_failed', details: [expect.objectContaining({ field: expect.stringMatching(/^(secret|signature_scheme)$/) })] });
+        expect(response.body).toMatchObject({
+          error: 'validation_failed',
+          details: [expect.objectContaining({ field: expect.stringMatching(/^(secret|signature_scheme)$/) })],
+        });
       }
       expect(await secretOf(id)).toEqual({ public_key: created.public_key });
     });
@@ -192,7 +212,7 @@ describe('ed25519 signatures', () => {
       expect(() => verifyWebhook(request.body, request.headers, created.public_key)).toThrow(InvalidSignatureError);
     });
 
-    it('after PATCH hmac → ed25519, carry the v1a signature first and the old secret\'s v1 for the grace period', async () => {
+    it("after PATCH hmac → ed25519, carry the v1a signature first and the old secret's v1 for the grace period", async () => {
       const { id, created, path } = await subscribe({});
       const { public_key: publicKey } = (await patch(id, { signature_scheme: 'ed25519' })).body;
       const request = await deliverOne(path);
@@ -202,7 +222,7 @@ describe('ed25519 signatures', () => {
       expect(request.headers).not.toHaveProperty('x-webhook-signature');
     });
 
-    it('after PATCH ed25519 → hmac, carry the new secret\'s v1 and body HMAC, and the old key\'s v1a', async () => {
+    it("after PATCH ed25519 → hmac, carry the new secret's v1 and body HMAC, and the old key's v1a", async () => {
       const { id, created, path } = await subscribe();
       expect((await patch(id, { signature_scheme: 'hmac' })).status).toBe(200);
       const { secret } = await secretOf(id);

@@ -163,8 +163,10 @@ describe('guardLookup', () => {
     new Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number }>((resolve) =>
       lookup('example.test', { all }, (err, address, family) => resolve({ err, address, family })),
     );
-  const resolverOf = (addresses: LookupAddress[]): LookupFunction => (_hostname, options, callback) =>
-    options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family);
+  const resolverOf =
+    (addresses: LookupAddress[]): LookupFunction =>
+    (_hostname, options, callback) =>
+      options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family);
 
   it('passes public answers through unchanged, in both shapes', async () => {
     const addresses = [
@@ -195,9 +197,7 @@ describe('guardLookup', () => {
 
 describe('isBlockedAddressError', () => {
   it('finds the guard error wrapped by HTTP clients', async () => {
-    const blocked = await new Promise<Error>((resolve) =>
-      guardLookup(fixedResolver('rebind.test', '127.0.0.1'))('rebind.test', {}, (err) => resolve(err!)),
-    );
+    const blocked = await new Promise<Error>((resolve) => guardLookup(fixedResolver('rebind.test', '127.0.0.1'))('rebind.test', {}, (err) => resolve(err!)));
     expect(isBlockedAddressError(blocked)).toBe(true);
     expect(isBlockedAddressError(new TypeError('fetch failed', { cause: blocked }))).toBe(true);
     expect(isBlockedAddressError(new AggregateError([new Error('x'), blocked]))).toBe(true);

@@ -59,12 +59,18 @@ describe('GET /v1/stats/deliveries', () => {
     // 10:00 bucket. The tenant's endpoint: 2 delivered, 1 failed, 1 retrying, 1 pending, 1 cancelled (not counted).
     await insertDelivery(orgA, tenantSub, 'delivered', at(5), [[at(5), 10]]);
     await insertDelivery(orgA, tenantSub, 'delivered', at(10), [[at(10), 20]]);
-    await insertDelivery(orgA, tenantSub, 'failed', at(20), [[at(20), 30], [at(25), 40]]);
+    await insertDelivery(orgA, tenantSub, 'failed', at(20), [
+      [at(20), 30],
+      [at(25), 40],
+    ]);
     await insertDelivery(orgA, tenantSub, 'retrying', at(30));
     await insertDelivery(orgA, tenantSub, 'pending', at(40));
     await insertDelivery(orgA, tenantSub, 'cancelled', at(50));
     // The org-wide endpoint: one delivered in the 10:00 bucket whose attempts fall in 10:00 and 11:00.
-    await insertDelivery(orgA, orgWideSub, 'delivered', at(15), [[at(15), 1000], [at(60), 500]]);
+    await insertDelivery(orgA, orgWideSub, 'delivered', at(15), [
+      [at(15), 1000],
+      [at(60), 500],
+    ]);
     // Created exactly on a bucket boundary: counts in the later bucket.
     await insertDelivery(orgA, orgWideSub, 'failed', at(60));
     // Before since and at until: outside [since, until).

@@ -92,7 +92,9 @@ describe('ui: operator dashboard (/dashboard)', () => {
     await list.getByRole('link', { name: 'Billing receiver' }).waitFor();
     await list.getByText(`${receiver.url}/billing`).waitFor();
     const { body } = await api.request('GET', '/v1/webhooks', { key });
-    expect(body.subscriptions).toEqual([expect.objectContaining({ name: 'Billing receiver', url: `${receiver.url}/billing`, events: ['order.*', 'invoice.created'] })]);
+    expect(body.subscriptions).toEqual([
+      expect.objectContaining({ name: 'Billing receiver', url: `${receiver.url}/billing`, events: ['order.*', 'invoice.created'] }),
+    ]);
     await expectAccessible('endpoints');
   });
 

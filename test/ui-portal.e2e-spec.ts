@@ -118,7 +118,9 @@ describe('ui: tenant portal (/portal)', () => {
     await page.getByLabel('Events').press('Enter');
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     // Without a name the URL names the endpoint (the form asks for URL and events only).
-    await endpointsList(page).getByRole('link', { name: `${receiver.url}/acme-new` }).waitFor();
+    await endpointsList(page)
+      .getByRole('link', { name: `${receiver.url}/acme-new` })
+      .waitFor();
 
     const { body } = await api.request('GET', '/v1/webhooks', { key });
     const created = body.subscriptions.find((endpoint: { url: string }) => endpoint.url === `${receiver.url}/acme-new`);
@@ -131,8 +133,14 @@ describe('ui: tenant portal (/portal)', () => {
     await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', channel: 'acme', data: { order_id: 'ord_acme' } } });
     await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', channel: 'globex', data: { order_id: 'ord_globex' } } });
     const rows = page.getByRole('row').filter({ hasText: 'order.paid' });
-    await rows.filter({ hasText: `${receiver.url}/acme-new` }).getByText('delivered').waitFor();
-    await rows.filter({ hasText: `${receiver.url}/acme` }).first().waitFor();
+    await rows
+      .filter({ hasText: `${receiver.url}/acme-new` })
+      .getByText('delivered')
+      .waitFor();
+    await rows
+      .filter({ hasText: `${receiver.url}/acme` })
+      .first()
+      .waitFor();
     expect(await page.getByRole('row').filter({ hasText: '/globex' }).count()).toBe(0);
     expect(await page.getByRole('row').filter({ hasText: '/all' }).count()).toBe(0);
     await expectAccessible(page, 'portal logs');

@@ -25,13 +25,19 @@ describe('worker: private targets', () => {
 
   it('fails the attempt at once, without retries, and never connects', async () => {
     const { api_key: key } = await api.createOrg('worker blocked target');
-    const created = await api.request('POST', '/v1/webhooks', { key, body: { name: 'loopback', url: `${receiver.url}/internal`, events: ['*'], max_attempts: 5 } });
+    const created = await api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'loopback', url: `${receiver.url}/internal`, events: ['*'], max_attempts: 5 },
+    });
     expect(created.status).toBe(201);
     const published = await api.request('POST', '/v1/events', { key, body: { event_type: 'ssrf.probe', data: {} } });
 
-    const logId = await waitFor(async () => (await api.request('GET', `/v1/events/${published.body.event_id}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, {
-      what: 'the delivery',
-    });
+    const logId = await waitFor(
+      async () => (await api.request('GET', `/v1/events/${published.body.event_id}`, { key })).body.deliveries?.[0]?.log_id as string | undefined,
+      {
+        what: 'the delivery',
+      },
+    );
     const log = await waitFor(
       async () => {
         const { body } = await api.request('GET', `/v1/webhooks/logs/${logId}`, { key });

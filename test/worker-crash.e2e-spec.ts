@@ -74,9 +74,11 @@ describe('worker: crash and shutdown', () => {
     await startWorker();
 
     for (const eventId of [...before, victim, ...after]) {
-      await waitFor(async () => (await deliveryOf(eventId))?.status === 'delivered', { timeoutMs: 20_000, what: `delivery of ${eventId}` }).catch((error: Error) => {
-        throw new Error(`${error.message}\n${JSON.stringify({ before, victim, after })}\nsecond worker output:\n${workers[1]?.output()}`);
-      });
+      await waitFor(async () => (await deliveryOf(eventId))?.status === 'delivered', { timeoutMs: 20_000, what: `delivery of ${eventId}` }).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}\n${JSON.stringify({ before, victim, after })}\nsecond worker output:\n${workers[1]?.output()}`);
+        },
+      );
     }
     // The killed attempt never reached the database; the receiver saw it twice, under one webhook-id.
     const victimDelivery = (await deliveryOf(victim))!;

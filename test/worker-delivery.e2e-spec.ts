@@ -91,7 +91,10 @@ describe('worker: delivery', () => {
       expect(deliveries.map((delivery) => delivery.webhook_id).sort()).toEqual([...subscriptionIds].sort());
       expect(deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
     }
-    const eventTypesAt = (path: string) => requestsTo(path).map((request: ReceivedRequest) => request.headers['x-webhook-event']).sort();
+    const eventTypesAt = (path: string) =>
+      requestsTo(path)
+        .map((request: ReceivedRequest) => request.headers['x-webhook-event'])
+        .sort();
     expect(eventTypesAt('/workflow')).toEqual(['workflow.completed', 'workflow.step.started']);
     expect(eventTypesAt('/completed')).toEqual(['workflow.completed']);
     expect(requestsTo('/inactive')).toHaveLength(0);
@@ -136,7 +139,9 @@ describe('worker: delivery', () => {
     expect(request.headers['x-webhook-token']).toBe(token);
     expect(request.headers['x-webhook-signature']).toBe(`sha256=${createHmac('sha256', token).update(request.body).digest('hex')}`);
     await org.waitForDelivery(onChannel);
-    await waitFor(async () => (await stack.db.query('SELECT 1 FROM events WHERE id = $1 AND fanned_out_at IS NOT NULL', [elsewhere])).rowCount, { what: 'the other fan-out' });
+    await waitFor(async () => (await stack.db.query('SELECT 1 FROM events WHERE id = $1 AND fanned_out_at IS NOT NULL', [elsewhere])).rowCount, {
+      what: 'the other fan-out',
+    });
     expect((await stack.api.request('GET', `/v1/events/${elsewhere}`, { key: org.key })).body.deliveries).toEqual([]);
   });
 
@@ -151,7 +156,9 @@ describe('worker: delivery', () => {
   });
 
   it('marks a delivery answered 410 Gone failed at once and deactivates the subscription', async () => {
-    stack.receiver.respondWith((request, response) => void response.writeHead(request.path === '/gone' ? 410 : 200).end(request.path === '/gone' ? 'gone for good' : 'ok'));
+    stack.receiver.respondWith(
+      (request, response) => void response.writeHead(request.path === '/gone' ? 410 : 200).end(request.path === '/gone' ? 'gone for good' : 'ok'),
+    );
     const gone = await org.createSubscription({ url: `${stack.receiver.url}/gone`, events: ['gone.check'] });
     const witness = await org.createSubscription({ url: `${stack.receiver.url}/witness`, events: ['gone.check'] });
 

@@ -24,7 +24,10 @@ describe('worker: batched fan-out and intake', () => {
   beforeAll(async () => {
     stack = await startStack({ config });
     ({ receiver, db } = stack);
-    intake = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    intake = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, {
+      connection: redisOptionsFromUrl(config.redisUrl),
+      prefix: config.queuePrefix,
+    });
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
     for (const name of ['a', 'b']) {
       const org = await stack.addOrg(`fan-out batch ${name}`);
@@ -48,7 +51,12 @@ describe('worker: batched fan-out and intake', () => {
   /** Stores an accepted event the way the API does, without enqueuing it. */
   const storeEvent = async (organizationId: string, eventType: string, channel: string | null = null) => {
     const id = newId('evt');
-    await db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, '{"n":1}', $4, 'accepted')`, [id, organizationId, eventType, channel]);
+    await db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, '{"n":1}', $4, 'accepted')`, [
+      id,
+      organizationId,
+      eventType,
+      channel,
+    ]);
     return id;
   };
   const receivedPathsOf = (eventId: string) =>
@@ -70,7 +78,10 @@ describe('worker: batched fan-out and intake', () => {
       { id: await storeEvent(b.id, 'user.deleted'), expected: ['/b-all'] },
     ];
     // The producers' own helper: one job naming all four events, its id the first event's.
-    await enqueueStoredEvents(intake, events.map((event) => event.id));
+    await enqueueStoredEvents(
+      intake,
+      events.map((event) => event.id),
+    );
 
     for (const event of events) {
       await waitFor(() => receivedPathsOf(event.id).length >= event.expected.length, { what: `deliveries of ${event.id}` });
@@ -117,9 +128,7 @@ describe('worker: batched fan-out and intake', () => {
 
   it('accepts a burst of published events where invalid ones and unknown organizations fail alone', async () => {
     const [a] = orgs;
-    const valid = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => publisher.publish({ organization_id: a.id, event_type: 'burst.tick', data: { i } })),
-    );
+    const valid = await Promise.all(Array.from({ length: 20 }, (_, i) => publisher.publish({ organization_id: a.id, event_type: 'burst.tick', data: { i } })));
     const invalid = await publisher.publish({ organization_id: a.id, event_type: 'has spaces', data: { i: -1 } });
     const unknownOrg = await publisher.publish({ organization_id: 'org_does_not_exist', event_type: 'burst.tick', data: {} });
 

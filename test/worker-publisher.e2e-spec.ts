@@ -70,7 +70,9 @@ describe('worker: events published over Redis', () => {
     const event = await api.request('GET', `/v1/events/${event_id}`, { key });
     expect(event.status).toBe(200);
     expect(event.body).toMatchObject({ event_id, event_type: 'invoice.created', data: { invoice: 'in_1' } });
-    await waitFor(async () => (await api.request('GET', `/v1/events/${event_id}`, { key })).body.deliveries[0]?.status === 'delivered', { what: 'delivered status' });
+    await waitFor(async () => (await api.request('GET', `/v1/events/${event_id}`, { key })).body.deliveries[0]?.status === 'delivered', {
+      what: 'delivered status',
+    });
   });
 
   it('records an invalid event as rejected and keeps working', async () => {
@@ -112,7 +114,11 @@ describe('worker: events published over Redis', () => {
     await handled(first.event_id);
     await handled(second.event_id);
     await waitFor(() => deliveredBodies().some((body) => body.event_id === first.event_id), { what: 'the first event' });
-    expect(deliveredBodies().filter((body) => body.event_type === 'once.only').map((body) => body.data)).toEqual([{ n: 1 }]);
+    expect(
+      deliveredBodies()
+        .filter((body) => body.event_type === 'once.only')
+        .map((body) => body.data),
+    ).toEqual([{ n: 1 }]);
     expect(await storedEvent(second.event_id)).toBeUndefined();
   });
 
@@ -142,7 +148,9 @@ describe('worker: events published over Redis', () => {
       expect(new Set(ids).size).toBe(5);
       await handled(ids[0]);
 
-      await waitFor(() => ['many.first', 'many.second', 'many.chosen'].every((type) => deliveredBodies().some((body) => body.event_type === type)), { what: 'the valid events' });
+      await waitFor(() => ['many.first', 'many.second', 'many.chosen'].every((type) => deliveredBodies().some((body) => body.event_type === type)), {
+        what: 'the valid events',
+      });
       expect(deliveredBodies().find((body) => body.event_id === ids[0])).toMatchObject({ event_type: 'many.first', data: { n: 1 }, call_id: 'many-call' });
       expect(deliveredBodies().find((body) => body.event_id === ids[4])).toMatchObject({ event_type: 'many.chosen', data: { n: 4 } });
       expect(await storedEvent(ids[2])).toMatchObject({ status: 'rejected', reject_reason: 'event_type must use only the characters [A-Za-z0-9_.:-]' });
@@ -154,12 +162,18 @@ describe('worker: events published over Redis', () => {
     it('splits more events than one job carries into several jobs, in one call', async () => {
       // An organization without webhooks: the events are stored, and leave no deliveries behind.
       const { id: quietOrgId } = await api.createOrg('worker publisher, no webhooks');
-      const events = Array.from({ length: MAX_EVENTS_PER_PUBLISHED_JOB + 2 }, (_, n) => ({ organization_id: quietOrgId, event_type: 'many.split', data: { n } }));
+      const events = Array.from({ length: MAX_EVENTS_PER_PUBLISHED_JOB + 2 }, (_, n) => ({
+        organization_id: quietOrgId,
+        event_type: 'many.split',
+        data: { n },
+      }));
       const ids = (await publisher.publishMany(events)).map((result) => result.event_id);
       const firstOfSecondJob = ids[MAX_EVENTS_PER_PUBLISHED_JOB];
       await handled(ids[0]);
       await handled(firstOfSecondJob);
-      const { rows } = await db.query("SELECT count(*)::int AS stored FROM events WHERE id = ANY($1) AND status = 'accepted' AND fanned_out_at IS NOT NULL", [ids]);
+      const { rows } = await db.query("SELECT count(*)::int AS stored FROM events WHERE id = ANY($1) AND status = 'accepted' AND fanned_out_at IS NOT NULL", [
+        ids,
+      ]);
       expect(rows[0].stored).toBe(ids.length);
     });
 
@@ -172,7 +186,14 @@ describe('worker: events published over Redis', () => {
         const ids = (await idle.publishMany(events)).map((result) => result.event_id);
         await expect(idle.publishMany([])).resolves.toEqual([]);
         const jobs = (await unread.getJobs(['wait'])).sort((a, b) => b.data.events.length - a.data.events.length);
-        expect(jobs.map((job) => ({ id: job.id, name: job.name, first: job.data.event_id, ids: job.data.events.map((event: { event_id: string }) => event.event_id) }))).toEqual([
+        expect(
+          jobs.map((job) => ({
+            id: job.id,
+            name: job.name,
+            first: job.data.event_id,
+            ids: job.data.events.map((event: { event_id: string }) => event.event_id),
+          })),
+        ).toEqual([
           { id: ids[0], name: 'fan-out', first: ids[0], ids: ids.slice(0, MAX_EVENTS_PER_PUBLISHED_JOB) },
           { id: ids[MAX_EVENTS_PER_PUBLISHED_JOB], name: 'fan-out', first: ids[MAX_EVENTS_PER_PUBLISHED_JOB], ids: ids.slice(MAX_EVENTS_PER_PUBLISHED_JOB) },
         ]);

@@ -41,7 +41,9 @@ describe('worker: retries', () => {
 
   const publish = (eventType = 'retry.check') => org.publish({ event_type: eventType, data: {} });
   const logOf = (eventId: string) =>
-    waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, { what: 'the delivery' });
+    waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, {
+      what: 'the delivery',
+    });
   const settledLog = (logId: string, status: string, attempts: number) =>
     waitFor(
       async () => {
@@ -62,7 +64,9 @@ describe('worker: retries', () => {
     const eventId = await publish();
     const log = await settledLog(await logOf(eventId), 'delivered', 3);
 
-    expect(log.attempts_detail.map(({ attempt, request_status, response_status, response_body }) => ({ attempt, request_status, response_status, response_body }))).toEqual([
+    expect(
+      log.attempts_detail.map(({ attempt, request_status, response_status, response_body }) => ({ attempt, request_status, response_status, response_body })),
+    ).toEqual([
       { attempt: 1, request_status: 'error', response_status: 500, response_body: 'boom 1' },
       { attempt: 2, request_status: 'error', response_status: 500, response_body: 'boom 2' },
       { attempt: 3, request_status: 'success', response_status: 200, response_body: 'ok' },
@@ -110,10 +114,16 @@ describe('worker: retries', () => {
     await org.createSubscription({ url: `http://127.0.0.1:${closedPort}/refused`, max_attempts: 1, events: ['refused'] });
     await org.createSubscription({ url: `${receiver.url}/redirect`, max_attempts: 1, events: ['redirect'] });
 
-    const [hang, refused, redirect] = await Promise.all(['hang', 'refused', 'redirect'].map(async (type) => settledLog(await logOf(await publish(type)), 'failed', 1)));
+    const [hang, refused, redirect] = await Promise.all(
+      ['hang', 'refused', 'redirect'].map(async (type) => settledLog(await logOf(await publish(type)), 'failed', 1)),
+    );
     expect(hang.attempts_detail[0]).toMatchObject({ request_status: 'error', response_status: null, error_message: 'timeout after 500 ms' });
     expect(refused.attempts_detail[0]).toMatchObject({ request_status: 'error', response_status: null, error_message: 'connection refused' });
-    expect(redirect.attempts_detail[0]).toMatchObject({ request_status: 'error', response_status: 302, error_message: `HTTP 302: redirects are not followed (to ${receiver.url}/elsewhere)` });
+    expect(redirect.attempts_detail[0]).toMatchObject({
+      request_status: 'error',
+      response_status: 302,
+      error_message: `HTTP 302: redirects are not followed (to ${receiver.url}/elsewhere)`,
+    });
     expect(requestsTo('/elsewhere')).toHaveLength(0);
   });
 
@@ -131,7 +141,8 @@ describe('worker: retries', () => {
     const logId = await logOf(await publish());
     await settledLog(logId, 'failed', 1);
     // The run of failures auto-disable measures starts with the first failed attempt...
-    const failingSince = async () => (await db.query('SELECT failing_since FROM subscriptions WHERE id = $1', [subscription.id])).rows[0].failing_since as Date | null;
+    const failingSince = async () =>
+      (await db.query('SELECT failing_since FROM subscriptions WHERE id = $1', [subscription.id])).rows[0].failing_since as Date | null;
     expect(await failingSince()).toBeInstanceOf(Date);
 
     healthy = true;

@@ -65,7 +65,13 @@ export async function startApiProcess(config: HooklineConfig, { readyTimeoutMs =
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API process exited (${child.exitCode}) before answering:\n${output}`);
     // Any HTTP answer means it listens; the route does not matter.
-    if (await fetch(`${baseUrl}/health/live`).then(() => true, () => false)) break;
+    if (
+      await fetch(`${baseUrl}/health/live`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`API process not answering after ${readyTimeoutMs} ms:\n${output}`);

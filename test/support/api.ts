@@ -13,7 +13,11 @@ export interface ApiResponse<T = any> {
 export interface TestApi {
   app: NestFastifyApplication;
   baseUrl: string;
-  request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   /** Creates an organization through the admin endpoint; returns its id and API key. */
   createOrg(name?: string): Promise<{ id: string; api_key: string }>;
   close(): Promise<void>;

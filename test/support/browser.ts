@@ -12,7 +12,8 @@ export function chromiumPath(): string {
 /** Fails early, with what to run, when the UI was not built (npm test builds it). */
 export function requireUiBuild(): void {
   for (const app of ['dashboard', 'portal']) {
-    if (!existsSync(`${UI_BUILD_ROOT}/${app}/index.html`)) throw new Error(`${UI_BUILD_ROOT}/${app} is missing: run npm run build (or npm run build:dashboard).`);
+    if (!existsSync(`${UI_BUILD_ROOT}/${app}/index.html`))
+      throw new Error(`${UI_BUILD_ROOT}/${app} is missing: run npm run build (or npm run build:dashboard).`);
   }
 }
 
@@ -59,6 +60,11 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((violation: any) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation: any) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node: any) => node.target.join(' ')) }));
+      .map((violation: any) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        nodes: violation.nodes.map((node: any) => node.target.join(' ')),
+      }));
   });
 }

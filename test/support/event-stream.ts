@@ -74,6 +74,8 @@ export async function expectAllDelivered(accepted: string[], receiver: Receiver,
     await waitFor(() => undelivered(accepted, receiver).length === 0, { timeoutMs, what: 'every accepted event at the receiver' });
   } catch (error) {
     const missing = undelivered(accepted, receiver);
-    throw new Error(`${(error as Error).message}: ${missing.length} of ${accepted.length} never arrived (e.g. ${missing.slice(0, 3).join(', ')})`, { cause: error });
+    throw new Error(`${(error as Error).message}: ${missing.length} of ${accepted.length} never arrived (e.g. ${missing.slice(0, 3).join(', ')})`, {
+      cause: error,
+    });
   }
 }

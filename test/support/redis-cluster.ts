@@ -36,7 +36,11 @@ export async function startThrowawayRedisCluster(masters = 3): Promise<Throwaway
   const cancelWatchdog = cleanupWhenGone(`kill -9 ${'$'}(cat '${dir}'/*.pid 2>/dev/null) 2>/dev/null; rm -rf '${dir}'`);
   const dispose = async () => {
     for (const child of children) child.kill('SIGKILL');
-    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve())));
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
+      ),
+    );
     cancelWatchdog();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -46,14 +50,40 @@ export async function startThrowawayRedisCluster(masters = 3): Promise<Throwaway
       await run('mkdir', ['-p', nodeDir]);
       const child = spawn(
         REDIS_SERVER,
-        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(nodeDir, 'nodes.conf'),
-          '--save', '', '--appendonly', 'no', '--dir', nodeDir, '--pidfile', join(dir, `${port}.pid`), '--daemonize', 'no'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(nodeDir, 'nodes.conf'),
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          nodeDir,
+          '--pidfile',
+          join(dir, `${port}.pid`),
+          '--daemonize',
+          'no',
+        ],
         { stdio: 'ignore' },
       );
       children.push(child);
     }
     const cli = async (port: number, ...args: string[]) => (await run(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(port), ...args])).stdout;
-    for (const port of ports) await waitFor(() => cli(port, 'PING').then((answer) => answer.trim() === 'PONG', () => false), { what: `redis-server on ${port}` });
+    for (const port of ports)
+      await waitFor(
+        () =>
+          cli(port, 'PING').then(
+            (answer) => answer.trim() === 'PONG',
+            () => false,
+          ),
+        { what: `redis-server on ${port}` },
+      );
     await run(REDIS_CLI, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
     for (const port of ports) {
       await waitFor(async () => (await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'), { what: `cluster_state:ok on ${port}` });

@@ -27,7 +27,12 @@ export async function startWorkerProcess(config: HooklineConfig, { readyTimeoutM
   }
   const child = spawn(process.execPath, [WORKER_MAIN], {
     // The ready line is logged at info: a quieter LOG_LEVEL would hide it (and the test would time out).
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...configEnv(config), LOG_LEVEL: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'info' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      ...configEnv(config),
+      LOG_LEVEL: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

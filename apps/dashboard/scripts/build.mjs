@@ -38,7 +38,9 @@ for (const app of ['dashboard', 'portal']) {
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log('UI bundle sizes (JavaScript | CSS; raw / gzipped):');
 for (const { app, js, css } of sizes) {
-  console.log(`  /${app.padEnd(10)} JS ${kb(js.raw)} / ${kb(js.gzip)} gz   CSS ${kb(css.raw)} / ${kb(css.gzip)} gz   (JS budget ${kb(BUDGET_GZIP_BYTES[app])} gz)`);
+  console.log(
+    `  /${app.padEnd(10)} JS ${kb(js.raw)} / ${kb(js.gzip)} gz   CSS ${kb(css.raw)} / ${kb(css.gzip)} gz   (JS budget ${kb(BUDGET_GZIP_BYTES[app])} gz)`,
+  );
 }
 const over = sizes.filter(({ app, js }) => js.gzip > BUDGET_GZIP_BYTES[app]);
 if (over.length > 0) {

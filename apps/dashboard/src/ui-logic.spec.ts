@@ -30,7 +30,14 @@ describe('fieldErrors', () => {
 
 describe('endpointBody', () => {
   it('names an unnamed endpoint by its URL, parses header lines, and leaves channels out in the portal', () => {
-    const form = { ...emptyEndpointForm(), url: ' https://example.com/hook ', events: ['order.*'], headers: 'X-Team: billing\n\nX-Empty', channels: ['acme'], max_attempts: '5' };
+    const form = {
+      ...emptyEndpointForm(),
+      url: ' https://example.com/hook ',
+      events: ['order.*'],
+      headers: 'X-Team: billing\n\nX-Empty',
+      channels: ['acme'],
+      max_attempts: '5',
+    };
     expect(endpointBody(form, { withChannels: false })).toEqual({
       name: 'https://example.com/hook',
       url: 'https://example.com/hook',
@@ -57,7 +64,14 @@ describe('examplePayload', () => {
         note: { type: ['null', 'string'] },
       },
     };
-    expect(examplePayload(schema)).toEqual({ id: 'ord_1', total: 0, paid_at: '2026-01-01T00:00:00Z', status: 'paid', items: [{ sku: 'string' }], note: 'string' });
+    expect(examplePayload(schema)).toEqual({
+      id: 'ord_1',
+      total: 0,
+      paid_at: '2026-01-01T00:00:00Z',
+      status: 'paid',
+      items: [{ sku: 'string' }],
+      note: 'string',
+    });
   });
 });
 

@@ -9,9 +9,7 @@ export const WORKER_READY_MESSAGE = 'Hookline worker consuming';
 async function main(): Promise<void> {
   const config = loadConfig();
   await createWorker(config);
-  new Logger('HooklineWorker').log(
-    `${WORKER_READY_MESSAGE} queues with prefix "${config.queuePrefix}" (${config.workerConcurrency} parallel deliveries)`,
-  );
+  new Logger('HooklineWorker').log(`${WORKER_READY_MESSAGE} queues with prefix "${config.queuePrefix}" (${config.workerConcurrency} parallel deliveries)`);
 }
 
 main().catch((error: unknown) => {

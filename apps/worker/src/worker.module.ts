@@ -27,7 +27,16 @@ export class WorkerModule {
   static forRoot(config: HooklineConfig = loadConfig()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, CatalogModule, QueueModule, IntakeModule, WorkerObservabilityModule, MaintenanceModule, EndpointHealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        CatalogModule,
+        QueueModule,
+        IntakeModule,
+        WorkerObservabilityModule,
+        MaintenanceModule,
+        EndpointHealthModule,
+      ],
       providers: [
         { provide: SecretCipher, inject: [HOOKLINE_CONFIG], useFactory: (settings: HooklineConfig) => new SecretCipher(settings.encryptionKey) },
         HttpAgents,

@@ -134,7 +134,8 @@ function parseStartRun(rawBody: Buffer): StartRunInput | { problem: string } {
   }
   if (!isObject(body)) return { problem: 'The body must be a JSON object.' };
   const { task, tool_call: toolCall, call_id: callId } = body;
-  if (typeof task !== 'string' || task.trim() === '' || task.length > MAX_TASK_LENGTH) return { problem: `task must be a non-empty string of at most ${MAX_TASK_LENGTH} characters.` };
+  if (typeof task !== 'string' || task.trim() === '' || task.length > MAX_TASK_LENGTH)
+    return { problem: `task must be a non-empty string of at most ${MAX_TASK_LENGTH} characters.` };
   if (!isObject(toolCall) || typeof toolCall.name !== 'string' || toolCall.name === '') return { problem: 'tool_call.name must be a non-empty string.' };
   const args = toolCall.arguments ?? {};
   if (!isObject(args)) return { problem: 'tool_call.arguments must be an object.' };

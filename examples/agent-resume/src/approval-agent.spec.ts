@@ -28,7 +28,13 @@ describe('ApprovalAgent', () => {
   };
   const start = (agent: ApprovalAgent, callId?: string) =>
     agent.startRun({ task: 'Refund order 42', tool_call: { name: 'issue_refund', arguments: { order_id: 'ord_42' } }, ...(callId && { call_id: callId }) });
-  const decision = (callId: string, approved: boolean): ApprovalDecision => ({ callId, approved, comment: 'checked', approvedBy: 'alice', eventId: 'evt_decision' });
+  const decision = (callId: string, approved: boolean): ApprovalDecision => ({
+    callId,
+    approved,
+    comment: 'checked',
+    approvedBy: 'alice',
+    eventId: 'evt_decision',
+  });
 
   it('saves the paused run, then publishes approval.requested with its call_id', async () => {
     const { agent, store, published } = setUp();
@@ -58,7 +64,10 @@ describe('ApprovalAgent', () => {
   it('records a denial without calling the tool', async () => {
     const { agent, toolCalls } = setUp();
     await start(agent, 'call_denied');
-    expect(await agent.resume(decision('call_denied', false))).toMatchObject({ status: 'resumed', run: { status: 'denied', outcome: { approved: false, comment: 'checked' } } });
+    expect(await agent.resume(decision('call_denied', false))).toMatchObject({
+      status: 'resumed',
+      run: { status: 'denied', outcome: { approved: false, comment: 'checked' } },
+    });
     expect(toolCalls).toEqual([]);
   });
 

@@ -94,7 +94,12 @@ export class ApprovalAgent {
           data: { task: input.task, tool_call: input.tool_call },
         });
       } catch (error) {
-        const failed: AgentRun = { ...run, status: 'failed', error: `Could not request approval: ${(error as Error).message}`, updated_at: this.now().toISOString() };
+        const failed: AgentRun = {
+          ...run,
+          status: 'failed',
+          error: `Could not request approval: ${(error as Error).message}`,
+          updated_at: this.now().toISOString(),
+        };
         await this.options.store.save(failed);
         throw error;
       }
@@ -117,7 +122,13 @@ export class ApprovalAgent {
         event_id: decision.eventId,
       };
       const resumedAt = this.now().toISOString();
-      const outcome = { approved: decision.approved, comment: decision.comment, approved_by: decision.approvedBy, decision_event_id: decision.eventId, resumed_at: resumedAt };
+      const outcome = {
+        approved: decision.approved,
+        comment: decision.comment,
+        approved_by: decision.approvedBy,
+        decision_event_id: decision.eventId,
+        resumed_at: resumedAt,
+      };
       let resumed: AgentRun;
       if (!decision.approved) {
         resumed = { ...run, status: 'denied', messages: [...run.messages, human], outcome, updated_at: resumedAt };

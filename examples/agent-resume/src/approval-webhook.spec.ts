@@ -33,7 +33,12 @@ describe('readApprovalWebhook', () => {
     ['data.approved missing', envelope({ data: { comment: 'yes' } }), {}, /not a boolean/],
     ['data.approved contradicting the type', envelope({ data: { approved: false } }), {}, /contradicts approval.granted/],
     // The headers are outside the signature: a header saying "granted" cannot turn a signed "denied" into a grant.
-    ['a data-format header contradicting the signed body', { approved: false }, { 'x-webhook-call-id': 'c', 'x-webhook-event': 'approval.granted' }, /contradicts/],
+    [
+      'a data-format header contradicting the signed body',
+      { approved: false },
+      { 'x-webhook-call-id': 'c', 'x-webhook-event': 'approval.granted' },
+      /contradicts/,
+    ],
   ])('ignores %s', (_, payload, headers, reason) => {
     const webhook = readApprovalWebhook(payload, headers);
     expect(webhook.kind).toBe('ignored');

@@ -75,7 +75,12 @@ export class HooklineClient {
 
   /** GET /v1/events?call_id=...: what happened to one operation, with the delivery status of each event. */
   async findEventsByCallId(callId: string): Promise<EventRecord[]> {
-    const { events } = await this.request<{ events: EventRecord[] }>('GET', `/v1/events?call_id=${encodeURIComponent(callId)}`, undefined, 'looking up the call_id');
+    const { events } = await this.request<{ events: EventRecord[] }>(
+      'GET',
+      `/v1/events?call_id=${encodeURIComponent(callId)}`,
+      undefined,
+      'looking up the call_id',
+    );
     return events;
   }
 
@@ -90,7 +95,9 @@ export class HooklineClient {
     } catch (error) {
       // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`${what} failed: Hookline is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}).`, { cause: error });
+      throw new Error(`${what} failed: Hookline is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}).`, {
+        cause: error,
+      });
     }
     const text = await response.text();
     let parsed: unknown = text;

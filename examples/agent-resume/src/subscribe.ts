@@ -9,7 +9,10 @@ const USAGE = 'usage: npm run subscribe -- [--url http://127.0.0.1:4000] [--payl
 /** `npm run subscribe`: subscribes the agent's receiver to the approval responses and prints the secret. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { url: { type: 'string', default: process.env.AGENT_PUBLIC_URL || 'http://127.0.0.1:4000' }, 'payload-format': { type: 'string', default: 'envelope' } },
+    options: {
+      url: { type: 'string', default: process.env.AGENT_PUBLIC_URL || 'http://127.0.0.1:4000' },
+      'payload-format': { type: 'string', default: 'envelope' },
+    },
   });
   const payloadFormat = values['payload-format'];
   if (payloadFormat !== 'envelope' && payloadFormat !== 'data') throw new ConfigError(USAGE);

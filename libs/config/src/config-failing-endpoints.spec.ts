@@ -7,9 +7,12 @@ describe('config: failing endpoints', () => {
   });
 
   it('reads the variables, DISABLE_AFTER_HOURS with fractions and 0 turning a feature off', () => {
-    expect(
-      loadConfig({ BREAKER_FAILURES: '0', BREAKER_COOLDOWN_MS: '250', DISABLE_AFTER_HOURS: '0.001', DISABLE_CHECK_INTERVAL_MS: '1000' }),
-    ).toMatchObject({ breakerFailures: 0, breakerCooldownMs: 250, disableAfterHours: 0.001, disableCheckIntervalMs: 1000 });
+    expect(loadConfig({ BREAKER_FAILURES: '0', BREAKER_COOLDOWN_MS: '250', DISABLE_AFTER_HOURS: '0.001', DISABLE_CHECK_INTERVAL_MS: '1000' })).toMatchObject({
+      breakerFailures: 0,
+      breakerCooldownMs: 250,
+      disableAfterHours: 0.001,
+      disableCheckIntervalMs: 1000,
+    });
     expect(loadConfig({ DISABLE_AFTER_HOURS: '0' }).disableAfterHours).toBe(0);
   });
 

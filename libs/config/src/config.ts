@@ -88,7 +88,14 @@ export interface TracingConfig {
 
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
-export const TRACES_SAMPLERS = ['parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'always_on', 'always_off', 'traceidratio'] as const;
+export const TRACES_SAMPLERS = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
 export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
 
 /** The longest cool-down of an open circuit breaker: 10 minutes. */
@@ -105,7 +112,10 @@ function tracing(env: Env): TracingConfig | undefined {
   const signal = optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const base = optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (signal === undefined && base === undefined) return undefined;
-  const endpoint = signal !== undefined ? url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '', ['http:', 'https:']) : `${url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', '', ['http:', 'https:']).replace(/\/+$/, '')}/v1/traces`;
+  const endpoint =
+    signal !== undefined
+      ? url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '', ['http:', 'https:'])
+      : `${url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', '', ['http:', 'https:']).replace(/\/+$/, '')}/v1/traces`;
   const protocolName = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   return {
     endpoint,
@@ -219,7 +229,9 @@ const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$
  * stray `;` or path would change the policy.
  */
 function frameAncestors(env: Env, name: string): string[] {
-  const sources = str(env, name, '').split(/[\s,]+/).filter(Boolean);
+  const sources = str(env, name, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
   for (const source of sources) {
     if (source !== "'self'" && !FRAME_ANCESTOR.test(source)) {
       throw new ConfigError(`${name} must list origins such as https://app.example.com (or 'self'), got "${source}".`);

@@ -7,9 +7,7 @@ import type { Prisma } from '@app/generated/prisma/client';
  * deliveries those made to its endpoints. The stats SQL (delivery-stats.repository.ts) says the same.
  */
 export function endpointsIn(scope: AccessScope): Prisma.SubscriptionWhereInput {
-  return scope.tenant === undefined
-    ? { organizationId: scope.organizationId }
-    : { organizationId: scope.organizationId, channels: { equals: [scope.tenant] } };
+  return scope.tenant === undefined ? { organizationId: scope.organizationId } : { organizationId: scope.organizationId, channels: { equals: [scope.tenant] } };
 }
 
 export function deliveriesIn(scope: AccessScope): Prisma.DeliveryWhereInput {

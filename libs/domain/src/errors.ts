@@ -29,5 +29,4 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found.`);
-export const invalid = (field: string, message: string) =>
-  new DomainError('validation_failed', 'The request is invalid.', [{ field, message }]);
+export const invalid = (field: string, message: string) => new DomainError('validation_failed', 'The request is invalid.', [{ field, message }]);

@@ -38,7 +38,11 @@ describe('compileEventSchema', () => {
   });
 
   it('reads draft 2020-12 and 2019-09 schemas by their $schema', () => {
-    const prefixItems = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { pair: { prefixItems: [{ type: 'string' }, { type: 'number' }] } } };
+    const prefixItems = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { pair: { prefixItems: [{ type: 'string' }, { type: 'number' }] } },
+    };
     expect(validatorOf(prefixItems)({ pair: ['a', 1] })).toBeNull();
     expect(validatorOf(prefixItems)({ pair: [1, 'a'] })).toHaveLength(2);
     const unevaluated = { $schema: 'https://json-schema.org/draft/2019-09/schema', properties: { a: {} }, unevaluatedProperties: false };
@@ -115,9 +119,12 @@ describe('helpers', () => {
   });
 
   it('describes violations on one line', () => {
-    expect(describeSchemaViolations([{ field: '/amount', message: 'must be number' }, { field: '', message: 'must be object' }])).toBe(
-      '/amount must be number; (root) must be object',
-    );
+    expect(
+      describeSchemaViolations([
+        { field: '/amount', message: 'must be number' },
+        { field: '', message: 'must be object' },
+      ]),
+    ).toBe('/amount must be number; (root) must be object');
   });
 });
 

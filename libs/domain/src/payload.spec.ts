@@ -20,7 +20,13 @@ const base: DeliveryRequestInput = {
 describe('buildDeliveryRequest', () => {
   it('sends the envelope without absent optional fields, with signed headers', () => {
     const { body, headers } = buildDeliveryRequest(base);
-    expect(JSON.parse(body)).toEqual({ event_id: 'evt_1', event_type: 'order.paid', organization_id: 'org_1', timestamp: '2026-01-02T03:04:05.678Z', data: { amount: 3 } });
+    expect(JSON.parse(body)).toEqual({
+      event_id: 'evt_1',
+      event_type: 'order.paid',
+      organization_id: 'org_1',
+      timestamp: '2026-01-02T03:04:05.678Z',
+      data: { amount: 3 },
+    });
     expect(headers).toMatchObject({
       'Content-Type': 'application/json',
       'User-Agent': 'Hookline/1.2.3',
@@ -56,7 +62,12 @@ describe('buildDeliveryRequest', () => {
   });
 
   it('adds the token header for a channel webhook, signed with the token', () => {
-    const { body, headers } = buildDeliveryRequest({ ...base, signingKey: { scheme: 'hmac', secret: 'whk_token' }, tokenHeader: 'X-Hook-Token', target: { ...base.target, kind: 'channel' } });
+    const { body, headers } = buildDeliveryRequest({
+      ...base,
+      signingKey: { scheme: 'hmac', secret: 'whk_token' },
+      tokenHeader: 'X-Hook-Token',
+      target: { ...base.target, kind: 'channel' },
+    });
     expect(headers['X-Hook-Token']).toBe('whk_token');
     expect(headers['X-Webhook-Signature']).toBe(`sha256=${createHmac('sha256', 'whk_token').update(body).digest('hex')}`);
   });

@@ -48,7 +48,9 @@ export interface SignatureHeaders {
  */
 export function signatureHeaders(current: SigningKey, webhookId: string, timestampSeconds: number, body: string, previous?: SigningKey): SignatureHeaders {
   const signWith = (key: SigningKey) =>
-    key.scheme === 'hmac' ? standardSignature(key.secret, webhookId, timestampSeconds, body) : ed25519Signature(key.privateKey, webhookId, timestampSeconds, body);
+    key.scheme === 'hmac'
+      ? standardSignature(key.secret, webhookId, timestampSeconds, body)
+      : ed25519Signature(key.privateKey, webhookId, timestampSeconds, body);
   const headers: SignatureHeaders = {
     'webhook-id': webhookId,
     'webhook-timestamp': String(timestampSeconds),

@@ -69,7 +69,11 @@ export class EventStore {
       const stored = new Map((await this.events.createMany(batch)).map((row) => [row.id, row]));
       return batch.map((row) => stored.get(row.id) ?? null);
     };
-    const results = await settleEach(indices.map((index) => rows[index]), insertOnly, async (row) => (await insertOnly([row]))[0]);
+    const results = await settleEach(
+      indices.map((index) => rows[index]),
+      insertOnly,
+      async (row) => (await insertOnly([row]))[0],
+    );
     const skipped: number[] = [];
     results.forEach((result, position) => {
       const index = indices[position];

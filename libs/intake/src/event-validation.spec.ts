@@ -7,7 +7,10 @@ const TEXT_PROBLEM = 'contains a NUL character or an unpaired UTF-16 surrogate, 
 
 /** The DomainError validateEvent throws for `input`. */
 async function refusal(input: unknown, Dto: new () => EventCreateDto = PublishedEventDto): Promise<DomainError> {
-  const error = await validateEvent(input, Dto).then(() => undefined, (thrown: unknown) => thrown);
+  const error = await validateEvent(input, Dto).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
   return error;
 }
@@ -57,7 +60,11 @@ describe('validateEvent', () => {
     ['data an array', { ...valid, data: [1] }, 'data must be a JSON object'],
     ['data missing', { organization_id: 'o', event_type: 'a' }, 'data must be a JSON object'],
     ['data null', { ...valid, data: null }, 'data must be a JSON object'],
-    ['workflow_id a number (the first rule class-validator checks)', { ...valid, workflow_id: 5 }, 'workflow_id must be shorter than or equal to 255 characters'],
+    [
+      'workflow_id a number (the first rule class-validator checks)',
+      { ...valid, workflow_id: 5 },
+      'workflow_id must be shorter than or equal to 255 characters',
+    ],
     ['empty call_id', { ...valid, call_id: '' }, 'call_id should not be empty'],
     ['long idempotency key', { ...valid, idempotency_key: 'k'.repeat(256) }, 'idempotency_key must be shorter than or equal to 255 characters'],
     ['bad channel', { ...valid, channel: 'a/b' }, 'channel must be 1 to 128 characters of [A-Za-z0-9_.:-]'],

@@ -63,10 +63,7 @@ export class MetricsService {
 
   private readonly attemptSeriesByOutcome = new Map<DeliveryOutcomeLabel, { count: { inc(): void }; duration?: { observe(value: number): void } }>();
 
-  constructor(
-    @Inject(getQueueToken(QueueName.Intake)) intake: Queue,
-    @Inject(getQueueToken(QueueName.Deliveries)) deliveries: Queue,
-  ) {
+  constructor(@Inject(getQueueToken(QueueName.Intake)) intake: Queue, @Inject(getQueueToken(QueueName.Deliveries)) deliveries: Queue) {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     // Series exist from the start (at 0), so rate() works before the first occurrence.
     for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ outcome }, 0);
@@ -85,7 +82,10 @@ export class MetricsService {
   private attemptSeries(outcome: DeliveryOutcomeLabel) {
     let series = this.attemptSeriesByOutcome.get(outcome);
     if (!series) {
-      series = { count: this.deliveries.labels({ outcome }), duration: ATTEMPT_OUTCOMES.includes(outcome) ? this.attemptDuration.labels({ outcome }) : undefined };
+      series = {
+        count: this.deliveries.labels({ outcome }),
+        duration: ATTEMPT_OUTCOMES.includes(outcome) ? this.attemptDuration.labels({ outcome }) : undefined,
+      };
       this.attemptSeriesByOutcome.set(outcome, series);
     }
     return series;

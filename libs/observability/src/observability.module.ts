@@ -14,7 +14,13 @@ export class ObservabilityModule {
     return {
       module: ObservabilityModule,
       global: true,
-      providers: [MetricsService, ReadinessService, Tracing, { provide: DATABASE_PROBE, useExisting: database }, { provide: TRACING_SERVICE_NAME, useValue: serviceName }],
+      providers: [
+        MetricsService,
+        ReadinessService,
+        Tracing,
+        { provide: DATABASE_PROBE, useExisting: database },
+        { provide: TRACING_SERVICE_NAME, useValue: serviceName },
+      ],
       exports: [MetricsService, ReadinessService, Tracing],
     };
   }

@@ -43,7 +43,10 @@ const TAMPERED_BODY = BODY.replace('"amount":42', '"amount":4200');
 
 const hmacKey = (secret) => (secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8'));
 const signedContent = (id, timestamp, body) => Buffer.from(`${id}.${timestamp}.${body}`, 'utf8');
-const v1 = (secret, id = ID, timestamp = NOW, body = BODY) => `v1,${createHmac('sha256', hmacKey(secret)).update(signedContent(id, timestamp, body)).digest('base64')}`;
+const v1 = (secret, id = ID, timestamp = NOW, body = BODY) =>
+  `v1,${createHmac('sha256', hmacKey(secret))
+    .update(signedContent(id, timestamp, body))
+    .digest('base64')}`;
 const v1a = (privateKey, id = ID, timestamp = NOW, body = BODY) => `v1a,${sign(null, signedContent(id, timestamp, body), privateKey).toString('base64')}`;
 const bodyHmac = (secret, body = BODY) => `sha256=${createHmac('sha256', hmacKey(secret)).update(body, 'utf8').digest('hex')}`;
 const standardHeaders = (signature, timestamp = NOW, id = ID) => ({ 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature });
@@ -76,7 +79,11 @@ function bodyHmacVectors() {
     vector('valid', { 'x-webhook-signature': bodyHmac(SECRET) }, 'valid'),
     vector('valid, secret without the whsec_ prefix', { 'x-webhook-signature': bodyHmac(PLAIN_SECRET) }, 'valid', { key: PLAIN_SECRET }),
     vector('valid, upper-case hex', { 'x-webhook-signature': bodyHmac(SECRET).replace(/[0-9a-f]+$/, (hex) => hex.toUpperCase()) }, 'valid'),
-    vector('valid although sent a day ago: the body HMAC carries no timestamp', { ...standardHeaders(v1(SECRET, ID, NOW - 86400), NOW - 86400), 'x-webhook-signature': bodyHmac(SECRET) }, 'valid'),
+    vector(
+      'valid although sent a day ago: the body HMAC carries no timestamp',
+      { ...standardHeaders(v1(SECRET, ID, NOW - 86400), NOW - 86400), 'x-webhook-signature': bodyHmac(SECRET) },
+      'valid',
+    ),
     vector('tampered body', { 'x-webhook-signature': bodyHmac(SECRET) }, 'invalid_signature', { body: TAMPERED_BODY }),
     vector('wrong secret', { 'x-webhook-signature': bodyHmac(OTHER_SECRET) }, 'invalid_signature'),
     vector('not sha256=<hex>', { 'x-webhook-signature': `sha1=${'0'.repeat(40)}` }, 'invalid_signature'),
@@ -91,7 +98,9 @@ function tokenVectors() {
     vector('valid', channelDelivery(TOKEN), 'valid'),
     vector('wrong token', channelDelivery(OTHER_TOKEN), 'invalid_signature'),
     vector('the token minus its last character', channelDelivery(TOKEN.slice(0, -1)), 'invalid_signature'),
-    vector('tampered body: still valid, the token does not cover the body (check hmac-v1 with the token for that)', channelDelivery(TOKEN), 'valid', { body: TAMPERED_BODY }),
+    vector('tampered body: still valid, the token does not cover the body (check hmac-v1 with the token for that)', channelDelivery(TOKEN), 'valid', {
+      body: TAMPERED_BODY,
+    }),
     vector('token header missing', without(channelDelivery(TOKEN), TOKEN_HEADER), 'missing_headers'),
   ];
 }
@@ -127,10 +136,12 @@ function buildVectors() {
     tolerance_seconds: TOLERANCE_SECONDS,
     token_header: TOKEN_HEADER,
     schemes: {
-      'hmac-v1': 'webhook-signature: space-separated "v1,<base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body>>"; HMAC key: base64-decoded rest of a whsec_ secret, else the UTF-8 bytes of the secret',
+      'hmac-v1':
+        'webhook-signature: space-separated "v1,<base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body>>"; HMAC key: base64-decoded rest of a whsec_ secret, else the UTF-8 bytes of the secret',
       'body-hmac': 'X-Webhook-Signature: "sha256=<hex HMAC-SHA256 of the body>", same HMAC key; no timestamp',
       token: 'X-Webhook-Token equals the channel token; it does not cover the body',
-      'ed25519-v1a': 'webhook-signature: space-separated "v1a,<base64 ed25519 signature of <webhook-id>.<webhook-timestamp>.<body>>"; key: whpk_ + base64 of the 32-byte public key',
+      'ed25519-v1a':
+        'webhook-signature: space-separated "v1a,<base64 ed25519 signature of <webhook-id>.<webhook-timestamp>.<body>>"; key: whpk_ + base64 of the 32-byte public key',
     },
     vectors: [...hmacV1Vectors(), ...bodyHmacVectors(), ...tokenVectors(), ...ed25519Vectors()],
   };

@@ -59,13 +59,19 @@ describe('shared test vectors (vectors.json)', () => {
   });
 
   it('cover every scheme with valid, tampered, wrong-key and several-signature cases, and timestamps where there are any', () => {
-    const names = (scheme: Vector['scheme']) => committed.vectors.filter((vector) => vector.scheme === scheme).map((vector) => `${vector.name} → ${vector.expected}`);
+    const names = (scheme: Vector['scheme']) =>
+      committed.vectors.filter((vector) => vector.scheme === scheme).map((vector) => `${vector.name} → ${vector.expected}`);
     for (const scheme of ['hmac-v1', 'body-hmac', 'token', 'ed25519-v1a'] as const) {
-      expect(names(scheme)).toEqual(expect.arrayContaining([expect.stringMatching(/^valid/), expect.stringMatching(/^tampered body/), expect.stringMatching(/^wrong/)]));
+      expect(names(scheme)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^valid/), expect.stringMatching(/^tampered body/), expect.stringMatching(/^wrong/)]),
+      );
     }
     for (const scheme of ['hmac-v1', 'ed25519-v1a'] as const) {
       expect(names(scheme)).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^expired timestamp.*timestamp_out_of_tolerance$/), expect.stringMatching(/^multiple signatures, one valid.*valid$/)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^expired timestamp.*timestamp_out_of_tolerance$/),
+          expect.stringMatching(/^multiple signatures, one valid.*valid$/),
+        ]),
       );
     }
   });
@@ -78,7 +84,9 @@ describe('shared test vectors (vectors.json)', () => {
       expect(worker(vector)['webhook-signature']).toBe(vector.headers['webhook-signature']);
     }
     const bodyHmac = valid('body-hmac');
-    expect(signatureHeaders({ scheme: 'hmac', secret: bodyHmac.key }, 'any', 0, bodyHmac.body)['X-Webhook-Signature']).toBe(bodyHmac.headers['x-webhook-signature']);
+    expect(signatureHeaders({ scheme: 'hmac', secret: bodyHmac.key }, 'any', 0, bodyHmac.body)['X-Webhook-Signature']).toBe(
+      bodyHmac.headers['x-webhook-signature'],
+    );
     expect(worker(valid('token'))['X-Webhook-Signature']).toBe(valid('token').headers['x-webhook-signature']);
   });
 

@@ -64,7 +64,10 @@ describe('verifyWebhook with Standard Webhooks headers', () => {
 
   it('accepts repeated signature headers as Node and fetch join them', () => {
     const headers = hooklineHeaders();
-    const joined = { ...headers, 'webhook-signature': [signWebhook(otherSecret, 'evt_01J', nowSeconds, body)['webhook-signature'], headers['webhook-signature']] };
+    const joined = {
+      ...headers,
+      'webhook-signature': [signWebhook(otherSecret, 'evt_01J', nowSeconds, body)['webhook-signature'], headers['webhook-signature']],
+    };
     expect(verifyWebhook(body, joined, secret, { now })).toEqual(payload);
   });
 
@@ -104,7 +107,11 @@ describe('verifyWebhook with Standard Webhooks headers', () => {
   it('rejects a stale timestamp and a future one, and accepts the edges of the tolerance', () => {
     const stale = thrown(() => verifyWebhook(body, hooklineHeaders(secret, nowSeconds - 301), secret, { now }));
     expect(stale).toBeInstanceOf(TimestampOutOfToleranceError);
-    expect(stale).toMatchObject({ code: 'timestamp_out_of_tolerance', status: 401, details: { timestamp: nowSeconds - 301, now: nowSeconds, tolerance_seconds: 300 } });
+    expect(stale).toMatchObject({
+      code: 'timestamp_out_of_tolerance',
+      status: 401,
+      details: { timestamp: nowSeconds - 301, now: nowSeconds, tolerance_seconds: 300 },
+    });
     expect(stale.message).toContain('too old');
     const future = thrown(() => verifyWebhook(body, hooklineHeaders(secret, nowSeconds + 301), secret, { now }));
     expect(future).toBeInstanceOf(TimestampOutOfToleranceError);
@@ -201,7 +208,10 @@ describe('verifyWebhook without signature headers', () => {
   it('names every accepted header', () => {
     const error = thrown(() => verifyWebhook(body, { 'content-type': 'application/json', 'webhook-id': '' }, secret, { now }));
     expect(error).toBeInstanceOf(MissingHeadersError);
-    expect(error).toMatchObject({ status: 400, details: { missing: ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'X-Webhook-Signature', 'x-webhook-token'] } });
+    expect(error).toMatchObject({
+      status: 400,
+      details: { missing: ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'X-Webhook-Signature', 'x-webhook-token'] },
+    });
   });
 
   it('refuses to run without a secret', () => {
@@ -248,7 +258,11 @@ describe('verifyWebhook with a whpk_ public key (Standard Webhooks v1a, ed25519)
     expect(verifyWebhook(body, { ...signed(), 'webhook-signature': rotating }, publicKey, { now })).toEqual(payload);
     const repeated = { ...signed(), 'webhook-signature': [signed(other)['webhook-signature'], signed()['webhook-signature']] };
     expect(verifyWebhook(body, repeated, publicKey, { now })).toEqual(payload);
-    expect(() => verifyWebhook(body, { ...signed(), 'webhook-signature': `${signed(other)['webhook-signature']} ${signed(other)['webhook-signature']}` }, publicKey, { now })).toThrow(InvalidSignatureError);
+    expect(() =>
+      verifyWebhook(body, { ...signed(), 'webhook-signature': `${signed(other)['webhook-signature']} ${signed(other)['webhook-signature']}` }, publicKey, {
+        now,
+      }),
+    ).toThrow(InvalidSignatureError);
   });
 
   it('checks v1a entries only: a v1 HMAC beside them is skipped, a header with v1 alone carries no v1a signature', () => {
@@ -299,7 +313,10 @@ describe('verifyWebhook with a whpk_ public key (Standard Webhooks v1a, ed25519)
   it('formats the public key of a key pair made from a known seed', () => {
     // RFC 8032 section 7.1, TEST 1.
     const seed = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
-    const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }, format: 'jwk' });
+    const key = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' },
+      format: 'jwk',
+    });
     expect(formatPublicKey(key)).toBe(`whpk_${Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex').toString('base64')}`);
   });
 });

@@ -1,12 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { secretsEqual, signaturesEqual } from './constant-time-equal';
-import {
-  InvalidPayloadError,
-  InvalidSignatureError,
-  MissingHeadersError,
-  ReplayedWebhookError,
-  TimestampOutOfToleranceError,
-} from './webhook-errors';
+import { InvalidPayloadError, InvalidSignatureError, MissingHeadersError, ReplayedWebhookError, TimestampOutOfToleranceError } from './webhook-errors';
 import { headerReader, type HeaderReader, type WebhookHeaders } from './webhook-headers';
 import { bodySignature, signedContent, standardSignature } from './webhook-signature';
 import type { ReplayGuard } from './replay-guard';

@@ -1,10 +1,5 @@
 /** Machine codes of the reasons a delivery is refused; stable, so receivers may switch on them. */
-export type WebhookVerificationErrorCode =
-  | 'missing_headers'
-  | 'invalid_signature'
-  | 'timestamp_out_of_tolerance'
-  | 'replayed_webhook'
-  | 'invalid_payload';
+export type WebhookVerificationErrorCode = 'missing_headers' | 'invalid_signature' | 'timestamp_out_of_tolerance' | 'replayed_webhook' | 'invalid_payload';
 
 /** Why a delivery was refused. `status` is the HTTP status a receiver should answer with. */
 export class WebhookVerificationError extends Error {

@@ -19,7 +19,9 @@ export function signedContent(webhookId: string, timestampSeconds: number | stri
 
 /** Base64 HMAC-SHA256 over `<id>.<timestamp>.<body>` (the part after "v1," in webhook-signature). */
 export function standardSignature(secret: string, webhookId: string, timestampSeconds: number | string, body: string | Buffer): string {
-  return createHmac('sha256', signingKey(secret)).update(signedContent(webhookId, timestampSeconds, body)).digest('base64');
+  return createHmac('sha256', signingKey(secret))
+    .update(signedContent(webhookId, timestampSeconds, body))
+    .digest('base64');
 }
 
 /** Base64 ed25519 signature over `<id>.<timestamp>.<body>` (the part after "v1a," in webhook-signature). */
@@ -36,7 +38,12 @@ export function bodySignature(secret: string, body: string | Buffer): string {
  * Signs a delivery the way Hookline does, for senders and for receivers' tests: with a secret string, a `v1,`
  * HMAC; with an ed25519 private KeyObject, a `v1a,` signature (verify it with the `whpk_` public key).
  */
-export function signWebhook(secretOrPrivateKey: string | KeyObject, webhookId: string, timestampSeconds: number, body: string | Buffer): StandardWebhookHeaders {
+export function signWebhook(
+  secretOrPrivateKey: string | KeyObject,
+  webhookId: string,
+  timestampSeconds: number,
+  body: string | Buffer,
+): StandardWebhookHeaders {
   const signature =
     typeof secretOrPrivateKey === 'string'
       ? `v1,${standardSignature(secretOrPrivateKey, webhookId, timestampSeconds, body)}`

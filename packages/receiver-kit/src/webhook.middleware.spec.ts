@@ -100,7 +100,10 @@ describe('webhookMiddleware on a node:http server', () => {
     const url = await serve([webhookMiddleware(secret)], echoWebhook);
     const response = await post(url, body, {});
     expect(response.status).toBe(400);
-    expect(response.json).toMatchObject({ error: 'missing_headers', details: { missing: expect.arrayContaining(['webhook-signature', 'X-Webhook-Signature']) } });
+    expect(response.json).toMatchObject({
+      error: 'missing_headers',
+      details: { missing: expect.arrayContaining(['webhook-signature', 'X-Webhook-Signature']) },
+    });
   });
 
   it('answers 401 timestamp_out_of_tolerance to a stale delivery', async () => {

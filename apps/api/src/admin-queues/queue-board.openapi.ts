@@ -14,7 +14,12 @@ export const queueBoardPathItem: { path: string; item: PathItemObject } = {
       responses: {
         200: {
           description: 'The dashboard page.',
-          content: { 'text/html': { schema: { type: 'string' }, example: '<!DOCTYPE html><html lang="en"><head><title>Bull Dashboard</title>…</head><body>…</body></html>' } },
+          content: {
+            'text/html': {
+              schema: { type: 'string' },
+              example: '<!DOCTYPE html><html lang="en"><head><title>Bull Dashboard</title>…</head><body>…</body></html>',
+            },
+          },
         },
         303: { description: 'Answer to `?token=<ADMIN_TOKEN>`: sets the session cookie and redirects to /admin/queues.' },
         401: { $ref: '#/components/responses/AdminUnauthorized' },

@@ -31,7 +31,9 @@ export function portalAccessError(
   request: { method: string; params?: unknown },
 ): DomainError | null {
   if (principal.tenant === undefined) {
-    return access?.portalOnly ? new DomainError('forbidden', 'Only a portal session token can use this endpoint; an organization API key has no portal session.') : null;
+    return access?.portalOnly
+      ? new DomainError('forbidden', 'Only a portal session token can use this endpoint; an organization API key has no portal session.')
+      : null;
   }
   if (!access) return new DomainError('forbidden', 'A portal session token cannot use this endpoint.');
   if (principal.readOnly && !READ_METHODS.has(request.method.toUpperCase())) {

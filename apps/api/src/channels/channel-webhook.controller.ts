@@ -63,7 +63,11 @@ export class ChannelWebhookController {
   }
 
   @Delete()
-  @ApiOperation({ operationId: 'deleteChannelWebhook', summary: "Remove a channel's webhook", description: 'No further deliveries; answers the same when none was set.' })
+  @ApiOperation({
+    operationId: 'deleteChannelWebhook',
+    summary: "Remove a channel's webhook",
+    description: 'No further deliveries; answers the same when none was set.',
+  })
   @ApiOkResponse({ description: 'Removed.', type: ChannelWebhookResponseDto, example: { url: null, token: null } })
   @ApiErrors('ValidationFailed')
   remove(@OrgId() organizationId: string, @Param('channel', ChannelParamPipe) channel: string) {
@@ -77,7 +81,11 @@ export class ChannelWebhookController {
     summary: 'Replace the token',
     description: 'The old token is not sent again, retries included; the URL is kept.',
   })
-  @ApiOkResponse({ description: 'The webhook with its new token.', type: ChannelWebhookResponseDto, example: { url: URL, token: 'whk_TmV3VG9rZW5BZnRlclJlZ2VuZXJhdGlvbjk4' } })
+  @ApiOkResponse({
+    description: 'The webhook with its new token.',
+    type: ChannelWebhookResponseDto,
+    example: { url: URL, token: 'whk_TmV3VG9rZW5BZnRlclJlZ2VuZXJhdGlvbjk4' },
+  })
   @ApiErrors('ValidationFailed', 'NotFound')
   regenerateToken(@OrgId() organizationId: string, @Param('channel', ChannelParamPipe) channel: string) {
     return this.webhooks.regenerateToken(organizationId, channel);
@@ -89,7 +97,11 @@ export class ChannelWebhookController {
     summary: "List the channel webhook's HTTP attempts",
     description: 'Newest first, 50 per page, attempts of earlier webhooks of the channel included; an empty page when the channel has none.',
   })
-  @ApiOkResponse({ description: 'A page of attempts.', type: ChannelExecutionListResponseDto, example: { logs: [executionExample], page: 1, page_count: 1, total_count: 1 } })
+  @ApiOkResponse({
+    description: 'A page of attempts.',
+    type: ChannelExecutionListResponseDto,
+    example: { logs: [executionExample], page: 1, page_count: 1, total_count: 1 },
+  })
   @ApiErrors('ValidationFailed')
   executions(@OrgId() organizationId: string, @Param('channel', ChannelParamPipe) channel: string, @Query() query: ChannelExecutionsQueryDto) {
     return this.webhooks.executions(organizationId, channel, query);

@@ -26,4 +26,6 @@ export function applyRouteBodyLimits(fastify: FastifyInstance): void {
  * The parsed request body, untouched by the global validation pipe (it leaves 'custom' parameters
  * alone): for handlers that validate parts of the body themselves.
  */
-export const UnvalidatedBody = createParamDecorator((_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest<{ body?: unknown }>().body);
+export const UnvalidatedBody = createParamDecorator(
+  (_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest<{ body?: unknown }>().body,
+);

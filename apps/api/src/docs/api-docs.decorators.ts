@@ -23,7 +23,15 @@ export function ApiErrors(...errors: SharedError[]): MethodDecorator & ClassDeco
 /** On a controller: how its operations authenticate, with the errors that brings. Public operations get `security: []` in openapi-document.ts. */
 export function ApiAccess(access: Access): ClassDecorator {
   const security = {
-    apiKey: [ApiSecurity('apiKey'), ApiHeader({ name: 'X-Org-Id', required: false, description: "When sent, must be the API key's organization id (403 otherwise).", example: 'org_01JZ8Q4M9V3W6X2Y7T5R1K0ABC' })],
+    apiKey: [
+      ApiSecurity('apiKey'),
+      ApiHeader({
+        name: 'X-Org-Id',
+        required: false,
+        description: "When sent, must be the API key's organization id (403 otherwise).",
+        example: 'org_01JZ8Q4M9V3W6X2Y7T5R1K0ABC',
+      }),
+    ],
     admin: [ApiSecurity('adminToken')],
     public: [],
     // Open unless METRICS_TOKEN is set: both requirements are listed, the empty one meaning none.

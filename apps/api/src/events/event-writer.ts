@@ -60,8 +60,10 @@ export class EventWriter implements OnModuleDestroy {
   /** The rows are the source of truth: when Redis cannot take the job, the outbox sweeper enqueues them. */
   private async enqueue(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await enqueueInTime(this.intakeQueue, () => enqueueStoredEvents(this.intakeQueue, eventIds), (reason) =>
-      this.logger.warn(`${eventIds.length} event(s) stored but not enqueued (${reason}); the outbox sweeper will enqueue them`),
+    await enqueueInTime(
+      this.intakeQueue,
+      () => enqueueStoredEvents(this.intakeQueue, eventIds),
+      (reason) => this.logger.warn(`${eventIds.length} event(s) stored but not enqueued (${reason}); the outbox sweeper will enqueue them`),
     );
   }
 }

@@ -39,7 +39,11 @@ export class EventController {
   // An EventCreateDto, checked by the intake's own validator (EventService.intake), not the global pipe.
   @ApiHeader(TRACEPARENT_HEADER)
   @ApiJsonBody(EventCreateDto, eventCreateExample)
-  @ApiAcceptedResponse({ description: 'Accepted (or the first event of a repeated idempotency_key).', type: EventAcceptedResponseDto, example: acceptedExample })
+  @ApiAcceptedResponse({
+    description: 'Accepted (or the first event of a repeated idempotency_key).',
+    type: EventAcceptedResponseDto,
+    example: acceptedExample,
+  })
   intake(@OrgId() organizationId: string, @UnvalidatedBody() body: unknown, @Headers('traceparent') traceparent?: string) {
     return this.events.intake(organizationId, body, traceparent);
   }
@@ -86,7 +90,11 @@ export class EventController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'findEventsByCallId', summary: 'Find the events of a call id', description: 'Lets a producer look up what happened to one operation.' })
+  @ApiOperation({
+    operationId: 'findEventsByCallId',
+    summary: 'Find the events of a call id',
+    description: 'Lets a producer look up what happened to one operation.',
+  })
   @ApiOkResponse({ description: 'The events with that call id, each with its deliveries.', type: EventListResponseDto, example: { events: [eventExample] } })
   @ApiErrors('ValidationFailed')
   findByCallId(@OrgId() organizationId: string, @Query() query: EventLookupQueryDto) {

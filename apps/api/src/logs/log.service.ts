@@ -50,8 +50,10 @@ export class LogService {
     }
     const pending = await this.logs.markPendingNow(scope, logId);
     if (!pending) throw notFound('Log');
-    const queued = await enqueueInTime(this.deliveriesQueue, () => enqueueDelivery(this.deliveriesQueue, logId, { now: true }), (reason) =>
-      this.logger.warn(`retry of delivery ${logId} could not be queued: ${reason}`),
+    const queued = await enqueueInTime(
+      this.deliveriesQueue,
+      () => enqueueDelivery(this.deliveriesQueue, logId, { now: true }),
+      (reason) => this.logger.warn(`retry of delivery ${logId} could not be queued: ${reason}`),
     );
     if (!queued) {
       await this.logs.restoreSchedule(scope, logId, log);

@@ -28,7 +28,11 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'metrics', summary: 'Prometheus metrics', description: 'Open unless METRICS_TOKEN is set. Metric names start with `hookline_`.' })
+  @ApiOperation({
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    description: 'Open unless METRICS_TOKEN is set. Metric names start with `hookline_`.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format.', type: String, example: metricsExample })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

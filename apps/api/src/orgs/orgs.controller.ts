@@ -36,7 +36,11 @@ export class OrgsController {
   @Post(':id/api-keys')
   @ApiOperation({ operationId: 'createApiKey', summary: 'Create another API key for an organization' })
   @OrgIdParam()
-  @ApiCreatedResponse({ description: 'Created.', type: ApiKeyCreatedResponseDto, example: { id: KEY_ID, api_key: 'hk_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s' } })
+  @ApiCreatedResponse({
+    description: 'Created.',
+    type: ApiKeyCreatedResponseDto,
+    example: { id: KEY_ID, api_key: 'hk_Vb7nLr5dQe9Ah6uGi2oYtR0w3q2fT0yWm1c8JkXzP4s' },
+  })
   @ApiErrors('NotFound')
   async createKey(@Param('id') orgId: string): Promise<ApiKeyCreatedResponseDto> {
     const key = await this.orgs.issueKey(orgId);

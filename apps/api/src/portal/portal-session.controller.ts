@@ -19,7 +19,11 @@ export class PortalSessionController {
   constructor(private readonly sessions: PortalSessionService) {}
 
   @Post()
-  @ApiOperation({ operationId: 'createPortalSession', summary: 'Create a portal link for a tenant', description: 'Organization API keys only (a portal token answers 403).' })
+  @ApiOperation({
+    operationId: 'createPortalSession',
+    summary: 'Create a portal link for a tenant',
+    description: 'Organization API keys only (a portal token answers 403).',
+  })
   @ApiJsonBody(PortalSessionCreateDto, { tenant: 'customer:acme', expires_in_seconds: 3600, read_only: false })
   @ApiCreatedResponse({
     description: 'Created.',

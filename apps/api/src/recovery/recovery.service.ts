@@ -47,7 +47,11 @@ export class RecoveryService {
       recovered += batch.length;
       if (batch.length === 0) break;
       cursor = lastOf(batch);
-      if (enqueueing) enqueueing = await this.enqueue(batch.map((delivery) => delivery.id), subscriptionId);
+      if (enqueueing)
+        enqueueing = await this.enqueue(
+          batch.map((delivery) => delivery.id),
+          subscriptionId,
+        );
       if (batch.length < BATCH_SIZE) break;
     }
     this.logger.log(`recovered ${recovered} failed delivery(ies) of subscription ${subscriptionId} created ${since.toISOString()} .. ${until.toISOString()}`);
@@ -59,7 +63,10 @@ export class RecoveryService {
     return enqueueInTime(
       this.deliveriesQueue,
       () => Promise.all(ids.map((id) => enqueueDelivery(this.deliveriesQueue, id, { now: true }))),
-      (reason) => this.logger.warn(`recovery of subscription ${subscriptionId}: deliveries set pending but not all enqueued (${reason}); the outbox sweeper will enqueue them`),
+      (reason) =>
+        this.logger.warn(
+          `recovery of subscription ${subscriptionId}: deliveries set pending but not all enqueued (${reason}); the outbox sweeper will enqueue them`,
+        ),
       BATCH_ENQUEUE_TIMEOUT_MS,
     );
   }
@@ -71,5 +78,7 @@ export function recoveryWindow(body: RecoverDto, now: Date): TimeWindow {
 }
 
 function lastOf(batch: RecoveryCursor[]): RecoveryCursor {
-  return batch.reduce((last, row) => (row.createdAt > last.createdAt || (row.createdAt.getTime() === last.createdAt.getTime() && row.id > last.id) ? row : last));
+  return batch.reduce((last, row) =>
+    row.createdAt > last.createdAt || (row.createdAt.getTime() === last.createdAt.getTime() && row.id > last.id) ? row : last,
+  );
 }

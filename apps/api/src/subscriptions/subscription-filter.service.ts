@@ -43,7 +43,11 @@ async function checkedEvent(input: unknown): Promise<FilterTestEventDto> {
     return await validateEvent(input, FilterTestEventDto, 'event');
   } catch (error) {
     if (!(error instanceof DomainError) || !error.details) throw error;
-    throw new DomainError(error.code, error.message, error.details.map((detail) => ({ ...detail, field: detail.field ? `event.${detail.field}` : 'event' })));
+    throw new DomainError(
+      error.code,
+      error.message,
+      error.details.map((detail) => ({ ...detail, field: detail.field ? `event.${detail.field}` : 'event' })),
+    );
   }
 }
 

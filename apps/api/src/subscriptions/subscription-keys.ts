@@ -38,7 +38,10 @@ export class SubscriptionKeys {
     }
     assertNoSecret(scheme, secret);
     const pair = generateEd25519KeyPair();
-    return { columns: { signatureScheme: scheme, secret: this.cipher.encrypt(pair.privateKey), publicKey: pair.publicKey }, shown: { public_key: pair.publicKey } };
+    return {
+      columns: { signatureScheme: scheme, secret: this.cipher.encrypt(pair.privateKey), publicKey: pair.publicKey },
+      shown: { public_key: pair.publicKey },
+    };
   }
 
   /**

@@ -63,19 +63,19 @@ export class SubscriptionListResponseDto {
   total: number;
 }
 
-@ApiSchema({ name: 'SubscriptionSecret', description: 'An hmac subscription\'s secret.' })
+@ApiSchema({ name: 'SubscriptionSecret', description: "An hmac subscription's secret." })
 export class SubscriptionSecretResponseDto {
   /** The signing secret. */
   secret: string;
 }
 
-@ApiSchema({ name: 'SubscriptionPublicKey', description: 'An ed25519 subscription\'s public key.' })
+@ApiSchema({ name: 'SubscriptionPublicKey', description: "An ed25519 subscription's public key." })
 export class SubscriptionPublicKeyResponseDto {
   /** `whpk_` + base64 of the 32-byte ed25519 public key. */
   public_key: string;
 }
 
-@ApiSchema({ name: 'SecretRotated', description: 'An hmac subscription\'s new secret.' })
+@ApiSchema({ name: 'SecretRotated', description: "An hmac subscription's new secret." })
 export class SecretRotatedResponseDto {
   /** The new secret. */
   secret: string;
@@ -84,7 +84,7 @@ export class SecretRotatedResponseDto {
   previous_secret_expires_at: string;
 }
 
-@ApiSchema({ name: 'PublicKeyRotated', description: 'An ed25519 subscription\'s new key pair.' })
+@ApiSchema({ name: 'PublicKeyRotated', description: "An ed25519 subscription's new key pair." })
 export class PublicKeyRotatedResponseDto {
   /** The new public key (`whpk_…`); its private half signs from now on. */
   public_key: string;

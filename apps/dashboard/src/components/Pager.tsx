@@ -1,5 +1,17 @@
 /** Previous / next over an offset-paged list. */
-export function Pager({ offset, limit, total, onChange, label }: { offset: number; limit: number; total: number; onChange: (offset: number) => void; label: string }) {
+export function Pager({
+  offset,
+  limit,
+  total,
+  onChange,
+  label,
+}: {
+  offset: number;
+  limit: number;
+  total: number;
+  onChange: (offset: number) => void;
+  label: string;
+}) {
   const last = Math.min(offset + limit, total);
   return (
     <nav class="pager" aria-label={label}>

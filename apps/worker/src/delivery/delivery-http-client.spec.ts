@@ -28,7 +28,12 @@ describe('DeliveryHttpClient', () => {
   });
 
   it('answers the status, Retry-After and the body excerpt', async () => {
-    await expect(client.post(url, '{}', { 'Content-Type': 'application/json' })).resolves.toMatchObject({ status: 201, retryAfter: '7', body: 'created', error: null });
+    await expect(client.post(url, '{}', { 'Content-Type': 'application/json' })).resolves.toMatchObject({
+      status: 201,
+      retryAfter: '7',
+      body: 'created',
+      error: null,
+    });
   });
 
   it('turns a header value node refuses into a failed attempt instead of throwing', async () => {
@@ -38,6 +43,9 @@ describe('DeliveryHttpClient', () => {
   });
 
   it('refuses a URL scheme other than http and https for good', async () => {
-    await expect(client.post('ftp://127.0.0.1/hook', '{}', {})).resolves.toMatchObject({ status: null, error: { permanent: true, message: 'unsupported URL scheme ftp:' } });
+    await expect(client.post('ftp://127.0.0.1/hook', '{}', {})).resolves.toMatchObject({
+      status: null,
+      error: { permanent: true, message: 'unsupported URL scheme ftp:' },
+    });
   });
 });

@@ -6,7 +6,8 @@ const response = (status: number | null, extra: Partial<OutcomeInput['result']> 
 
 describe('decideOutcome', () => {
   it('counts any 2xx as delivered', () => {
-    for (const status of [200, 201, 204, 299]) expect(decideOutcome({ ...base, result: response(status) })).toMatchObject({ status: 'delivered', success: true, nextAttemptAt: null });
+    for (const status of [200, 201, 204, 299])
+      expect(decideOutcome({ ...base, result: response(status) })).toMatchObject({ status: 'delivered', success: true, nextAttemptAt: null });
   });
 
   it('retries a 2xx whose answer was cut off (the receiver may not have finished with it)', () => {
@@ -19,11 +20,21 @@ describe('decideOutcome', () => {
   });
 
   it('fails a 410 at once and deactivates the subscription', () => {
-    expect(decideOutcome({ ...base, result: response(410) })).toEqual({ status: 'failed', success: false, errorMessage: 'HTTP 410', nextAttemptAt: null, disabledReason: GONE_REASON });
+    expect(decideOutcome({ ...base, result: response(410) })).toEqual({
+      status: 'failed',
+      success: false,
+      errorMessage: 'HTTP 410',
+      nextAttemptAt: null,
+      disabledReason: GONE_REASON,
+    });
   });
 
   it('retries other answers and errors with exponential backoff until the attempts run out', () => {
-    expect(decideOutcome({ ...base, result: response(500) })).toMatchObject({ status: 'retrying', errorMessage: 'HTTP 500', nextAttemptAt: new Date(now.getTime() + 1000) });
+    expect(decideOutcome({ ...base, result: response(500) })).toMatchObject({
+      status: 'retrying',
+      errorMessage: 'HTTP 500',
+      nextAttemptAt: new Date(now.getTime() + 1000),
+    });
     expect(decideOutcome({ ...base, attempt: 2, result: response(null, { error: { message: 'connection refused', permanent: false } }) })).toMatchObject({
       status: 'retrying',
       errorMessage: 'connection refused',
@@ -47,6 +58,9 @@ describe('decideOutcome', () => {
   });
 
   it('does not retry a permanent error', () => {
-    expect(decideOutcome({ ...base, result: response(null, { error: { message: 'address blocked', permanent: true } }) })).toMatchObject({ status: 'failed', errorMessage: 'address blocked' });
+    expect(decideOutcome({ ...base, result: response(null, { error: { message: 'address blocked', permanent: true } }) })).toMatchObject({
+      status: 'failed',
+      errorMessage: 'address blocked',
+    });
   });
 });

@@ -51,7 +51,12 @@ export class DeliveryStore {
    * attempts that change their subscription (410, a run of failures starting or ending) are written
    * on their own.
    */
-  recordAttempt(delivery: Pick<Delivery, 'id' | 'subscriptionId'>, attempt: AttemptRecord, update: DeliveryUpdate, change: SubscriptionChange): Promise<boolean> {
+  recordAttempt(
+    delivery: Pick<Delivery, 'id' | 'subscriptionId'>,
+    attempt: AttemptRecord,
+    update: DeliveryUpdate,
+    change: SubscriptionChange,
+  ): Promise<boolean> {
     if (Object.keys(change).length > 0) return this.repository.recordAttempt(delivery, attempt, update, change);
     return this.attempts.add({ delivery, attempt, update });
   }

@@ -90,7 +90,10 @@ export class DeliveryService {
     });
 
     const result = await this.http.post(subscription.url, request.body, request.headers);
-    span.end(result.status !== null ? { 'http.response.status_code': result.status } : undefined, result.error?.message ?? (result.status !== null && result.status >= 400 ? String(result.status) : undefined));
+    span.end(
+      result.status !== null ? { 'http.response.status_code': result.status } : undefined,
+      result.error?.message ?? (result.status !== null && result.status >= 400 ? String(result.status) : undefined),
+    );
     const outcome = decideOutcome({
       result,
       attempt,
@@ -130,7 +133,10 @@ export class DeliveryService {
     return updated && outcome.nextAttemptAt ? { retryAt: outcome.nextAttemptAt } : {};
   }
 
-  private async postpone(delivery: DeliveryWithContext, { postponeUntil, cause, reason }: Extract<Admission, { postponeUntil: Date }>): Promise<DeliveryResult> {
+  private async postpone(
+    delivery: DeliveryWithContext,
+    { postponeUntil, cause, reason }: Extract<Admission, { postponeUntil: Date }>,
+  ): Promise<DeliveryResult> {
     if (!(await this.deliveries.postpone(delivery.id, postponeUntil))) return {};
     this.metrics.recordPostponed(cause);
     this.logger.debug({ ...logIds(delivery), postponed_until: postponeUntil.toISOString(), reason, msg: 'delivery postponed' });
@@ -158,7 +164,12 @@ export class DeliveryService {
     } else if (outcome.status === 'delivered') {
       this.logger.debug({ ...fields, msg: 'delivered' });
     } else if (outcome.status === 'retrying') {
-      this.logger.log({ ...fields, error_message: outcome.errorMessage, next_attempt_at: outcome.nextAttemptAt?.toISOString(), msg: 'attempt failed; retrying' });
+      this.logger.log({
+        ...fields,
+        error_message: outcome.errorMessage,
+        next_attempt_at: outcome.nextAttemptAt?.toISOString(),
+        msg: 'attempt failed; retrying',
+      });
     } else {
       this.logger.warn({ ...fields, error_message: outcome.errorMessage, disabled_reason: outcome.disabledReason, msg: 'delivery failed' });
     }

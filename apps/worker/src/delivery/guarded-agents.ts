@@ -24,11 +24,7 @@ export class BlockedAddressError extends Error {
     readonly host: string,
     readonly address: string,
   ) {
-    super(
-      host === address
-        ? `blocked: ${host} is a private address`
-        : `blocked: ${host} resolves to a private address (${address})`,
-    );
+    super(host === address ? `blocked: ${host} is a private address` : `blocked: ${host} resolves to a private address (${address})`);
     this.name = 'BlockedAddressError';
   }
 }

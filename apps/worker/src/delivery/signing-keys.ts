@@ -13,7 +13,10 @@ export interface AttemptSigningKeys {
   previousSigningKey?: SigningKey;
 }
 
-export type SubscriptionKeyColumns = Pick<Subscription, 'secret' | 'signatureScheme' | 'previousSecret' | 'previousSignatureScheme' | 'previousSecretExpiresAt'>;
+export type SubscriptionKeyColumns = Pick<
+  Subscription,
+  'secret' | 'signatureScheme' | 'previousSecret' | 'previousSignatureScheme' | 'previousSecretExpiresAt'
+>;
 
 /**
  * Parsed ed25519 keys kept per worker. 10,000 keys are a few MB; past that, the least recently used

@@ -85,8 +85,10 @@ export class AutoDisableService {
 
   /** The notice is stored already; without Redis the outbox sweeper enqueues it later. */
   private async enqueue(eventId: string): Promise<void> {
-    await enqueueInTime(this.intakeQueue, () => enqueueStoredEvents(this.intakeQueue, [eventId]), (reason) =>
-      this.logger.warn(`${WEBHOOK_DISABLED_EVENT} event ${eventId} stored but not enqueued (${reason}); the outbox sweeper will enqueue it`),
+    await enqueueInTime(
+      this.intakeQueue,
+      () => enqueueStoredEvents(this.intakeQueue, [eventId]),
+      (reason) => this.logger.warn(`${WEBHOOK_DISABLED_EVENT} event ${eventId} stored but not enqueued (${reason}); the outbox sweeper will enqueue it`),
     );
   }
 

@@ -81,7 +81,15 @@ return {opened, cooldown, failures}
 type BreakerRedis = RedisClient & {
   breakerCheck(state: string, probe: string, probeTtlMs: number): Promise<[number, number]>;
   breakerSuccess(state: string, probe: string): Promise<number>;
-  breakerFailure(state: string, probe: string, threshold: number, baseMs: number, maxMs: number, ttlMs: number, wasProbe: string): Promise<[number, number, number]>;
+  breakerFailure(
+    state: string,
+    probe: string,
+    threshold: number,
+    baseMs: number,
+    maxMs: number,
+    ttlMs: number,
+    wasProbe: string,
+  ): Promise<[number, number, number]>;
 };
 
 /**

@@ -22,9 +22,7 @@ export interface AttemptPass {
 /** Why a delivery waits without an attempt (a metric label: keep the set small). */
 export type PostponeCause = 'circuit_breaker' | 'rate_limit';
 
-export type Admission =
-  | { postponeUntil: Date; cause: PostponeCause; reason: string; pass?: undefined }
-  | { postponeUntil?: undefined; pass: AttemptPass };
+export type Admission = { postponeUntil: Date; cause: PostponeCause; reason: string; pass?: undefined } | { postponeUntil?: undefined; pass: AttemptPass };
 
 export interface AttemptReport {
   /** A request went out (false when the SSRF guard or an unusable URL stopped it). */

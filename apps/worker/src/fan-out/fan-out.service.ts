@@ -43,7 +43,12 @@ type MatchingCandidate = FanOutCandidate & { payloadFilter: FilterPredicate | nu
 export class FanOutService {
   private readonly logger = new Logger(FanOutService.name);
   private readonly batcher = new MicroBatcher<string, void>(
-    (eventIds) => settleEach(eventIds, (all) => this.fanOutBatch(all), (one) => this.fanOutBatch([one]).then(() => undefined)),
+    (eventIds) =>
+      settleEach(
+        eventIds,
+        (all) => this.fanOutBatch(all),
+        (one) => this.fanOutBatch([one]).then(() => undefined),
+      ),
     { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS, maxConcurrentBatches: MAX_CONCURRENT_BATCHES },
   );
 
@@ -142,7 +147,10 @@ export class FanOutService {
    */
   private startSpans(events: FanOutEvent[]): [FanOutEvent, TraceSpan][] {
     if (!this.tracing.recording) return [];
-    return events.map((event) => [event, this.tracing.consumer('fan-out', event.traceparent, { 'hookline.event_id': event.id, 'hookline.batch.events': events.length })!]);
+    return events.map((event) => [
+      event,
+      this.tracing.consumer('fan-out', event.traceparent, { 'hookline.event_id': event.id, 'hookline.batch.events': events.length })!,
+    ]);
   }
 }
 

@@ -2,7 +2,11 @@ import { receivesEvent, type MatchableEvent, type MatchableTarget } from './targ
 import { compileFilter, parseFilter } from '@app/domain/payload-filter';
 
 const subscription = (events: string[], channels: string[] = []): MatchableTarget => ({ id: 'sub_1', kind: 'subscription', events, channels });
-const event = (eventType: string, channel: string | null = null, targetSubscriptionId: string | null = null): MatchableEvent => ({ eventType, channel, targetSubscriptionId });
+const event = (eventType: string, channel: string | null = null, targetSubscriptionId: string | null = null): MatchableEvent => ({
+  eventType,
+  channel,
+  targetSubscriptionId,
+});
 
 describe('receivesEvent', () => {
   it('matches subscriptions by event type, with * and prefix wildcards', () => {

@@ -197,7 +197,8 @@ function rejectedRow(id: string, organizationId: string, fields: Record<string, 
     return typeof value === 'string' && isStorableText(value) ? clip(value, max) : null;
   };
   // Checked for depth and unstorable text before anything serializes it.
-  const dataFits = isJsonObject(fields.data) && unstorableJsonProblem(fields.data, 2) === null && Buffer.byteLength(JSON.stringify(fields.data)) <= MAX_EVENT_BYTES;
+  const dataFits =
+    isJsonObject(fields.data) && unstorableJsonProblem(fields.data, 2) === null && Buffer.byteLength(JSON.stringify(fields.data)) <= MAX_EVENT_BYTES;
   return {
     id,
     organizationId,

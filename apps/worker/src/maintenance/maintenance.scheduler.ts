@@ -28,9 +28,7 @@ export class MaintenanceScheduler implements OnApplicationBootstrap, OnModuleDes
 
   onApplicationBootstrap(): void {
     const sweepInterval = this.config.outboxSweepIntervalMs;
-    this.tasks.push(
-      new PeriodicTask({ name: 'outbox sweep', intervalMs: sweepInterval, logger: this.logger, run: () => this.sweepOutbox(sweepInterval) }),
-    );
+    this.tasks.push(new PeriodicTask({ name: 'outbox sweep', intervalMs: sweepInterval, logger: this.logger, run: () => this.sweepOutbox(sweepInterval) }));
     if (this.config.retentionDays > 0) {
       const interval = this.config.retentionIntervalMs;
       this.tasks.push(

@@ -56,10 +56,11 @@ export class OutboxSweeper {
     const enqueued = await this.sweep(
       this.eventCursor,
       (afterId) => this.repository.findUnfannedEventIds(createdBefore, afterId, PAGE_SIZE),
-      (ids) => this.enqueueJobless(this.intakeQueue, ids, async (id, state) => {
-        if (state !== 'unknown') await this.intakeQueue.remove(id);
-        await enqueueStoredEvents(this.intakeQueue, [id]);
-      }),
+      (ids) =>
+        this.enqueueJobless(this.intakeQueue, ids, async (id, state) => {
+          if (state !== 'unknown') await this.intakeQueue.remove(id);
+          await enqueueStoredEvents(this.intakeQueue, [id]);
+        }),
     );
     if (enqueued > 0) this.logger.warn(`outbox sweep: enqueued the fan-out of ${enqueued} event(s) that had no intake job`);
     return enqueued;

@@ -19,7 +19,10 @@ export interface ChannelWebhookCreateInput {
   payloadFormat: string;
 }
 
-export type ChannelWebhookChanges = Pick<Prisma.SubscriptionUncheckedUpdateInput, 'url' | 'secret' | 'payloadFormat' | 'isActive' | 'disabledReason' | 'failingSince'>;
+export type ChannelWebhookChanges = Pick<
+  Prisma.SubscriptionUncheckedUpdateInput,
+  'url' | 'secret' | 'payloadFormat' | 'isActive' | 'disabledReason' | 'failingSince'
+>;
 
 /** One HTTP attempt with the event it carried. */
 export type ChannelWebhookAttempt = DeliveryAttempt & { delivery: { eventId: string; eventType: string } };

@@ -4,8 +4,14 @@ import { PrismaService } from '../prisma.service';
 import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
 
 /** What one attempt needs of a delivery, its event and its subscription (loaded in one query). */
-export type DeliveryWithContext = Pick<Delivery, 'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'orderingKey' | 'blockedBy'> & {
-  event: Pick<Event, 'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId' | 'traceparent'>;
+export type DeliveryWithContext = Pick<
+  Delivery,
+  'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'orderingKey' | 'blockedBy'
+> & {
+  event: Pick<
+    Event,
+    'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId' | 'traceparent'
+  >;
   subscription: Pick<
     Subscription,
     | 'id'
@@ -134,7 +140,12 @@ export class DeliveryRepository {
    * updated only while it is still open (a concurrent cancel or success wins); the attempt is
    * recorded anyway, since the request was sent. Returns whether the delivery was updated.
    */
-  async recordAttempt(delivery: Pick<Delivery, 'id' | 'subscriptionId'>, attempt: AttemptRecord, update: DeliveryUpdate, change: SubscriptionChange = {}): Promise<boolean> {
+  async recordAttempt(
+    delivery: Pick<Delivery, 'id' | 'subscriptionId'>,
+    attempt: AttemptRecord,
+    update: DeliveryUpdate,
+    change: SubscriptionChange = {},
+  ): Promise<boolean> {
     const [updated] = await this.writeAttempts([{ delivery, attempt, update }], subscriptionUpdate(delivery.subscriptionId, attempt.startedAt, change));
     return updated;
   }

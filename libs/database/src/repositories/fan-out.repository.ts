@@ -7,9 +7,15 @@ import { PrismaService } from '../prisma.service';
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
 
 /** What fan-out needs of an event. */
-export type FanOutEvent = Pick<Event, 'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey' | 'createdAt' | 'traceparent'> & { needsMatching: boolean };
+export type FanOutEvent = Pick<
+  Event,
+  'id' | 'organizationId' | 'eventType' | 'channel' | 'targetSubscriptionId' | 'status' | 'orderingKey' | 'createdAt' | 'traceparent'
+> & { needsMatching: boolean };
 /** The subscription fields matching needs; `updatedAt` versions its payload filter. */
-export type FanOutCandidate = Pick<Subscription, 'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering' | 'filter' | 'updatedAt'>;
+export type FanOutCandidate = Pick<
+  Subscription,
+  'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering' | 'filter' | 'updatedAt'
+>;
 /** What a payload filter reads of an event besides what fan-out loads anyway. */
 export type FilterableEventRow = Pick<Event, 'id' | 'data' | 'callId' | 'workflowId'>;
 /** One delivery to create: an event for a subscription. */

@@ -28,7 +28,8 @@ export class OrganizationRepository {
       if (existing.revokedAt) await this.prisma.apiKey.update({ where: { id: existing.id }, data: { revokedAt: null } });
       return existing.organizationId;
     }
-    const org = (await this.prisma.organization.findFirst({ where: { name }, orderBy: { createdAt: 'asc' } })) ??
+    const org =
+      (await this.prisma.organization.findFirst({ where: { name }, orderBy: { createdAt: 'asc' } })) ??
       (await this.prisma.organization.create({ data: { id: newId('org'), name } }));
     await this.prisma.apiKey.create({ data: { id: newId('key'), organizationId: org.id, keyHash: hashApiKey(apiKey) } });
     return org.id;

@@ -15,7 +15,10 @@ export type SubscriptionCreateInput = Omit<Prisma.SubscriptionUncheckedCreateInp
   filter?: Record<string, unknown> | null;
 };
 /** `filter: null` clears the payload filter. */
-export type SubscriptionChanges = Omit<Prisma.SubscriptionUncheckedUpdateInput, 'id' | 'organizationId' | 'kind' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'filter'> & {
+export type SubscriptionChanges = Omit<
+  Prisma.SubscriptionUncheckedUpdateInput,
+  'id' | 'organizationId' | 'kind' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'filter'
+> & {
   filter?: Record<string, unknown> | null;
 };
 

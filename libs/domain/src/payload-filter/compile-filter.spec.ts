@@ -9,7 +9,10 @@ const orderData: Record<string, unknown> = {
   code: '5',
   created: '2026-11-30T10:00:00Z',
   customer: { tier: 'gold', tags: ['vip', 'eu'] },
-  items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }],
+  items: [
+    { sku: 'A-1', qty: 2 },
+    { sku: 'B-7', qty: 1 },
+  ],
 };
 const order: FilterableEvent = { eventType: 'order.paid', channel: 'queue:165', callId: 'call_8f2', workflowId: null, data: orderData };
 
@@ -22,7 +25,11 @@ function matches(filter: unknown, event: FilterableEvent = order): boolean {
 describe('filterSubject', () => {
   it('holds the envelope fields, leaving out unset ones as the delivered envelope does', () => {
     expect(filterSubject(order)).toEqual({ event_type: 'order.paid', channel: 'queue:165', call_id: 'call_8f2', data: order.data });
-    expect(filterSubject({ ...order, channel: null, callId: null, workflowId: 'wf_1' })).toEqual({ event_type: 'order.paid', workflow_id: 'wf_1', data: order.data });
+    expect(filterSubject({ ...order, channel: null, callId: null, workflowId: 'wf_1' })).toEqual({
+      event_type: 'order.paid',
+      workflow_id: 'wf_1',
+      data: order.data,
+    });
   });
 });
 
@@ -166,10 +173,7 @@ describe('compileFilter', () => {
   it('combines at any level', () => {
     const filter = {
       event_type: { $in: ['order.paid', 'order.refunded'] },
-      $or: [
-        { $and: [{ 'data.amount': { $gte: 100 } }, { $not: { 'data.customer.tags.0': 'test' } }] },
-        { channel: { $startsWith: 'priority:' } },
-      ],
+      $or: [{ $and: [{ 'data.amount': { $gte: 100 } }, { $not: { 'data.customer.tags.0': 'test' } }] }, { channel: { $startsWith: 'priority:' } }],
     };
     expect(matches(filter)).toBe(true);
     expect(matches(filter, { ...order, data: { ...orderData, amount: 50 } })).toBe(false);

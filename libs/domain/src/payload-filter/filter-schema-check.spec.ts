@@ -5,7 +5,13 @@ const paid: ReceivableEventType = {
   name: 'order.paid',
   schema: {
     type: 'object',
-    properties: { amount: { type: 'number' }, paid: { type: 'boolean' }, customer: { type: 'object', properties: { tier: { type: 'string' } }, additionalProperties: false }, tags: { type: 'array', items: { type: 'string' } }, meta: { type: 'object' } },
+    properties: {
+      amount: { type: 'number' },
+      paid: { type: 'boolean' },
+      customer: { type: 'object', properties: { tier: { type: 'string' } }, additionalProperties: false },
+      tags: { type: 'array', items: { type: 'string' } },
+      meta: { type: 'object' },
+    },
     additionalProperties: false,
   },
 };
@@ -57,7 +63,9 @@ describe('filterSchemaProblems', () => {
       { field: 'filter.data.paid.$gt', message: '$gt compares numbers or strings, but data.paid is boolean in the schema of order.paid' },
     ]);
     for (const operator of ['$gte', '$lt', '$lte']) {
-      expect(problems({ 'data.customer': { [operator]: 'a' } }, [paid])).toEqual([{ field: `filter.data.customer.${operator}`, message: expect.stringContaining('data.customer is object') }]);
+      expect(problems({ 'data.customer': { [operator]: 'a' } }, [paid])).toEqual([
+        { field: `filter.data.customer.${operator}`, message: expect.stringContaining('data.customer is object') },
+      ]);
     }
     expect(problems({ 'data.tags': { $lt: 'a' } }, [paid])).toEqual([{ field: 'filter.data.tags.$lt', message: expect.stringContaining('is array') }]);
     expect(problems({ 'data.amount': { $gt: 1 }, 'data.reason': { $lte: 'm' } }, [paid, refunded])).toEqual([]);
@@ -66,7 +74,10 @@ describe('filterSchemaProblems', () => {
 
   it('refuses $startsWith on paths that are never strings', () => {
     expect(problems({ 'data.amount': { $startsWith: '1' } }, [paid, refunded])).toEqual([
-      { field: 'filter.data.amount.$startsWith', message: '$startsWith compares strings, but data.amount is number or integer in the schema of any of order.paid, order.refunded' },
+      {
+        field: 'filter.data.amount.$startsWith',
+        message: '$startsWith compares strings, but data.amount is number or integer in the schema of any of order.paid, order.refunded',
+      },
     ]);
     expect(problems({ 'data.customer.tier': { $startsWith: 'g' } }, [paid])).toEqual([]);
   });

@@ -48,7 +48,11 @@ export function filterSchemaProblems(filter: ParsedFilter, types: readonly Recei
       details.push({ field: condition.field, message: `${condition.path} is not in the schema of ${typeList(types)}` });
       continue;
     }
-    const problem = operatorProblem(condition, pathTypes, types.filter((_, index) => found[index] !== null));
+    const problem = operatorProblem(
+      condition,
+      pathTypes,
+      types.filter((_, index) => found[index] !== null),
+    );
     if (problem) details.push({ field: condition.operatorField, message: problem });
   }
   return details;

@@ -26,8 +26,22 @@ describe('parseFilter', () => {
     const conditions = conditionsOf({ event_type: 'order.paid', 'data.amount': { $gte: 10, $lt: 100 } });
     expect(conditions).toEqual([
       { field: 'filter.event_type', operatorField: 'filter.event_type', path: 'event_type', segments: ['event_type'], operator: '$eq', operand: 'order.paid' },
-      { field: 'filter.data.amount', operatorField: 'filter.data.amount.$gte', path: 'data.amount', segments: ['data', 'amount'], operator: '$gte', operand: 10 },
-      { field: 'filter.data.amount', operatorField: 'filter.data.amount.$lt', path: 'data.amount', segments: ['data', 'amount'], operator: '$lt', operand: 100 },
+      {
+        field: 'filter.data.amount',
+        operatorField: 'filter.data.amount.$gte',
+        path: 'data.amount',
+        segments: ['data', 'amount'],
+        operator: '$gte',
+        operand: 10,
+      },
+      {
+        field: 'filter.data.amount',
+        operatorField: 'filter.data.amount.$lt',
+        path: 'data.amount',
+        segments: ['data', 'amount'],
+        operator: '$lt',
+        operand: 100,
+      },
     ]);
   });
 
@@ -44,13 +58,30 @@ describe('parseFilter', () => {
       'data.items.0.sku': ['an', 'array', 'literal'],
     };
     expect(conditionsOf(filter).map((condition) => condition.operator)).toEqual([
-      '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$startsWith', '$exists', '$eq', '$exists', '$eq',
+      '$eq',
+      '$ne',
+      '$gt',
+      '$gte',
+      '$lt',
+      '$lte',
+      '$in',
+      '$nin',
+      '$exists',
+      '$startsWith',
+      '$exists',
+      '$eq',
+      '$exists',
+      '$eq',
     ]);
   });
 
   it('locates conditions inside combinators by array index', () => {
     const conditions = conditionsOf({ $or: [{ event_type: 'a' }, { $not: { 'data.amount': { $gt: 5 } } }], $and: [{ 'data.x': true }] });
-    expect(conditions.map((condition) => condition.operatorField)).toEqual(['filter.$or.0.event_type', 'filter.$or.1.$not.data.amount.$gt', 'filter.$and.0.data.x']);
+    expect(conditions.map((condition) => condition.operatorField)).toEqual([
+      'filter.$or.0.event_type',
+      'filter.$or.1.$not.data.amount.$gt',
+      'filter.$and.0.data.x',
+    ]);
   });
 
   it('refuses anything but a JSON object', () => {
@@ -77,11 +108,15 @@ describe('parseFilter', () => {
     expect(problems({ 'data.a': { $gt: 1, $between: [1, 2] } })).toEqual([
       { field: 'filter.data.a.$between', message: expect.stringMatching(/^unknown operator \$between; use one of \$eq, \$ne, .*\$startsWith$/) },
     ]);
-    expect(problems({ 'data.a': { $regex: '^a' } })).toEqual([{ field: 'filter.data.a.$regex', message: expect.stringContaining('regular expressions are not supported') }]);
+    expect(problems({ 'data.a': { $regex: '^a' } })).toEqual([
+      { field: 'filter.data.a.$regex', message: expect.stringContaining('regular expressions are not supported') },
+    ]);
   });
 
   it('refuses combinators used as operators and operators used as combinators', () => {
-    expect(problems({ 'data.a': { $not: { $gt: 1 } } })).toEqual([{ field: 'filter.data.a.$not', message: expect.stringContaining('$not combines filters, not operators') }]);
+    expect(problems({ 'data.a': { $not: { $gt: 1 } } })).toEqual([
+      { field: 'filter.data.a.$not', message: expect.stringContaining('$not combines filters, not operators') },
+    ]);
     expect(problems({ $gt: 1 })).toEqual([{ field: 'filter.$gt', message: expect.stringContaining('operators go below a path') }]);
     expect(problems({ $nor: [{ event_type: 'a' }] })).toEqual([{ field: 'filter.$nor', message: expect.stringContaining('unknown combinator $nor') }]);
   });
@@ -100,7 +135,9 @@ describe('parseFilter', () => {
       ['$startsWith', null, 'must be a string'],
     ];
     for (const [operator, operand, message] of cases) {
-      expect(problems({ $or: [{ event_type: 'a' }, { 'data.amount': { [operator]: operand } }] })).toEqual([{ field: `filter.$or.1.data.amount.${operator}`, message }]);
+      expect(problems({ $or: [{ event_type: 'a' }, { 'data.amount': { [operator]: operand } }] })).toEqual([
+        { field: `filter.$or.1.data.amount.${operator}`, message },
+      ]);
     }
   });
 
@@ -114,7 +151,9 @@ describe('parseFilter', () => {
   it('refuses objects that are neither operators nor an explicit $eq', () => {
     expect(problems({ data: { amount: 5 } })).toEqual([{ field: 'filter.data', message: expect.stringContaining('use a dot path for nested fields') }]);
     expect(problems({ 'data.a': {} })).toEqual([{ field: 'filter.data.a', message: expect.stringContaining('use a dot path') }]);
-    expect(problems({ 'data.a': { $gt: 1, b: 2 } })).toEqual([{ field: 'filter.data.a', message: expect.stringContaining('mixes operators with field names') }]);
+    expect(problems({ 'data.a': { $gt: 1, b: 2 } })).toEqual([
+      { field: 'filter.data.a', message: expect.stringContaining('mixes operators with field names') },
+    ]);
   });
 
   it('reports every problem, not only the first', () => {
@@ -133,7 +172,9 @@ describe('parseFilter', () => {
     expect(parseFilter(conditions(FILTER_LIMITS.maxConditions)).ok).toBe(true);
     expect(problems(conditions(FILTER_LIMITS.maxConditions + 1))).toEqual([{ field: 'filter', message: 'has 65 conditions; at most 64 are allowed' }]);
     // Operators of one path count one each; combinators do not count.
-    expect(problems({ $or: [conditions(40), { 'data.x': { $gt: 1, $lt: 9 } }, conditions(23)] })).toEqual([{ field: 'filter', message: expect.stringContaining('has 65 conditions') }]);
+    expect(problems({ $or: [conditions(40), { 'data.x': { $gt: 1, $lt: 9 } }, conditions(23)] })).toEqual([
+      { field: 'filter', message: expect.stringContaining('has 65 conditions') },
+    ]);
   });
 
   it(`allows ${FILTER_LIMITS.maxBytes} bytes of JSON, not more`, () => {

@@ -66,9 +66,20 @@ describe('schemaPathTypes', () => {
   it('follows local $refs, including recursive ones, and accepts what it cannot resolve', () => {
     const schema = {
       $defs: { money: { type: 'object', properties: { value: { type: 'number' }, currency: { type: 'string' } }, additionalProperties: false } },
-      definitions: { node: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/node' } } }, additionalProperties: false } },
+      definitions: {
+        node: {
+          type: 'object',
+          properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/node' } } },
+          additionalProperties: false,
+        },
+      },
       type: 'object',
-      properties: { total: { $ref: '#/$defs/money' }, tree: { $ref: '#/definitions/node' }, self: { $ref: '#' }, remote: { $ref: 'https://example.com/x.json' } },
+      properties: {
+        total: { $ref: '#/$defs/money' },
+        tree: { $ref: '#/definitions/node' },
+        self: { $ref: '#' },
+        remote: { $ref: 'https://example.com/x.json' },
+      },
       additionalProperties: false,
     };
     expect(types(schema, 'total.value')).toEqual(['number']);
@@ -80,7 +91,12 @@ describe('schemaPathTypes', () => {
   });
 
   it('ends $ref cycles that consume no segment', () => {
-    const schema = { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, type: 'object', properties: { x: { $ref: '#/$defs/a' } }, additionalProperties: false };
+    const schema = {
+      $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } },
+      type: 'object',
+      properties: { x: { $ref: '#/$defs/a' } },
+      additionalProperties: false,
+    };
     expect(types(schema, 'x.y')).toBe('any');
   });
 
@@ -90,13 +106,21 @@ describe('schemaPathTypes', () => {
     expect(types({ allOf: [closed, open] }, 'a')).toEqual(['number']);
     expect(types({ allOf: [closed, open] }, 'b')).toBeNull();
     expect(types({ anyOf: [closed, { type: 'object', properties: { b: { type: 'string' } }, additionalProperties: false }] }, 'b')).toEqual(['string']);
-    expect(types({ oneOf: [closed, { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false }] }, 'a')).toEqual(['number', 'string']);
+    expect(types({ oneOf: [closed, { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false }] }, 'a')).toEqual([
+      'number',
+      'string',
+    ]);
     expect(types({ anyOf: [closed, { type: 'object', properties: {}, additionalProperties: false }] }, 'c')).toBeNull();
     expect(types({ allOf: [{ type: 'object', properties: { n: { type: 'number' } } }, { properties: { n: { type: 'integer' } } }] }, 'n')).toEqual(['integer']);
   });
 
   it('follows then and else', () => {
-    const schema = { type: 'object', if: { properties: { k: { const: 1 } } }, then: { properties: { a: { type: 'number' } } }, else: { properties: { b: { type: 'boolean' } } } };
+    const schema = {
+      type: 'object',
+      if: { properties: { k: { const: 1 } } },
+      then: { properties: { a: { type: 'number' } } },
+      else: { properties: { b: { type: 'boolean' } } },
+    };
     expect(types(schema, 'a')).toBe('any'); // the else branch leaves additional properties open
   });
 

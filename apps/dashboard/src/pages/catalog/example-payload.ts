@@ -13,11 +13,19 @@ export function examplePayload(schema: unknown, depth = 0): unknown {
   const type = Array.isArray(node.type) ? node.type.find((t: string) => t !== 'null') : node.type;
   switch (type ?? (node.properties ? 'object' : undefined)) {
     case 'object':
-      return Object.fromEntries(Object.entries((node.properties ?? {}) as Record<string, unknown>).map(([name, child]) => [name, examplePayload(child, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries((node.properties ?? {}) as Record<string, unknown>).map(([name, child]) => [name, examplePayload(child, depth + 1)]),
+      );
     case 'array':
       return [examplePayload(node.items, depth + 1)];
     case 'string':
-      return node.format === 'date-time' ? '2026-01-01T00:00:00Z' : node.format === 'email' ? 'user@example.com' : node.format === 'uri' ? 'https://example.com' : 'string';
+      return node.format === 'date-time'
+        ? '2026-01-01T00:00:00Z'
+        : node.format === 'email'
+          ? 'user@example.com'
+          : node.format === 'uri'
+            ? 'https://example.com'
+            : 'string';
     case 'integer':
       return typeof node.minimum === 'number' ? node.minimum : 1;
     case 'number':

@@ -84,7 +84,13 @@ function EndpointDetail({ endpoint, onChanged }: { endpoint: Subscription; onCha
               <dt>Payload format</dt>
               <dd>{endpoint.payload_format}</dd>
               <dt>Custom headers</dt>
-              <dd class="mono">{Object.keys(endpoint.headers).length ? Object.entries(endpoint.headers).map(([name, value]) => `${name}: ${value}`).join('\n') : 'none'}</dd>
+              <dd class="mono">
+                {Object.keys(endpoint.headers).length
+                  ? Object.entries(endpoint.headers)
+                      .map(([name, value]) => `${name}: ${value}`)
+                      .join('\n')
+                  : 'none'}
+              </dd>
               {endpoint.disabled_reason && (
                 <>
                   <dt>Disabled because</dt>

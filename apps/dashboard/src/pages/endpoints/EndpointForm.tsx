@@ -57,7 +57,13 @@ export function EndpointForm({ initial, submitLabel, pending, error, catalog, sh
         {showChannels && (
           <Field id="endpoint-channels" label="Channels" error={byField.channels} hint="Only events published on these channels. Empty: every channel.">
             {(props) => (
-              <ChipInput id={props.id} values={form.channels} onChange={(values) => set('channels', values)} invalid={props['aria-invalid']} describedBy={props['aria-describedby']} />
+              <ChipInput
+                id={props.id}
+                values={form.channels}
+                onChange={(values) => set('channels', values)}
+                invalid={props['aria-invalid']}
+                describedBy={props['aria-describedby']}
+              />
             )}
           </Field>
         )}
@@ -69,12 +75,18 @@ export function EndpointForm({ initial, submitLabel, pending, error, catalog, sh
             {(props) => <input {...props} type="number" min={1} value={form.max_attempts} onInput={(e) => set('max_attempts', e.currentTarget.value)} />}
           </Field>
           <Field id="endpoint-rate-limit" label="Rate limit (per second)" error={byField.rate_limit_per_second}>
-            {(props) => <input {...props} type="number" min={1} value={form.rate_limit_per_second} onInput={(e) => set('rate_limit_per_second', e.currentTarget.value)} />}
+            {(props) => (
+              <input {...props} type="number" min={1} value={form.rate_limit_per_second} onInput={(e) => set('rate_limit_per_second', e.currentTarget.value)} />
+            )}
           </Field>
         </div>
         <Field id="endpoint-payload-format" label="Payload format" error={byField.payload_format}>
           {(props) => (
-            <select {...props} value={form.payload_format} onChange={(e) => set('payload_format', e.currentTarget.value as EndpointFormState['payload_format'])}>
+            <select
+              {...props}
+              value={form.payload_format}
+              onChange={(e) => set('payload_format', e.currentTarget.value as EndpointFormState['payload_format'])}
+            >
               <option value="envelope">Envelope (event type, id and data)</option>
               <option value="data">Data only</option>
             </select>

@@ -32,7 +32,11 @@ export function EndpointsPage() {
       <div class={canWrite ? 'split' : ''}>
         <section class="card" aria-labelledby="endpoint-list-title">
           <h2 id="endpoint-list-title">{portal ? 'Your endpoints' : 'All endpoints'}</h2>
-          <Loaded resource={endpoints} isEmpty={(data) => data.subscriptions.length === 0} empty={<p>No endpoints yet.{canWrite ? ' Create the first one with the form.' : ''}</p>}>
+          <Loaded
+            resource={endpoints}
+            isEmpty={(data) => data.subscriptions.length === 0}
+            empty={<p>No endpoints yet.{canWrite ? ' Create the first one with the form.' : ''}</p>}
+          >
             {(data) => (
               <ul class="list" aria-label="Endpoints">
                 {data.subscriptions.map((endpoint) => (
@@ -50,8 +54,8 @@ export function EndpointsPage() {
             {created && (
               <div class="notice" role="status">
                 <p>
-                  Created <strong>{created.name}</strong>. Verify its requests with this {created.secret ? 'signing secret' : 'public key'} (it is also shown on the
-                  endpoint's page):
+                  Created <strong>{created.name}</strong>. Verify its requests with this {created.secret ? 'signing secret' : 'public key'} (it is also shown on
+                  the endpoint's page):
                 </p>
                 {created.secret ? (
                   <CopyField id="created-secret" label="Signing secret" value={created.secret} />
@@ -60,7 +64,15 @@ export function EndpointsPage() {
                 )}
               </div>
             )}
-            <EndpointForm initial={emptyEndpointForm()} submitLabel="Create endpoint" pending={create.pending} error={create.error} catalog={catalog} showChannels={!portal} onSubmit={submit} />
+            <EndpointForm
+              initial={emptyEndpointForm()}
+              submitLabel="Create endpoint"
+              pending={create.pending}
+              error={create.error}
+              catalog={catalog}
+              showChannels={!portal}
+              onSubmit={submit}
+            />
           </section>
         )}
       </div>

@@ -42,7 +42,7 @@ export function EventTypeForm({
       }
     }
     setJsonError(undefined);
-    if (await onSubmit({ name: name.trim(), description: description.trim() || null, schema }) && !existing) {
+    if ((await onSubmit({ name: name.trim(), description: description.trim() || null, schema })) && !existing) {
       setName('');
       setDescription('');
       setSchemaText('');
@@ -59,7 +59,12 @@ export function EventTypeForm({
       <Field id="event-type-description" label="Description" error={byField.description}>
         {(props) => <input {...props} type="text" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
       </Field>
-      <Field id={existing ? `event-type-schema-${existing.name}` : 'event-type-schema'} label="JSON Schema of data" error={jsonError ?? byField.schema} hint="Optional. Events whose data does not match are refused at intake.">
+      <Field
+        id={existing ? `event-type-schema-${existing.name}` : 'event-type-schema'}
+        label="JSON Schema of data"
+        error={jsonError ?? byField.schema}
+        hint="Optional. Events whose data does not match are refused at intake."
+      >
         {(props) => <textarea {...props} class="code" rows={10} spellcheck={false} value={schemaText} onInput={(e) => setSchemaText(e.currentTarget.value)} />}
       </Field>
       <ErrorMessage error={error} details={rest} />

@@ -21,7 +21,11 @@ export function EventTypesPage() {
       <div class="split">
         <section class="card" aria-labelledby="types-title">
           <h2 id="types-title">Catalog</h2>
-          <Loaded resource={types} isEmpty={(data) => data.event_types.length === 0} empty={<p>No event types yet. Publishing works without them; a type adds a description and a schema.</p>}>
+          <Loaded
+            resource={types}
+            isEmpty={(data) => data.event_types.length === 0}
+            empty={<p>No event types yet. Publishing works without them; a type adds a description and a schema.</p>}
+          >
             {(data) => (
               <ul class="list">
                 {data.event_types.map((type) => (

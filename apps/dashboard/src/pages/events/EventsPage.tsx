@@ -42,7 +42,12 @@ export function EventsPage({ id }: { id?: string }) {
           else void run(value);
         }}
       >
-        <Field id="event-query" label="Event id or call_id" error={search.error?.message} hint="An id starts with evt_; anything else is looked up as a call_id.">
+        <Field
+          id="event-query"
+          label="Event id or call_id"
+          error={search.error?.message}
+          hint="An id starts with evt_; anything else is looked up as a call_id."
+        >
           {(props) => <input {...props} type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />}
         </Field>
         <button type="submit" class="button button--primary" disabled={search.pending || !query.trim()}>

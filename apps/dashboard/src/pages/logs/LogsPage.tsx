@@ -48,7 +48,16 @@ export function LogsPage() {
           )}
         </Field>
         <Field id="filter-event-type" label="Event type">
-          {(props) => <input {...props} type="search" value={eventType} disabled={byEndpoint} placeholder="e.g. order.paid" onChange={(e) => filter(() => setEventType(e.currentTarget.value))} />}
+          {(props) => (
+            <input
+              {...props}
+              type="search"
+              value={eventType}
+              disabled={byEndpoint}
+              placeholder="e.g. order.paid"
+              onChange={(e) => filter(() => setEventType(e.currentTarget.value))}
+            />
+          )}
         </Field>
         <Field id="filter-endpoint" label="Endpoint">
           {(props) => (

@@ -15,7 +15,9 @@ export interface LogFilters {
 /** A page of delivery logs, refreshed every LOGS_POLL_MS so new deliveries appear without a reload. */
 export function useLogs(filters: LogFilters) {
   const { api } = useAccess();
-  return useResource(() => api.listLogs(filters), [filters.status, filters.event_type, filters.endpoint, filters.limit, filters.offset], { pollMs: LOGS_POLL_MS });
+  return useResource(() => api.listLogs(filters), [filters.status, filters.event_type, filters.endpoint, filters.limit, filters.offset], {
+    pollMs: LOGS_POLL_MS,
+  });
 }
 
 /** One delivery with its attempts, refreshed while it may still change. */

@@ -44,7 +44,10 @@ export function OverviewPage() {
               </dl>
               <section class="card" aria-labelledby="chart-title">
                 <h2 id="chart-title">Deliveries in the last 24 hours, per hour</h2>
-                <DeliveriesChart stats={data} label={`Deliveries per hour: ${figures.delivered} delivered, ${figures.failed} failed, ${figures.retrying} retrying`} />
+                <DeliveriesChart
+                  stats={data}
+                  label={`Deliveries per hour: ${figures.delivered} delivered, ${figures.failed} failed, ${figures.retrying} retrying`}
+                />
               </section>
             </>
           );

@@ -15,9 +15,7 @@ export function PortalSessionsPage() {
   const [hours, setHours] = useState('1');
   const [readOnly, setReadOnly] = useState(false);
   const [session, setSession] = useState<PortalSession | undefined>(undefined);
-  const create = useAction(() =>
-    api.createPortalSession({ tenant: tenant.trim(), expires_in_seconds: Math.round(Number(hours) * 3600), read_only: readOnly }),
-  );
+  const create = useAction(() => api.createPortalSession({ tenant: tenant.trim(), expires_in_seconds: Math.round(Number(hours) * 3600), read_only: readOnly }));
   const { byField, rest } = fieldErrors(create.error, ['tenant', 'expires_in_seconds', 'read_only']);
 
   return (
@@ -57,9 +55,14 @@ export function PortalSessionsPage() {
             <>
               <CopyField id="session-url" label="Portal URL" value={session.url} />
               <p class="muted">
-                For {session.tenant}, {session.read_only ? 'read-only' : 'read-write'}, until {new Date(session.expires_at).toLocaleString()}. The token is shown only now.
+                For {session.tenant}, {session.read_only ? 'read-only' : 'read-write'}, until {new Date(session.expires_at).toLocaleString()}. The token is
+                shown only now.
               </p>
-              <CopyField id="session-embed" label="Embed snippet" value={`<iframe src="${session.url}" title="Webhooks" style="width:100%;height:720px;border:0"></iframe>`} />
+              <CopyField
+                id="session-embed"
+                label="Embed snippet"
+                value={`<iframe src="${session.url}" title="Webhooks" style="width:100%;height:720px;border:0"></iframe>`}
+              />
             </>
           ) : (
             <p class="empty">Create a link to see it here. Send it to your customer or embed it in your product (see the README).</p>
