@@ -481,4 +481,59 @@ describe('Delivery logs API', () => {
       expect((await retry(orgA, newId('dlv'))).status).toBe(404);
     });
   });
+  describe('totals (kept by the delivery_counts triggers, not counted per read)', () => {
+    let org: Org;
+    let subscriptionId: string;
+
+    /** The organization's counters summed per (subscription, event type, status). */
+    const counters = async () =>
+      prisma.$queryRaw<{ key: string; n: bigint }[]>`
+        SELECT subscription_id || ' ' || event_type || ' ' || status AS key, sum(n)::bigint AS n FROM delivery_counts
+        WHERE organization_id = ${org.id} GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1`;
+    /** The same from the deliveries themselves. */
+    const counted = async () =>
+      prisma.$queryRaw<{ key: string; n: bigint }[]>`
+        SELECT subscription_id || ' ' || event_type || ' ' || status AS key, count(*)::bigint AS n FROM deliveries
+        WHERE organization_id = ${org.id} GROUP BY 1 ORDER BY 1`;
+    const total = async (query: string) => {
+      const response = await get(org, `/v1/webhooks/${subscriptionId}/logs${query}`);
+      expect(response.status).toBe(200);
+      return response.body.total as number;
+    };
+
+    beforeAll(async () => {
+      org = await api.createOrg('Logs totals');
+      subscriptionId = (await createSubscription(org)).id;
+    });
+
+    it('follow inserts, status changes and deletions, and survive compaction', async () => {
+      const rows = await Promise.all(
+        ['a.one', 'a.one', 'a.two', 'a.two', 'a.two'].map((eventType, index) =>
+          insertDelivery(org.id, { subscriptionId, eventType, status: 'pending', createdAt: at(500 + index) }),
+        ),
+      );
+      expect(await total('')).toBe(5);
+      expect(await total('?status=pending')).toBe(5);
+
+      await prisma.delivery.updateMany({ where: { id: { in: [rows[0].id, rows[2].id] } }, data: { status: 'failed' } });
+      // An update that leaves the status alone changes no total.
+      await prisma.delivery.updateMany({ where: { id: rows[1].id }, data: { attempts: 3 } });
+      expect(await total('?status=pending')).toBe(3);
+      expect(await total('?status=failed')).toBe(2);
+      expect(await total('?event_type=a.two&status=failed')).toBe(1);
+
+      // Retention deletes deliveries; deleting an event cascades to its deliveries.
+      await prisma.delivery.delete({ where: { id: rows[3].id } });
+      await prisma.event.delete({ where: { id: rows[4].eventId } });
+      expect(await total('')).toBe(3);
+      expect(await total('?event_type=a.two')).toBe(1);
+      expect(await counters()).toEqual(await counted());
+
+      await prisma.$executeRaw`SELECT compact_delivery_counts(${org.id})`;
+      const [{ rows: left }] = await prisma.$queryRaw<{ rows: bigint }[]>`SELECT count(*) AS rows FROM delivery_counts WHERE organization_id = ${org.id}`;
+      expect(Number(left)).toBe(3); // one row per (subscription, event type, status) left
+      expect(await counters()).toEqual(await counted());
+      expect(await total('?status=failed')).toBe(2);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessScope } from '@app/domain/access-scope';
-import type { Delivery, DeliveryAttempt, Prisma, Subscription } from '@app/generated/prisma/client';
+import { Prisma, type Delivery, type DeliveryAttempt, type Subscription } from '@app/generated/prisma/client';
 import { deliveriesIn } from '../access-scope-filters';
 import { PrismaService } from '../prisma.service';
 
@@ -19,6 +19,12 @@ export interface Page {
   offset: number;
 }
 
+/**
+ * A read that summed more counter rows than this compacts the organization's rows first (see the
+ * delivery_counts migration); writers compact too, so this is rare.
+ */
+export const COMPACT_COUNTS_ABOVE = 2_000;
+
 const withTarget = { subscription: { select: { kind: true, url: true, isActive: true, deletedAt: true } } } satisfies Prisma.DeliveryInclude;
 
 @Injectable()
@@ -26,12 +32,14 @@ export class DeliveryLogRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * One page of the scope's logs, newest first, and how many match in all. With a `subscriptionId`
-   * (which the caller has checked is in the scope) the scope is not filtered again: every delivery of
-   * a subscription is in its scope, and leaving it out lets the (subscription_id, created_at) index
-   * answer the count alone (bench --big-store, 100k logs: ~500 ms → ~75 ms).
+   * One page of the scope's logs, newest first, and how many match in all. The total is summed from
+   * the delivery_counts rows the triggers keep (migration 20261203120000_delivery_counts), not counted
+   * from the deliveries: count(*) reads every match, 1M index entries (~330 ms) for an organization's
+   * logs/all in bench --big-store, whatever the page.
    */
   async list(scope: AccessScope, filter: DeliveryLogFilter, page: Page): Promise<{ logs: DeliveryLog[]; total: number }> {
+    // With a `subscriptionId` (which the caller has checked is in the scope) the scope is not filtered
+    // again: every delivery of a subscription is in its scope.
     const where: Prisma.DeliveryWhereInput = {
       ...(filter.subscriptionId ? { subscriptionId: filter.subscriptionId } : deliveriesIn(scope)),
       eventType: filter.eventType,
@@ -45,9 +53,27 @@ export class DeliveryLogRepository {
         take: page.limit,
         skip: page.offset,
       }),
-      this.prisma.delivery.count({ where }),
+      this.count(scope, filter),
     ]);
     return { logs, total };
+  }
+
+  /** The number of the scope's deliveries matching `filter`: exactly count(*) in this snapshot. */
+  async count(scope: AccessScope, filter: DeliveryLogFilter): Promise<number> {
+    const conditions = [Prisma.sql`organization_id = ${scope.organizationId}`];
+    if (filter.subscriptionId !== undefined) conditions.push(Prisma.sql`subscription_id = ${filter.subscriptionId}`);
+    else if (scope.tenant !== undefined) {
+      // The tenant rule of access-scope-filters.ts in SQL: channels exactly [tenant].
+      conditions.push(
+        Prisma.sql`subscription_id IN (SELECT id FROM subscriptions WHERE organization_id = ${scope.organizationId} AND channels = ARRAY[${scope.tenant}]::text[])`,
+      );
+    }
+    if (filter.eventType !== undefined) conditions.push(Prisma.sql`event_type = ${filter.eventType}`);
+    if (filter.status !== undefined) conditions.push(Prisma.sql`status = ${filter.status}`);
+    const [row] = await this.prisma.$queryRaw<{ total: bigint; rows: bigint }[]>`
+      SELECT coalesce(sum(n), 0)::bigint AS total, count(*) AS rows FROM delivery_counts WHERE ${Prisma.join(conditions, ' AND ')}`;
+    if (row.rows > COMPACT_COUNTS_ABOVE) await this.prisma.$executeRaw`SELECT compact_delivery_counts(${scope.organizationId})`;
+    return Number(row.total);
   }
 
   async find(scope: AccessScope, id: string): Promise<DeliveryLog | null> {
