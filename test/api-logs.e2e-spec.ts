@@ -529,7 +529,7 @@ describe('Delivery logs API', () => {
       expect(await total('?event_type=a.two')).toBe(1);
       expect(await counters()).toEqual(await counted());
 
-      await prisma.$executeRaw`SELECT compact_delivery_counts(${org.id})`;
+      await prisma.$executeRaw`SELECT compact_delivery_counts(${org.id}, NULL)`;
       const [{ rows: left }] = await prisma.$queryRaw<{ rows: bigint }[]>`SELECT count(*) AS rows FROM delivery_counts WHERE organization_id = ${org.id}`;
       expect(Number(left)).toBe(3); // one row per (subscription, event type, status) left
       expect(await counters()).toEqual(await counted());

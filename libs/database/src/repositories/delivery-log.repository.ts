@@ -72,7 +72,7 @@ export class DeliveryLogRepository {
     if (filter.status !== undefined) conditions.push(Prisma.sql`status = ${filter.status}`);
     const [row] = await this.prisma.$queryRaw<{ total: bigint; rows: bigint }[]>`
       SELECT coalesce(sum(n), 0)::bigint AS total, count(*) AS rows FROM delivery_counts WHERE ${Prisma.join(conditions, ' AND ')}`;
-    if (row.rows > COMPACT_COUNTS_ABOVE) await this.prisma.$executeRaw`SELECT compact_delivery_counts(${scope.organizationId})`;
+    if (row.rows > COMPACT_COUNTS_ABOVE) await this.prisma.$executeRaw`SELECT compact_delivery_counts(${scope.organizationId}, NULL)`;
     return Number(row.total);
   }
 
