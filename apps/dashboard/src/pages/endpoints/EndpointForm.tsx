@@ -1,25 +1,29 @@
 import { useState } from 'preact/hooks';
-import type { ApiError } from '../../api/client';
 import { ChipInput } from '../../components/ChipInput';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { fieldErrors } from '../../hooks/field-errors';
 import { ENDPOINT_FIELDS, type EndpointFormState } from './endpoint-form-state';
+import { useAccess } from '../../hooks/api-context';
+import { submitHandler, type Action } from '../../hooks/use-action';
+import { useCatalogNames } from './use-endpoints';
 
 interface EndpointFormProps {
   initial: EndpointFormState;
   submitLabel: string;
-  pending: boolean;
-  error: ApiError | undefined;
-  /** Event type names from the catalog, offered in the Events box. */
-  catalog: string[];
-  /** Portal forms have no channels: a tenant's endpoints are on its channel. */
-  showChannels: boolean;
-  onSubmit: (form: EndpointFormState) => Promise<boolean>;
+  /** What saves the form; the form shows its pending state and errors, and starts again from `initial` once it succeeded. */
+  action: Action<[EndpointFormState], unknown>;
 }
 
-/** Create or edit an endpoint; the API's complaints appear under the field they name. */
-export function EndpointForm({ initial, submitLabel, pending, error, catalog, showChannels, onSubmit }: EndpointFormProps) {
+/**
+ * Create or edit an endpoint; the API's complaints appear under the field they name. The Events box offers the
+ * catalog's event types; portal forms have no channels (a tenant's endpoints are on its channel).
+ */
+export function EndpointForm({ initial, submitLabel, action }: EndpointFormProps) {
+  const { portal } = useAccess();
+  const showChannels = !portal;
+  const catalog = useCatalogNames();
+  const { pending, error } = action;
   const [form, setForm] = useState(initial);
   const set = <K extends keyof EndpointFormState>(key: K, value: EndpointFormState[K]) => setForm((current) => ({ ...current, [key]: value }));
   const { byField, rest } = fieldErrors(error, ENDPOINT_FIELDS);
@@ -29,10 +33,9 @@ export function EndpointForm({ initial, submitLabel, pending, error, catalog, sh
     <form
       class="form"
       noValidate
-      onSubmit={async (event) => {
-        event.preventDefault();
-        if (await onSubmit(form)) setForm(initial);
-      }}
+      onSubmit={submitHandler(async () => {
+        if ((await action.run(form)) !== undefined) setForm(initial);
+      })}
     >
       <Field id="endpoint-name" label="Name" error={byField.name}>
         {(props) => <input {...props} type="text" value={form.name} onInput={(e) => set('name', e.currentTarget.value)} />}
