@@ -1,38 +1,26 @@
 import { Queue } from 'bullmq';
-import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { QueueName, redisOptionsFromUrl } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
+import { QueueName } from '@app/queue';
+import { startApi } from './support/api';
 import { testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const BODY_LIMIT = 256 * 1024;
 
 describe('Events API', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-  let prisma: PrismaService;
+  const stack = useStack({ workers: 0, config });
   let intakeQueue: Queue;
   let orgA: { id: string; api_key: string };
   let orgB: { id: string; api_key: string };
 
-  const publish = (key: string, body: unknown) => api.request('POST', '/v1/events', { key, body });
+  const publish = (key: string, body: unknown) => stack.api.request('POST', '/v1/events', { key, body });
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-    prisma = api.app.get(PrismaService);
-    intakeQueue = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
-    orgA = await api.createOrg('Events A');
-    orgB = await api.createOrg('Events B');
-  });
-
-  afterAll(async () => {
-    await intakeQueue.obliterate({ force: true });
-    await intakeQueue.close();
-    await stack?.stop();
+    intakeQueue = stack.queue(QueueName.Intake);
+    orgA = await stack.api.createOrg('Events A');
+    orgB = await stack.api.createOrg('Events B');
   });
 
   // First, so that the Redis client's 2 s connect-abort timer ends while the other tests run.
@@ -44,7 +32,7 @@ describe('Events API', () => {
       try {
         const response = await noRedis.request('POST', '/v1/events', { key: orgA.api_key, body: { event_type: 'during.outage', data: { n: 1 } } });
         expect(response.status).toBe(202);
-        const event = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
+        const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
         expect(event).toMatchObject({ status: 'accepted', fannedOutAt: null });
       } finally {
         await noRedis.close();
@@ -74,7 +62,7 @@ describe('Events API', () => {
         created_at: expect.stringMatching(ISO_UTC),
       });
 
-      const event = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
+      const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
       expect(event).toMatchObject({
         organizationId: orgA.id,
         eventType: 'workflow.completed',
@@ -93,9 +81,9 @@ describe('Events API', () => {
       const data = { constructor: 'Ferrari', nested: { prototype: [1, { constructor: null }], text: 'é ✓ 🚀' }, list: [{}, [], 0, false] };
       const response = await publish(orgA.api_key, { event_type: 'race.finished', data });
       expect(response.status).toBe(202);
-      const stored = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
+      const stored = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
       expect(stored.data).toEqual(data);
-      const fetched = await api.request('GET', `/v1/events/${response.body.event_id}`, { key: orgA.api_key });
+      const fetched = await stack.api.request('GET', `/v1/events/${response.body.event_id}`, { key: orgA.api_key });
       expect(fetched.body.data).toEqual(data);
     });
 
@@ -107,16 +95,16 @@ describe('Events API', () => {
         call_id: 'call_under_limit',
       });
       expect(response.status).toBe(202);
-      const stored = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
+      const stored = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
       expect(stored).toMatchObject({ channel: 'queue:165', callId: 'call_under_limit' });
     });
 
     it('answers 413 with payload_too_large for a body over 256 KiB', async () => {
-      const before = await prisma.event.count({ where: { organizationId: orgA.id } });
+      const before = await stack.prisma.event.count({ where: { organizationId: orgA.id } });
       const response = await publish(orgA.api_key, { event_type: 'too.big', data: { blob: 'x'.repeat(BODY_LIMIT + 1) } });
       expect(response.status).toBe(413);
       expect(response.body).toMatchObject({ error: 'payload_too_large', message: expect.any(String) });
-      expect(await prisma.event.count({ where: { organizationId: orgA.id } })).toBe(before);
+      expect(await stack.prisma.event.count({ where: { organizationId: orgA.id } })).toBe(before);
     });
 
     const invalid: [string, Record<string, unknown>, string][] = [
@@ -142,12 +130,12 @@ describe('Events API', () => {
     ];
 
     it.each(invalid)('refuses %s with 400 and creates nothing', async (_, body, field) => {
-      const before = await prisma.event.count({ where: { organizationId: orgB.id } });
+      const before = await stack.prisma.event.count({ where: { organizationId: orgB.id } });
       const response = await publish(orgB.api_key, body);
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
       expect(response.body.details).toEqual([{ field, message: expect.any(String) }]);
-      expect(await prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
+      expect(await stack.prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
     });
 
     it.each([
@@ -155,7 +143,7 @@ describe('Events API', () => {
       ['a JSON array', '[{"event_type": "a.b", "data": {}}]'],
       ['empty', ''],
     ])('answers 400 for a body that is %s', async (_, rawBody) => {
-      const response = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
+      const response = await stack.api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
     });
@@ -176,29 +164,29 @@ describe('Events API', () => {
       ['data nested 150 levels deep', `{"event_type":"a.b","data":${nested(150)}}`, 'data', tooDeep],
       ['data nested 20000 levels deep', `{"event_type":"a.b","data":${nested(20_000)}}`, 'data', tooDeep],
     ])('answers 400 for %s, naming the field, and stores nothing', async (_, rawBody, field, problem) => {
-      const before = await prisma.event.count({ where: { organizationId: orgB.id } });
-      const response = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
+      const before = await stack.prisma.event.count({ where: { organizationId: orgB.id } });
+      const response = await stack.api.request('POST', '/v1/events', { key: orgB.api_key, rawBody });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
         error: 'validation_failed',
         message: `The request body ${problem}.`,
         details: [{ field, message: `${field} ${problem}` }],
       });
-      expect(await prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
+      expect(await stack.prisma.event.count({ where: { organizationId: orgB.id } })).toBe(before);
     });
 
     it('accepts emoji (surrogate pairs) and data nested 50 levels deep', async () => {
       const emoji = await publish(orgB.api_key, { event_type: 'a.b', data: { text: '🚀 done ✓' } });
       expect(emoji.status).toBe(202);
-      const deep = await api.request('POST', '/v1/events', { key: orgB.api_key, rawBody: `{"event_type":"a.b","data":${nested(50)}}` });
+      const deep = await stack.api.request('POST', '/v1/events', { key: orgB.api_key, rawBody: `{"event_type":"a.b","data":${nested(50)}}` });
       expect(deep.status).toBe(202);
     });
 
     it('answers 400 for a NUL character in the path or the query, naming the parameter', async () => {
-      const inPath = await api.request('GET', '/v1/events/evt_%00', { key: orgB.api_key });
+      const inPath = await stack.api.request('GET', '/v1/events/evt_%00', { key: orgB.api_key });
       expect(inPath.status).toBe(400);
       expect(inPath.body.details).toEqual([{ field: 'id', message: expect.stringContaining('id contains a NUL character') }]);
-      const inQuery = await api.request('GET', '/v1/events?call_id=%00', { key: orgB.api_key });
+      const inQuery = await stack.api.request('GET', '/v1/events?call_id=%00', { key: orgB.api_key });
       expect(inQuery.status).toBe(400);
       expect(inQuery.body.details).toEqual([{ field: 'call_id', message: expect.stringContaining('call_id contains a NUL character') }]);
     });
@@ -206,8 +194,8 @@ describe('Events API', () => {
 
   describe('event-type catalog', () => {
     it('checks data against the schema of a registered type, and lets unregistered types through', async () => {
-      const org = await api.createOrg('Events with a catalog');
-      const registered = await api.request('POST', '/v1/event-types', {
+      const org = await stack.api.createOrg('Events with a catalog');
+      const registered = await stack.api.request('POST', '/v1/event-types', {
         key: org.api_key,
         body: { name: 'invoice.issued', schema: { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } } },
       });
@@ -219,7 +207,7 @@ describe('Events API', () => {
         error: 'validation_failed',
         details: expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]),
       });
-      expect(await prisma.event.count({ where: { organizationId: org.id } })).toBe(0);
+      expect(await stack.prisma.event.count({ where: { organizationId: org.id } })).toBe(0);
 
       expect((await publish(org.api_key, { event_type: 'invoice.issued', data: { amount: 10 } })).status).toBe(202);
       expect((await publish(org.api_key, { event_type: 'invoice.voided', data: { anything: true } })).status).toBe(202);
@@ -234,7 +222,7 @@ describe('Events API', () => {
       expect(first.status).toBe(202);
       expect(second.status).toBe(202);
       expect(second.body).toEqual(first.body);
-      const rows = await prisma.event.findMany({ where: { organizationId: orgA.id, eventType: 'invoice.paid' } });
+      const rows = await stack.prisma.event.findMany({ where: { organizationId: orgA.id, eventType: 'invoice.paid' } });
       expect(rows).toHaveLength(1);
       expect(rows[0].data).toEqual({ invoice: 1 });
     });
@@ -253,18 +241,18 @@ describe('Events API', () => {
       const responses = await Promise.all(Array.from({ length: 12 }, () => publish(orgA.api_key, body)));
       expect(responses.map((response) => response.status)).toEqual(Array(12).fill(202));
       expect(new Set(responses.map((response) => response.body.event_id)).size).toBe(1);
-      expect(await prisma.event.count({ where: { organizationId: orgA.id, idempotencyKey: 'order-9' } })).toBe(1);
-      expect(await prisma.event.count({ where: { organizationId: orgA.id, eventType: 'order.created' } })).toBe(1);
+      expect(await stack.prisma.event.count({ where: { organizationId: orgA.id, idempotencyKey: 'order-9' } })).toBe(1);
+      expect(await stack.prisma.event.count({ where: { organizationId: orgA.id, eventType: 'order.created' } })).toBe(1);
     });
 
     it('makes a new event once the first one is older than 24 hours, releasing the old key', async () => {
       const body = { event_type: 'report.ready', data: {}, idempotency_key: 'report-daily' };
       const first = await publish(orgA.api_key, body);
-      await prisma.event.update({ where: { id: first.body.event_id }, data: { createdAt: new Date(Date.now() - 24 * 3600_000 - 60_000) } });
+      await stack.prisma.event.update({ where: { id: first.body.event_id }, data: { createdAt: new Date(Date.now() - 24 * 3600_000 - 60_000) } });
       const second = await publish(orgA.api_key, body);
       expect(second.status).toBe(202);
       expect(second.body.event_id).not.toBe(first.body.event_id);
-      const old = await prisma.event.findUniqueOrThrow({ where: { id: first.body.event_id } });
+      const old = await stack.prisma.event.findUniqueOrThrow({ where: { id: first.body.event_id } });
       expect(old.idempotencyKey).toBeNull();
       const again = await publish(orgA.api_key, body);
       expect(again.body.event_id).toBe(second.body.event_id);
@@ -274,10 +262,10 @@ describe('Events API', () => {
   describe('lookup', () => {
     async function subscriptionWithDelivery(orgId: string, eventId: string, status: string, attempts: number) {
       const subscriptionId = newId('sub');
-      await prisma.subscription.create({
+      await stack.prisma.subscription.create({
         data: { id: subscriptionId, organizationId: orgId, name: 'lookup', url: 'https://hooks.example.com', events: ['*'], secret: 'whsec_c2VjcmV0' },
       });
-      const delivery = await prisma.delivery.create({
+      const delivery = await stack.prisma.delivery.create({
         data: { id: newId('dlv'), organizationId: orgId, eventId, subscriptionId, eventType: 'lookup.test', status, attempts },
       });
       return { subscriptionId, deliveryId: delivery.id };
@@ -288,7 +276,7 @@ describe('Events API', () => {
       const first = await subscriptionWithDelivery(orgA.id, published.body.event_id, 'delivered', 1);
       const second = await subscriptionWithDelivery(orgA.id, published.body.event_id, 'retrying', 2);
 
-      const response = await api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgA.api_key });
+      const response = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgA.api_key });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         event_id: published.body.event_id,
@@ -304,7 +292,7 @@ describe('Events API', () => {
 
     it('shows workflow_id, channel and call_id when the event has them', async () => {
       const published = await publish(orgA.api_key, { event_type: 'lookup.full', data: {}, workflow_id: 'wf_9', channel: 'worker:w_1', call_id: 'call_full' });
-      const response = await api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgA.api_key });
+      const response = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgA.api_key });
       expect(response.body).toEqual({
         event_id: published.body.event_id,
         event_type: 'lookup.full',
@@ -319,7 +307,7 @@ describe('Events API', () => {
 
     it('tells when an event that came over Redis was rejected, and why', async () => {
       const id = newId('evt');
-      await prisma.event.create({
+      await stack.prisma.event.create({
         data: {
           id,
           organizationId: orgA.id,
@@ -330,7 +318,7 @@ describe('Events API', () => {
           fannedOutAt: new Date(),
         },
       });
-      const response = await api.request('GET', `/v1/events/${id}`, { key: orgA.api_key });
+      const response = await stack.api.request('GET', `/v1/events/${id}`, { key: orgA.api_key });
       expect(response.body).toMatchObject({ event_id: id, status: 'rejected', reject_reason: 'data must be a JSON object', deliveries: [] });
     });
 
@@ -340,34 +328,34 @@ describe('Events API', () => {
       await publish(orgA.api_key, { event_type: 'approval.requested', data: {}, call_id: 'call_other' });
       await publish(orgB.api_key, { event_type: 'approval.requested', data: {}, call_id: 'call_abc' });
 
-      const response = await api.request('GET', '/v1/events?call_id=call_abc', { key: orgA.api_key });
+      const response = await stack.api.request('GET', '/v1/events?call_id=call_abc', { key: orgA.api_key });
       expect(response.status).toBe(200);
-      const one = await api.request('GET', `/v1/events/${request.body.event_id}`, { key: orgA.api_key });
-      const two = await api.request('GET', `/v1/events/${reply.body.event_id}`, { key: orgA.api_key });
+      const one = await stack.api.request('GET', `/v1/events/${request.body.event_id}`, { key: orgA.api_key });
+      const two = await stack.api.request('GET', `/v1/events/${reply.body.event_id}`, { key: orgA.api_key });
       expect(response.body).toEqual({ events: [one.body, two.body] });
 
-      const none = await api.request('GET', '/v1/events?call_id=call_nobody', { key: orgA.api_key });
+      const none = await stack.api.request('GET', '/v1/events?call_id=call_nobody', { key: orgA.api_key });
       expect(none.body).toEqual({ events: [] });
     });
 
     it('answers 400 for a lookup without call_id', async () => {
-      const response = await api.request('GET', '/v1/events', { key: orgA.api_key });
+      const response = await stack.api.request('GET', '/v1/events', { key: orgA.api_key });
       expect(response.status).toBe(400);
       expect(response.body.details).toEqual([{ field: 'call_id', message: expect.any(String) }]);
     });
 
     it("answers 404 for an unknown event and for another organization's", async () => {
       const published = await publish(orgA.api_key, { event_type: 'private.thing', data: { secret: true } });
-      const other = await api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgB.api_key });
+      const other = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgB.api_key });
       expect(other.status).toBe(404);
       expect(other.body).toEqual({ error: 'not_found', message: expect.any(String) });
-      const unknown = await api.request('GET', `/v1/events/${newId('evt')}`, { key: orgA.api_key });
+      const unknown = await stack.api.request('GET', `/v1/events/${newId('evt')}`, { key: orgA.api_key });
       expect(unknown.status).toBe(404);
     });
 
     it('needs an API key', async () => {
-      expect((await api.request('GET', '/v1/events?call_id=x')).status).toBe(401);
-      expect((await api.request('POST', '/v1/events', { body: { event_type: 'a.b', data: {} } })).status).toBe(401);
+      expect((await stack.api.request('GET', '/v1/events?call_id=x')).status).toBe(401);
+      expect((await stack.api.request('POST', '/v1/events', { body: { event_type: 'a.b', data: {} } })).status).toBe(401);
     });
   });
 });

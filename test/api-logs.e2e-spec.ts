@@ -1,10 +1,7 @@
-import { Queue } from 'bullmq';
-import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { JobName, QueueName, enqueueDelivery, redisOptionsFromUrl, type DeliveryJob, type DeliveryQueue } from '@app/queue';
-import type { TestApi } from './support/api';
+import { QueueName, enqueueDelivery, type DeliveryQueue } from '@app/queue';
 import { testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 const LOG_FIELDS = [
   'blocked_by',
@@ -42,9 +39,7 @@ interface DeliveryRow {
 
 describe('Delivery logs API', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-  let prisma: PrismaService;
+  const stack = useStack({ workers: 0, config });
   let deliveriesQueue: DeliveryQueue;
   let orgA: Org;
   let orgB: Org;
@@ -53,7 +48,7 @@ describe('Delivery logs API', () => {
   const at = (minutes: number) => new Date(base + minutes * 60_000);
 
   const createSubscription = async (org: Org, url = 'https://hooks.example.com/in') => {
-    const response = await api.request('POST', '/v1/webhooks', { key: org.api_key, body: { name: 'logs', url, events: ['*'] } });
+    const response = await stack.api.request('POST', '/v1/webhooks', { key: org.api_key, body: { name: 'logs', url, events: ['*'] } });
     expect(response.status).toBe(201);
     return response.body as { id: string; url: string };
   };
@@ -62,8 +57,8 @@ describe('Delivery logs API', () => {
   const insertDelivery = async (orgId: string, row: DeliveryRow) => {
     const eventType = row.eventType ?? 'workflow.completed';
     const eventId = newId('evt');
-    await prisma.event.create({ data: { id: eventId, organizationId: orgId, eventType, data: {}, createdAt: row.createdAt } });
-    return prisma.delivery.create({
+    await stack.prisma.event.create({ data: { id: eventId, organizationId: orgId, eventType, data: {}, createdAt: row.createdAt } });
+    return stack.prisma.delivery.create({
       data: {
         id: newId('dlv'),
         organizationId: orgId,
@@ -81,24 +76,12 @@ describe('Delivery logs API', () => {
     });
   };
 
-  const get = (org: Org, path: string) => api.request('GET', path, { key: org.api_key });
+  const get = (org: Org, path: string) => stack.api.request('GET', path, { key: org.api_key });
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-    prisma = api.app.get(PrismaService);
-    deliveriesQueue = new Queue<DeliveryJob, void, typeof JobName.Deliver>(QueueName.Deliveries, {
-      connection: redisOptionsFromUrl(config.redisUrl),
-      prefix: config.queuePrefix,
-    });
-    orgA = await api.createOrg('Logs A');
-    orgB = await api.createOrg('Logs B');
-  });
-
-  afterAll(async () => {
-    await deliveriesQueue.obliterate({ force: true });
-    await deliveriesQueue.close();
-    await stack?.stop();
+    deliveriesQueue = stack.queue(QueueName.Deliveries);
+    orgA = await stack.api.createOrg('Logs A');
+    orgB = await stack.api.createOrg('Logs B');
   });
 
   describe('one subscription', () => {
@@ -157,10 +140,10 @@ describe('Delivery logs API', () => {
       beforeAll(async () => {
         subscriptionId = (await createSubscription(orgA)).id;
         const rows = Array.from({ length: count }, (_, index) => ({ eventId: newId('evt'), deliveryId: newId('dlv'), createdAt: at(100 + index) }));
-        await prisma.event.createMany({
+        await stack.prisma.event.createMany({
           data: rows.map((row) => ({ id: row.eventId, organizationId: orgA.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })),
         });
-        await prisma.delivery.createMany({
+        await stack.prisma.delivery.createMany({
           data: rows.map((row) => ({
             id: row.deliveryId,
             organizationId: orgA.id,
@@ -207,7 +190,7 @@ describe('Delivery logs API', () => {
       const subscription = await createSubscription(orgA);
       await insertDelivery(orgA.id, { subscriptionId: subscription.id });
       expect((await get(orgB, `/v1/webhooks/${subscription.id}/logs`)).status).toBe(404);
-      await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
+      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
       const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.status).toBe(404);
       expect(response.body.error).toBe('not_found');
@@ -245,11 +228,11 @@ describe('Delivery logs API', () => {
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      org = await api.createOrg('Logs across subscriptions');
+      org = await stack.api.createOrg('Logs across subscriptions');
       first = await createSubscription(org, 'https://first.example.com/in');
       second = await createSubscription(org, 'https://second.example.com/in');
       channelWebhookId = newId('sub');
-      await prisma.subscription.create({
+      await stack.prisma.subscription.create({
         data: {
           id: channelWebhookId,
           organizationId: org.id,
@@ -323,7 +306,7 @@ describe('Delivery logs API', () => {
     it('keeps the logs of a deleted subscription', async () => {
       const doomed = await createSubscription(org, 'https://doomed.example.com/in');
       const delivery = await insertDelivery(org.id, { subscriptionId: doomed.id, eventType: 'doomed.event', createdAt: at(6) });
-      expect((await api.request('DELETE', `/v1/webhooks/${doomed.id}`, { key: org.api_key })).status).toBe(204);
+      expect((await stack.api.request('DELETE', `/v1/webhooks/${doomed.id}`, { key: org.api_key })).status).toBe(204);
       const body = await list('?event_type=doomed.event');
       expect(body.logs).toEqual([
         expect.objectContaining({ id: delivery.id, webhook_id: doomed.id, webhook_type: 'subscription', target_url: 'https://doomed.example.com/in' }),
@@ -357,7 +340,7 @@ describe('Delivery logs API', () => {
       const attemptIds: Record<number, string> = {};
       for (const attempt of attempts) {
         attemptIds[attempt.attempt] = newId('att');
-        await prisma.deliveryAttempt.create({
+        await stack.prisma.deliveryAttempt.create({
           data: { id: attemptIds[attempt.attempt], deliveryId: delivery.id, subscriptionId: subscription.id, url: subscription.url, ...attempt },
         });
       }
@@ -407,7 +390,7 @@ describe('Delivery logs API', () => {
   });
 
   describe('manual retry', () => {
-    const retry = (org: Org, logId: string) => api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key: org.api_key });
+    const retry = (org: Org, logId: string) => stack.api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key: org.api_key });
 
     it('puts a failed delivery back to pending and queues it for an attempt now', async () => {
       const subscription = await createSubscription(orgA);
@@ -425,7 +408,7 @@ describe('Delivery logs API', () => {
       expect(Object.keys(response.body).sort()).toEqual(LOG_FIELDS);
       expect(response.body).toMatchObject({ id: delivery.id, status: 'pending', attempts: 5, next_attempt_at: null, response_status: 500 });
 
-      const stored = await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
+      const stored = await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
       expect(stored).toMatchObject({ status: 'pending', nextAttemptAt: null, attempts: 5 });
       const job = await deliveriesQueue.getJob(delivery.id);
       expect(job?.data).toEqual({ delivery_id: delivery.id });
@@ -452,24 +435,24 @@ describe('Delivery logs API', () => {
     it('answers 409 when the subscription was deleted, and leaves the delivery alone', async () => {
       const subscription = await createSubscription(orgA);
       const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
-      await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
+      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
       const response = await retry(orgA, delivery.id);
       expect(response.status).toBe(409);
       expect(response.body).toEqual({ error: 'conflict', message: expect.any(String) });
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
       expect(await deliveriesQueue.getJob(delivery.id)).toBeUndefined();
     });
 
     it('answers 409 while the subscription is inactive, and retries once it is re-enabled', async () => {
       const subscription = await createSubscription(orgA);
       const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
-      await api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: false } });
+      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: false } });
       const refused = await retry(orgA, delivery.id);
       expect(refused.status).toBe(409);
       expect(refused.body.error).toBe('conflict');
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
 
-      await api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: true } });
+      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: true } });
       expect((await retry(orgA, delivery.id)).status).toBe(202);
     });
 
@@ -477,7 +460,7 @@ describe('Delivery logs API', () => {
       const subscription = await createSubscription(orgA);
       const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
       expect((await retry(orgB, delivery.id)).status).toBe(404);
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
       expect((await retry(orgA, newId('dlv'))).status).toBe(404);
     });
   });
