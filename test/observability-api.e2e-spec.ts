@@ -1,19 +1,11 @@
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 import { metricNames, sample } from './support/prometheus';
 
 describe('API health and metrics', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-
-  beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-  });
-
-  afterAll(() => stack?.stop());
+  const stack = useStack({ workers: 0, config });
 
   // First, so that BullMQ's Redis clients' 2 s disconnect timers end while the other tests run.
   describe('while a dependency is unreachable', () => {
@@ -52,15 +44,15 @@ describe('API health and metrics', () => {
   });
 
   it('answers /health/live and /health/ready without authentication', async () => {
-    expect(await api.request('GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(await api.request('GET', '/health/ready')).toMatchObject({
+    expect(await stack.api.request('GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await stack.api.request('GET', '/health/ready')).toMatchObject({
       status: 200,
       body: { status: 'ok', checks: { redis: 'up', postgres: 'up' } },
     });
   });
 
   it('serves Prometheus text with the hookline_ metrics, queue counts read from Redis', async () => {
-    const response = await api.request<string>('GET', '/metrics');
+    const response = await stack.api.request<string>('GET', '/metrics');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = response.body;
@@ -81,11 +73,11 @@ describe('API health and metrics', () => {
   });
 
   it('counts the jobs waiting in a queue', async () => {
-    const org = await api.createOrg('Metrics queue');
-    const accepted = await api.request('POST', '/v1/events', { key: org.api_key, body: { event_type: 'metrics.probe', data: {} } });
+    const org = await stack.api.createOrg('Metrics queue');
+    const accepted = await stack.api.request('POST', '/v1/events', { key: org.api_key, body: { event_type: 'metrics.probe', data: {} } });
     expect(accepted.status).toBe(202);
     // No worker runs in this file, so the intake job waits.
-    const metrics = (await api.request<string>('GET', '/metrics')).body;
+    const metrics = (await stack.api.request<string>('GET', '/metrics')).body;
     expect(sample(metrics, 'hookline_queue_jobs', 'queue="hookline-intake",state="waiting"')).toBe(1);
   });
 

@@ -5,12 +5,12 @@ import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
 import type { Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 /** Events published over Redis: validated like HTTP input, stored, delivered; invalid ones recorded as rejected. */
 describe('worker: events published over Redis', () => {
   const config = testConfig();
-  let stack: Stack;
+  const stack = useStack({ config, orgName: 'worker publisher' });
   let api: TestApi;
   let receiver: Receiver;
   let publisher: HooklinePublisher;
@@ -20,17 +20,15 @@ describe('worker: events published over Redis', () => {
   let orgId: string;
 
   beforeAll(async () => {
-    stack = await startStack({ config, orgName: 'worker publisher' });
     ({ api, receiver, db, key, id: orgId } = stack);
     publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
-    intake = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+    intake = stack.queue(QueueName.Intake);
     await stack.createSubscription({ name: 'all', url: `${receiver.url}/hook`, events: ['*'] });
   });
 
   afterAll(async () => {
     await publisher?.close();
     await intake?.close();
-    await stack?.stop();
   });
 
   const storedEvent = async (eventId: string) => {
