@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ChipInput } from '../../components/ChipInput';
+import { ChipField } from '../../components/ChipInput';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { fieldErrors } from '../../hooks/field-errors';
@@ -43,32 +43,26 @@ export function EndpointForm({ initial, submitLabel, action }: EndpointFormProps
       <Field id="endpoint-url" label="URL" error={byField.url} hint="Where Hookline POSTs each event, e.g. https://example.com/webhooks">
         {(props) => <input {...props} type="url" inputMode="url" value={form.url} onInput={(e) => set('url', e.currentTarget.value)} />}
       </Field>
-      <Field id="endpoint-events" label="Events" error={byField.events} hint="Type an event type or a wildcard (order.*, *) and press Enter.">
-        {(props) => (
-          <ChipInput
-            id={props.id}
-            values={form.events}
-            onChange={(values) => set('events', values)}
-            suggestions={catalog}
-            invalid={props['aria-invalid']}
-            describedBy={props['aria-describedby']}
-          />
-        )}
-      </Field>
+      <ChipField
+        id="endpoint-events"
+        label="Events"
+        error={byField.events}
+        hint="Type an event type or a wildcard (order.*, *) and press Enter."
+        values={form.events}
+        onChange={(values) => set('events', values)}
+        suggestions={catalog}
+      />
       <details class="advanced" open={advancedHasError || undefined}>
         <summary>Advanced settings</summary>
         {showChannels && (
-          <Field id="endpoint-channels" label="Channels" error={byField.channels} hint="Only events published on these channels. Empty: every channel.">
-            {(props) => (
-              <ChipInput
-                id={props.id}
-                values={form.channels}
-                onChange={(values) => set('channels', values)}
-                invalid={props['aria-invalid']}
-                describedBy={props['aria-describedby']}
-              />
-            )}
-          </Field>
+          <ChipField
+            id="endpoint-channels"
+            label="Channels"
+            error={byField.channels}
+            hint="Only events published on these channels. Empty: every channel."
+            values={form.channels}
+            onChange={(values) => set('channels', values)}
+          />
         )}
         <Field id="endpoint-headers" label="Custom headers" error={byField.headers} hint="One per line: Header-Name: value">
           {(props) => <textarea {...props} rows={3} value={form.headers} onInput={(e) => set('headers', e.currentTarget.value)} />}
