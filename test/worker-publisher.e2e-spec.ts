@@ -21,14 +21,9 @@ describe('worker: events published over Redis', () => {
 
   beforeAll(async () => {
     ({ api, receiver, db, key, id: orgId } = stack);
-    publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
+    publisher = stack.publisher();
     intake = stack.queue(QueueName.Intake);
     await stack.createSubscription({ name: 'all', url: `${receiver.url}/hook`, events: ['*'] });
-  });
-
-  afterAll(async () => {
-    await publisher?.close();
-    await intake?.close();
   });
 
   const storedEvent = async (eventId: string) => {

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import type { HooklineConfig } from '@app/config';
 import { PrismaService } from '@app/database';
-import { redisOptionsFromUrl, type QueueName } from '@app/queue';
+import { HooklinePublisher, redisOptionsFromUrl, type QueueName } from '@app/queue';
 import { startApi, type TestApi } from './api';
 import { testConfig } from './config';
 import { createTestPool } from './database';
@@ -71,6 +71,8 @@ export interface Stack extends OrgClient {
   org: Org;
   /** A BullMQ queue of the stack's prefix, to look at jobs; stop() empties (obliterates) and closes it. */
   queue<Data = any, Result = any, Name extends string = string>(name: QueueName): Queue<Data, Result, Name>;
+  /** A HooklinePublisher on the stack's Redis and prefix (events published over Redis); stop() closes it. */
+  publisher(): HooklinePublisher;
   /** Starts one more worker (settings over the stack's), which stop() closes. */
   addWorker(overrides?: Partial<HooklineConfig>): Promise<INestApplicationContext>;
   /** Another organization (through the admin endpoint), with factories acting as it. */
@@ -113,11 +115,17 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
       });
       return opened;
     };
+    const publisher = () => {
+      const opened = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
+      stops.push(() => opened.close());
+      return opened;
+    };
     return {
       config,
       api,
       prisma: api.app.get(PrismaService),
       queue,
+      publisher,
       workers: started,
       get worker() {
         return started[0];
