@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '@app/queue';
-import { startApi } from './support/api';
+import { UNREACHABLE_REDIS_URL, withApi } from './support/api';
 import { useStack } from './support/stack';
 import { ADMIN_TOKEN, testConfig } from './support/config';
 import { waitFor } from './support/poll';
@@ -344,23 +344,23 @@ describe('Events API: POST /v1/events/batch', () => {
 
   it('still accepts a batch while Redis is unreachable, leaving the events for the outbox sweeper', async () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const noRedis = await startApi({ ...config, redisUrl: 'redis://127.0.0.1:1' });
     try {
-      const response = await noRedis.request('POST', '/v1/events/batch', {
-        key: stack.org.api_key,
-        body: {
-          events: [
-            { event_type: 'during.outage', data: {} },
-            { event_type: 'during.outage', data: {} },
-          ],
-        },
+      await withApi({ ...config, redisUrl: UNREACHABLE_REDIS_URL }, async (noRedis) => {
+        const response = await noRedis.request('POST', '/v1/events/batch', {
+          key: stack.org.api_key,
+          body: {
+            events: [
+              { event_type: 'during.outage', data: {} },
+              { event_type: 'during.outage', data: {} },
+            ],
+          },
+        });
+        expect(response.status).toBe(202);
+        for (const result of response.body.results) {
+          expect(await stack.prisma.event.findUniqueOrThrow({ where: { id: result.event_id } })).toMatchObject({ status: 'accepted', fannedOutAt: null });
+        }
       });
-      expect(response.status).toBe(202);
-      for (const result of response.body.results) {
-        expect(await stack.prisma.event.findUniqueOrThrow({ where: { id: result.event_id } })).toMatchObject({ status: 'accepted', fannedOutAt: null });
-      }
     } finally {
-      await noRedis.close();
       quiet.mockRestore();
     }
   });

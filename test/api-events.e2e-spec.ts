@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { newId } from '@app/domain/ids';
 import { QueueName } from '@app/queue';
-import { startApi } from './support/api';
+import { UNREACHABLE_DATABASE_URL, UNREACHABLE_REDIS_URL, withApi } from './support/api';
 import { testConfig } from './support/config';
 import { useStack } from './support/stack';
 
@@ -28,27 +28,24 @@ describe('Events API', () => {
     it('still accepts events while Redis is unreachable, leaving them for the outbox sweeper', async () => {
       // BullMQ prints every failed reconnection; expected here, so kept out of the test output.
       const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-      const noRedis = await startApi({ ...config, redisUrl: 'redis://127.0.0.1:1' });
       try {
-        const response = await noRedis.request('POST', '/v1/events', { key: orgA.api_key, body: { event_type: 'during.outage', data: { n: 1 } } });
-        expect(response.status).toBe(202);
-        const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
-        expect(event).toMatchObject({ status: 'accepted', fannedOutAt: null });
+        await withApi({ ...config, redisUrl: UNREACHABLE_REDIS_URL }, async (noRedis) => {
+          const response = await noRedis.request('POST', '/v1/events', { key: orgA.api_key, body: { event_type: 'during.outage', data: { n: 1 } } });
+          expect(response.status).toBe(202);
+          const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
+          expect(event).toMatchObject({ status: 'accepted', fannedOutAt: null });
+        });
       } finally {
-        await noRedis.close();
         quiet.mockRestore();
       }
     });
 
     it('answers 503 service_unavailable while PostgreSQL is unreachable', async () => {
-      const noDatabase = await startApi({ ...config, databaseUrl: 'postgresql://postgres@127.0.0.1:1/hookline_test' });
-      try {
+      await withApi({ ...config, databaseUrl: UNREACHABLE_DATABASE_URL }, async (noDatabase) => {
         const response = await noDatabase.request('POST', '/v1/events', { key: orgA.api_key, body: { event_type: 'during.outage', data: {} } });
         expect(response.status).toBe(503);
         expect(response.body).toEqual({ error: 'service_unavailable', message: expect.any(String) });
-      } finally {
-        await noDatabase.close();
-      }
+      });
     });
   });
 

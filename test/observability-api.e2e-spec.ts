@@ -1,4 +1,4 @@
-import { startApi, type TestApi } from './support/api';
+import { startApi, type TestApi, UNREACHABLE_DATABASE_URL, UNREACHABLE_REDIS_URL, withApi } from './support/api';
 import { testConfig } from './support/config';
 import { useStack } from './support/stack';
 import { metricNames, sample } from './support/prometheus';
@@ -12,34 +12,31 @@ describe('API health and metrics', () => {
     it('starts without Redis, stays live, answers ready 503 naming redis, and still serves /metrics', async () => {
       // BullMQ prints every failed reconnection; expected here, so kept out of the test output.
       const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-      const noRedis = await startApi({ ...config, redisUrl: 'redis://127.0.0.1:1' });
       try {
-        expect((await noRedis.request('GET', '/health/live')).status).toBe(200);
-        expect(await noRedis.request('GET', '/health/ready')).toMatchObject({
-          status: 503,
-          body: { status: 'unavailable', checks: { redis: 'down', postgres: 'up' } },
+        await withApi({ ...config, redisUrl: UNREACHABLE_REDIS_URL }, async (noRedis) => {
+          expect((await noRedis.request('GET', '/health/live')).status).toBe(200);
+          expect(await noRedis.request('GET', '/health/ready')).toMatchObject({
+            status: 503,
+            body: { status: 'unavailable', checks: { redis: 'down', postgres: 'up' } },
+          });
+          const metrics = await noRedis.request<string>('GET', '/metrics');
+          expect(metrics.status).toBe(200);
+          expect(metrics.body).toContain('hookline_deliveries_total');
+          expect(sample(metrics.body, 'hookline_queue_jobs', 'queue="hookline-intake",state="waiting"')).toBeUndefined();
         });
-        const metrics = await noRedis.request<string>('GET', '/metrics');
-        expect(metrics.status).toBe(200);
-        expect(metrics.body).toContain('hookline_deliveries_total');
-        expect(sample(metrics.body, 'hookline_queue_jobs', 'queue="hookline-intake",state="waiting"')).toBeUndefined();
       } finally {
-        await noRedis.close();
         quiet.mockRestore();
       }
     });
 
     it('starts without PostgreSQL and answers ready 503 naming postgres', async () => {
-      const noDatabase = await startApi({ ...config, databaseUrl: 'postgresql://postgres@127.0.0.1:1/hookline_test' });
-      try {
+      await withApi({ ...config, databaseUrl: UNREACHABLE_DATABASE_URL }, async (noDatabase) => {
         expect((await noDatabase.request('GET', '/health/live')).status).toBe(200);
         expect(await noDatabase.request('GET', '/health/ready')).toMatchObject({
           status: 503,
           body: { status: 'unavailable', checks: { redis: 'up', postgres: 'down' } },
         });
-      } finally {
-        await noDatabase.close();
-      }
+      });
     });
   });
 

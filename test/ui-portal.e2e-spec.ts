@@ -1,3 +1,4 @@
+import type { PortalSessionResponseDto } from '../apps/api/src/portal/portal-session.dto';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
@@ -10,15 +11,6 @@ import { startReceiver, type Receiver } from './support/receiver';
 import { startWorker } from './support/worker';
 
 const SEEN_MS = 20_000;
-
-interface PortalSession {
-  id: string;
-  token: string;
-  url: string;
-  tenant: string;
-  read_only: boolean;
-  expires_at: string;
-}
 
 /**
  * The tenant portal in a real Chromium, opened from portal session URLs made over the API: what a
@@ -34,7 +26,7 @@ describe('ui: tenant portal (/portal)', () => {
   let key: string;
   const opened: Page[] = [];
 
-  const createSession = async (body: Record<string, unknown>): Promise<PortalSession> => {
+  const createSession = async (body: Record<string, unknown>): Promise<PortalSessionResponseDto> => {
     const { status, body: session } = await api.request('POST', '/v1/portal/sessions', { key, body });
     expect(status).toBe(201);
     return session;
@@ -46,7 +38,7 @@ describe('ui: tenant portal (/portal)', () => {
   };
 
   /** Opens a session URL in a new tab (its own sessionStorage), on the test api's address. */
-  const openPortal = async (session: PortalSession): Promise<{ page: Page; problems: string[]; apiWrites: string[] }> => {
+  const openPortal = async (session: PortalSessionResponseDto): Promise<{ page: Page; problems: string[]; apiWrites: string[] }> => {
     const url = new URL(session.url);
     expect(`${url.pathname}${url.hash}`).toBe(`/portal#token=${session.token}`);
     const page = await browser.newPage({ viewport: { width: 1100, height: 860 } });

@@ -55,3 +55,17 @@ export async function startApi(config: HooklineConfig): Promise<TestApi> {
     close: () => app.close(),
   };
 }
+
+/** Settings that leave the API without a dependency: nothing listens on port 1. */
+export const UNREACHABLE_REDIS_URL = 'redis://127.0.0.1:1';
+export const UNREACHABLE_DATABASE_URL = 'postgresql://postgres@127.0.0.1:1/hookline_test';
+
+/** An API of its own for one test (another config, e.g. a dependency unreachable): closed once `use` settles. */
+export async function withApi<T>(config: HooklineConfig, use: (api: TestApi) => Promise<T>): Promise<T> {
+  const api = await startApi(config);
+  try {
+    return await use(api);
+  } finally {
+    await api.close();
+  }
+}
