@@ -10,16 +10,15 @@ const BODY_LIMIT = 256 * 1024;
 
 describe('Events API', () => {
   const config = testConfig();
-  const stack = useStack({ workers: 0, config });
+  // Organization A is the stack's own (stack.org); B sees none of A's resources.
+  const stack = useStack({ workers: 0, config, orgName: 'Events A' });
   let intakeQueue: Queue;
-  let orgA: { id: string; api_key: string };
   let orgB: { id: string; api_key: string };
 
   const publish = (key: string, body: unknown) => stack.api.request('POST', '/v1/events', { key, body });
 
   beforeAll(async () => {
     intakeQueue = stack.queue(QueueName.Intake);
-    orgA = await stack.api.createOrg('Events A');
     orgB = await stack.api.createOrg('Events B');
   });
 
@@ -30,7 +29,7 @@ describe('Events API', () => {
       const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
         await withApi({ ...config, redisUrl: UNREACHABLE_REDIS_URL }, async (noRedis) => {
-          const response = await noRedis.request('POST', '/v1/events', { key: orgA.api_key, body: { event_type: 'during.outage', data: { n: 1 } } });
+          const response = await noRedis.request('POST', '/v1/events', { key: stack.org.api_key, body: { event_type: 'during.outage', data: { n: 1 } } });
           expect(response.status).toBe(202);
           const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
           expect(event).toMatchObject({ status: 'accepted', fannedOutAt: null });
@@ -42,7 +41,7 @@ describe('Events API', () => {
 
     it('answers 503 service_unavailable while PostgreSQL is unreachable', async () => {
       await withApi({ ...config, databaseUrl: UNREACHABLE_DATABASE_URL }, async (noDatabase) => {
-        const response = await noDatabase.request('POST', '/v1/events', { key: orgA.api_key, body: { event_type: 'during.outage', data: {} } });
+        const response = await noDatabase.request('POST', '/v1/events', { key: stack.org.api_key, body: { event_type: 'during.outage', data: {} } });
         expect(response.status).toBe(503);
         expect(response.body).toEqual({ error: 'service_unavailable', message: expect.any(String) });
       });
@@ -51,7 +50,7 @@ describe('Events API', () => {
 
   describe('intake', () => {
     it('persists the event, queues it for fan-out and answers 202', async () => {
-      const response = await publish(orgA.api_key, { event_type: 'workflow.completed', data: { workflow: 'wf_1', ok: true }, workflow_id: 'wf_1' });
+      const response = await publish(stack.org.api_key, { event_type: 'workflow.completed', data: { workflow: 'wf_1', ok: true }, workflow_id: 'wf_1' });
       expect(response.status).toBe(202);
       expect(response.body).toEqual({
         event_id: expect.stringMatching(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/),
@@ -61,7 +60,7 @@ describe('Events API', () => {
 
       const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
       expect(event).toMatchObject({
-        organizationId: orgA.id,
+        organizationId: stack.org.id,
         eventType: 'workflow.completed',
         workflowId: 'wf_1',
         status: 'accepted',
@@ -76,16 +75,16 @@ describe('Events API', () => {
 
     it('keeps data exactly as sent, keys named constructor and prototype included', async () => {
       const data = { constructor: 'Ferrari', nested: { prototype: [1, { constructor: null }], text: 'é ✓ 🚀' }, list: [{}, [], 0, false] };
-      const response = await publish(orgA.api_key, { event_type: 'race.finished', data });
+      const response = await publish(stack.org.api_key, { event_type: 'race.finished', data });
       expect(response.status).toBe(202);
       const stored = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
       expect(stored.data).toEqual(data);
-      const fetched = await stack.api.request('GET', `/v1/events/${response.body.event_id}`, { key: orgA.api_key });
+      const fetched = await stack.api.request('GET', `/v1/events/${response.body.event_id}`, { key: stack.org.api_key });
       expect(fetched.body.data).toEqual(data);
     });
 
     it('accepts channel and call_id, and a body just under 256 KiB', async () => {
-      const response = await publish(orgA.api_key, {
+      const response = await publish(stack.org.api_key, {
         event_type: 'approval.requested',
         data: { blob: 'x'.repeat(BODY_LIMIT - 200) },
         channel: 'queue:165',
@@ -97,11 +96,11 @@ describe('Events API', () => {
     });
 
     it('answers 413 with payload_too_large for a body over 256 KiB', async () => {
-      const before = await stack.prisma.event.count({ where: { organizationId: orgA.id } });
-      const response = await publish(orgA.api_key, { event_type: 'too.big', data: { blob: 'x'.repeat(BODY_LIMIT + 1) } });
+      const before = await stack.prisma.event.count({ where: { organizationId: stack.org.id } });
+      const response = await publish(stack.org.api_key, { event_type: 'too.big', data: { blob: 'x'.repeat(BODY_LIMIT + 1) } });
       expect(response.status).toBe(413);
       expect(response.body).toMatchObject({ error: 'payload_too_large', message: expect.any(String) });
-      expect(await stack.prisma.event.count({ where: { organizationId: orgA.id } })).toBe(before);
+      expect(await stack.prisma.event.count({ where: { organizationId: stack.org.id } })).toBe(before);
     });
 
     const invalid: [string, Record<string, unknown>, string][] = [
@@ -214,19 +213,19 @@ describe('Events API', () => {
   describe('idempotency', () => {
     it('answers the first event for a repeated key and creates no second event', async () => {
       const body = { event_type: 'invoice.paid', data: { invoice: 1 }, idempotency_key: 'invoice-1-paid' };
-      const first = await publish(orgA.api_key, body);
-      const second = await publish(orgA.api_key, { ...body, data: { invoice: 1, retried: true } });
+      const first = await publish(stack.org.api_key, body);
+      const second = await publish(stack.org.api_key, { ...body, data: { invoice: 1, retried: true } });
       expect(first.status).toBe(202);
       expect(second.status).toBe(202);
       expect(second.body).toEqual(first.body);
-      const rows = await stack.prisma.event.findMany({ where: { organizationId: orgA.id, eventType: 'invoice.paid' } });
+      const rows = await stack.prisma.event.findMany({ where: { organizationId: stack.org.id, eventType: 'invoice.paid' } });
       expect(rows).toHaveLength(1);
       expect(rows[0].data).toEqual({ invoice: 1 });
     });
 
     it('scopes keys to the organization', async () => {
       const body = { event_type: 'invoice.paid', data: {}, idempotency_key: 'shared-key' };
-      const a = await publish(orgA.api_key, body);
+      const a = await publish(stack.org.api_key, body);
       const b = await publish(orgB.api_key, body);
       expect(a.status).toBe(202);
       expect(b.status).toBe(202);
@@ -235,23 +234,23 @@ describe('Events API', () => {
 
     it('answers every concurrent request with the same key with one event', async () => {
       const body = { event_type: 'order.created', data: { order: 9 }, idempotency_key: 'order-9' };
-      const responses = await Promise.all(Array.from({ length: 12 }, () => publish(orgA.api_key, body)));
+      const responses = await Promise.all(Array.from({ length: 12 }, () => publish(stack.org.api_key, body)));
       expect(responses.map((response) => response.status)).toEqual(Array(12).fill(202));
       expect(new Set(responses.map((response) => response.body.event_id)).size).toBe(1);
-      expect(await stack.prisma.event.count({ where: { organizationId: orgA.id, idempotencyKey: 'order-9' } })).toBe(1);
-      expect(await stack.prisma.event.count({ where: { organizationId: orgA.id, eventType: 'order.created' } })).toBe(1);
+      expect(await stack.prisma.event.count({ where: { organizationId: stack.org.id, idempotencyKey: 'order-9' } })).toBe(1);
+      expect(await stack.prisma.event.count({ where: { organizationId: stack.org.id, eventType: 'order.created' } })).toBe(1);
     });
 
     it('makes a new event once the first one is older than 24 hours, releasing the old key', async () => {
       const body = { event_type: 'report.ready', data: {}, idempotency_key: 'report-daily' };
-      const first = await publish(orgA.api_key, body);
+      const first = await publish(stack.org.api_key, body);
       await stack.prisma.event.update({ where: { id: first.body.event_id }, data: { createdAt: new Date(Date.now() - 24 * 3600_000 - 60_000) } });
-      const second = await publish(orgA.api_key, body);
+      const second = await publish(stack.org.api_key, body);
       expect(second.status).toBe(202);
       expect(second.body.event_id).not.toBe(first.body.event_id);
       const old = await stack.prisma.event.findUniqueOrThrow({ where: { id: first.body.event_id } });
       expect(old.idempotencyKey).toBeNull();
-      const again = await publish(orgA.api_key, body);
+      const again = await publish(stack.org.api_key, body);
       expect(again.body.event_id).toBe(second.body.event_id);
     });
   });
@@ -269,11 +268,11 @@ describe('Events API', () => {
     }
 
     it('shows an event with its deliveries and leaves out the optional fields it lacks', async () => {
-      const published = await publish(orgA.api_key, { event_type: 'lookup.test', data: { n: 1 } });
-      const first = await subscriptionWithDelivery(orgA.id, published.body.event_id, 'delivered', 1);
-      const second = await subscriptionWithDelivery(orgA.id, published.body.event_id, 'retrying', 2);
+      const published = await publish(stack.org.api_key, { event_type: 'lookup.test', data: { n: 1 } });
+      const first = await subscriptionWithDelivery(stack.org.id, published.body.event_id, 'delivered', 1);
+      const second = await subscriptionWithDelivery(stack.org.id, published.body.event_id, 'retrying', 2);
 
-      const response = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgA.api_key });
+      const response = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: stack.org.api_key });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         event_id: published.body.event_id,
@@ -288,8 +287,14 @@ describe('Events API', () => {
     });
 
     it('shows workflow_id, channel and call_id when the event has them', async () => {
-      const published = await publish(orgA.api_key, { event_type: 'lookup.full', data: {}, workflow_id: 'wf_9', channel: 'worker:w_1', call_id: 'call_full' });
-      const response = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgA.api_key });
+      const published = await publish(stack.org.api_key, {
+        event_type: 'lookup.full',
+        data: {},
+        workflow_id: 'wf_9',
+        channel: 'worker:w_1',
+        call_id: 'call_full',
+      });
+      const response = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: stack.org.api_key });
       expect(response.body).toEqual({
         event_id: published.body.event_id,
         event_type: 'lookup.full',
@@ -307,7 +312,7 @@ describe('Events API', () => {
       await stack.prisma.event.create({
         data: {
           id,
-          organizationId: orgA.id,
+          organizationId: stack.org.id,
           eventType: 'bad.event',
           data: {},
           status: 'rejected',
@@ -315,38 +320,38 @@ describe('Events API', () => {
           fannedOutAt: new Date(),
         },
       });
-      const response = await stack.api.request('GET', `/v1/events/${id}`, { key: orgA.api_key });
+      const response = await stack.api.request('GET', `/v1/events/${id}`, { key: stack.org.api_key });
       expect(response.body).toMatchObject({ event_id: id, status: 'rejected', reject_reason: 'data must be a JSON object', deliveries: [] });
     });
 
     it('finds the events of a call_id, each shaped like GET /v1/events/:id', async () => {
-      const request = await publish(orgA.api_key, { event_type: 'approval.requested', data: { step: 1 }, call_id: 'call_abc' });
-      const reply = await publish(orgA.api_key, { event_type: 'approval.granted', data: { step: 2 }, call_id: 'call_abc' });
-      await publish(orgA.api_key, { event_type: 'approval.requested', data: {}, call_id: 'call_other' });
+      const request = await publish(stack.org.api_key, { event_type: 'approval.requested', data: { step: 1 }, call_id: 'call_abc' });
+      const reply = await publish(stack.org.api_key, { event_type: 'approval.granted', data: { step: 2 }, call_id: 'call_abc' });
+      await publish(stack.org.api_key, { event_type: 'approval.requested', data: {}, call_id: 'call_other' });
       await publish(orgB.api_key, { event_type: 'approval.requested', data: {}, call_id: 'call_abc' });
 
-      const response = await stack.api.request('GET', '/v1/events?call_id=call_abc', { key: orgA.api_key });
+      const response = await stack.api.request('GET', '/v1/events?call_id=call_abc', { key: stack.org.api_key });
       expect(response.status).toBe(200);
-      const one = await stack.api.request('GET', `/v1/events/${request.body.event_id}`, { key: orgA.api_key });
-      const two = await stack.api.request('GET', `/v1/events/${reply.body.event_id}`, { key: orgA.api_key });
+      const one = await stack.api.request('GET', `/v1/events/${request.body.event_id}`, { key: stack.org.api_key });
+      const two = await stack.api.request('GET', `/v1/events/${reply.body.event_id}`, { key: stack.org.api_key });
       expect(response.body).toEqual({ events: [one.body, two.body] });
 
-      const none = await stack.api.request('GET', '/v1/events?call_id=call_nobody', { key: orgA.api_key });
+      const none = await stack.api.request('GET', '/v1/events?call_id=call_nobody', { key: stack.org.api_key });
       expect(none.body).toEqual({ events: [] });
     });
 
     it('answers 400 for a lookup without call_id', async () => {
-      const response = await stack.api.request('GET', '/v1/events', { key: orgA.api_key });
+      const response = await stack.api.request('GET', '/v1/events', { key: stack.org.api_key });
       expect(response.status).toBe(400);
       expect(response.body.details).toEqual([{ field: 'call_id', message: expect.any(String) }]);
     });
 
     it("answers 404 for an unknown event and for another organization's", async () => {
-      const published = await publish(orgA.api_key, { event_type: 'private.thing', data: { secret: true } });
+      const published = await publish(stack.org.api_key, { event_type: 'private.thing', data: { secret: true } });
       const other = await stack.api.request('GET', `/v1/events/${published.body.event_id}`, { key: orgB.api_key });
       expect(other.status).toBe(404);
       expect(other.body).toEqual({ error: 'not_found', message: expect.any(String) });
-      const unknown = await stack.api.request('GET', `/v1/events/${newId('evt')}`, { key: orgA.api_key });
+      const unknown = await stack.api.request('GET', `/v1/events/${newId('evt')}`, { key: stack.org.api_key });
       expect(unknown.status).toBe(404);
     });
 

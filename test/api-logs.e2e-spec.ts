@@ -39,9 +39,9 @@ interface DeliveryRow {
 
 describe('Delivery logs API', () => {
   const config = testConfig();
-  const stack = useStack({ workers: 0, config });
+  // Organization A is the stack's own (stack.org); B sees none of A's resources.
+  const stack = useStack({ workers: 0, config, orgName: 'Logs A' });
   let deliveriesQueue: DeliveryQueue;
-  let orgA: Org;
   let orgB: Org;
   /** A fixed clock for inserted rows, so "newest first" is decided by the test, not by timing. */
   const base = Date.parse('2026-01-01T00:00:00.000Z');
@@ -80,15 +80,14 @@ describe('Delivery logs API', () => {
 
   beforeAll(async () => {
     deliveriesQueue = stack.queue(QueueName.Deliveries);
-    orgA = await stack.api.createOrg('Logs A');
     orgB = await stack.api.createOrg('Logs B');
   });
 
   describe('one subscription', () => {
     it('lists its logs newest first with the documented fields', async () => {
-      const subscription = await createSubscription(orgA, 'https://one.example.com/hook');
-      const old = await insertDelivery(orgA.id, { subscriptionId: subscription.id, createdAt: at(1), lastAttemptAt: at(1.5) });
-      const failing = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org, 'https://one.example.com/hook');
+      const old = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, createdAt: at(1), lastAttemptAt: at(1.5) });
+      const failing = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         eventType: 'workflow.failed',
         status: 'retrying',
@@ -100,7 +99,7 @@ describe('Delivery logs API', () => {
         nextAttemptAt: at(3),
       });
 
-      const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
+      const response = await get(stack.org, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.status).toBe(200);
       expect(response.body.total).toBe(2);
       expect(response.body.logs.map((log: { id: string }) => log.id)).toEqual([failing.id, old.id]);
@@ -125,10 +124,10 @@ describe('Delivery logs API', () => {
     });
 
     it('orders logs created at the same instant by id, newest first', async () => {
-      const subscription = await createSubscription(orgA);
-      const first = await insertDelivery(orgA.id, { subscriptionId: subscription.id, createdAt: at(10) });
-      const second = await insertDelivery(orgA.id, { subscriptionId: subscription.id, createdAt: at(10) });
-      const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
+      const subscription = await createSubscription(stack.org);
+      const first = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, createdAt: at(10) });
+      const second = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, createdAt: at(10) });
+      const response = await get(stack.org, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.body.logs.map((log: { id: string }) => log.id)).toEqual([second.id, first.id]);
     });
 
@@ -138,15 +137,15 @@ describe('Delivery logs API', () => {
       let idsNewestFirst: string[];
 
       beforeAll(async () => {
-        subscriptionId = (await createSubscription(orgA)).id;
+        subscriptionId = (await createSubscription(stack.org)).id;
         const rows = Array.from({ length: count }, (_, index) => ({ eventId: newId('evt'), deliveryId: newId('dlv'), createdAt: at(100 + index) }));
         await stack.prisma.event.createMany({
-          data: rows.map((row) => ({ id: row.eventId, organizationId: orgA.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })),
+          data: rows.map((row) => ({ id: row.eventId, organizationId: stack.org.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })),
         });
         await stack.prisma.delivery.createMany({
           data: rows.map((row) => ({
             id: row.deliveryId,
-            organizationId: orgA.id,
+            organizationId: stack.org.id,
             eventId: row.eventId,
             subscriptionId,
             eventType: 'bulk.item',
@@ -159,7 +158,7 @@ describe('Delivery logs API', () => {
       });
 
       const page = async (query: string) => {
-        const response = await get(orgA, `/v1/webhooks/${subscriptionId}/logs${query}`);
+        const response = await get(stack.org, `/v1/webhooks/${subscriptionId}/logs${query}`);
         expect(response.status).toBe(200);
         expect(response.body.total).toBe(count);
         return response.body.logs.map((log: { id: string }) => log.id);
@@ -187,11 +186,11 @@ describe('Delivery logs API', () => {
     });
 
     it("answers 404 for a deleted subscription and for another organization's", async () => {
-      const subscription = await createSubscription(orgA);
-      await insertDelivery(orgA.id, { subscriptionId: subscription.id });
+      const subscription = await createSubscription(stack.org);
+      await insertDelivery(stack.org.id, { subscriptionId: subscription.id });
       expect((await get(orgB, `/v1/webhooks/${subscription.id}/logs`)).status).toBe(404);
-      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
-      const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
+      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key });
+      const response = await get(stack.org, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.status).toBe(404);
       expect(response.body.error).toBe('not_found');
     });
@@ -210,9 +209,9 @@ describe('Delivery logs API', () => {
       ['status=DELIVERED', 'status'],
       ['event_type=has%20space', 'event_type'],
     ])('answers 400 for ?%s', async (query, field) => {
-      const subscription = await createSubscription(orgA);
+      const subscription = await createSubscription(stack.org);
       for (const path of [`/v1/webhooks/logs/all?${query}`, `/v1/webhooks/${subscription.id}/logs?${query}`]) {
-        const response = await get(orgA, path);
+        const response = await get(stack.org, path);
         expect({ path, status: response.status }).toEqual({ path, status: 400 });
         expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
         expect(response.body.details).toEqual([{ field, message: expect.any(String) }]);
@@ -324,8 +323,8 @@ describe('Delivery logs API', () => {
 
   describe('one log', () => {
     it('shows the log with every attempt in order', async () => {
-      const subscription = await createSubscription(orgA, 'https://detail.example.com/in');
-      const delivery = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org, 'https://detail.example.com/in');
+      const delivery = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         status: 'delivered',
         attempts: 2,
@@ -345,7 +344,7 @@ describe('Delivery logs API', () => {
         });
       }
 
-      const response = await get(orgA, `/v1/webhooks/logs/${delivery.id}`);
+      const response = await get(stack.org, `/v1/webhooks/logs/${delivery.id}`);
       expect(response.status).toBe(200);
       expect(Object.keys(response.body).sort()).toEqual([...LOG_FIELDS, 'attempts_detail'].sort());
       expect(response.body).toMatchObject({
@@ -380,12 +379,12 @@ describe('Delivery logs API', () => {
     });
 
     it("answers 404 for an unknown log and for another organization's", async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id });
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id });
       const other = await get(orgB, `/v1/webhooks/logs/${delivery.id}`);
       expect(other.status).toBe(404);
       expect(other.body.error).toBe('not_found');
-      expect((await get(orgA, `/v1/webhooks/logs/${newId('dlv')}`)).status).toBe(404);
+      expect((await get(stack.org, `/v1/webhooks/logs/${newId('dlv')}`)).status).toBe(404);
     });
   });
 
@@ -393,8 +392,8 @@ describe('Delivery logs API', () => {
     const retry = (org: Org, logId: string) => stack.api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key: org.api_key });
 
     it('puts a failed delivery back to pending and queues it for an attempt now', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         status: 'failed',
         attempts: 5,
@@ -403,7 +402,7 @@ describe('Delivery logs API', () => {
         lastAttemptAt: at(30),
       });
 
-      const response = await retry(orgA, delivery.id);
+      const response = await retry(stack.org, delivery.id);
       expect(response.status).toBe(202);
       expect(Object.keys(response.body).sort()).toEqual(LOG_FIELDS);
       expect(response.body).toMatchObject({ id: delivery.id, status: 'pending', attempts: 5, next_attempt_at: null, response_status: 500 });
@@ -416,8 +415,8 @@ describe('Delivery logs API', () => {
     });
 
     it('promotes a delivery waiting for its next backoff to an attempt now', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         status: 'retrying',
         attempts: 1,
@@ -426,17 +425,17 @@ describe('Delivery logs API', () => {
       await enqueueDelivery(deliveriesQueue, delivery.id, { delayMs: 3600_000 });
       expect(await (await deliveriesQueue.getJob(delivery.id))?.getState()).toBe('delayed');
 
-      const response = await retry(orgA, delivery.id);
+      const response = await retry(stack.org, delivery.id);
       expect(response.status).toBe(202);
       expect(response.body).toMatchObject({ status: 'pending', next_attempt_at: null });
       expect(await (await deliveriesQueue.getJob(delivery.id))?.getState()).toBe('waiting');
     });
 
     it('answers 409 when the subscription was deleted, and leaves the delivery alone', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
-      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
-      const response = await retry(orgA, delivery.id);
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, status: 'failed' });
+      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key });
+      const response = await retry(stack.org, delivery.id);
       expect(response.status).toBe(409);
       expect(response.body).toEqual({ error: 'conflict', message: expect.any(String) });
       expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
@@ -444,24 +443,24 @@ describe('Delivery logs API', () => {
     });
 
     it('answers 409 while the subscription is inactive, and retries once it is re-enabled', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
-      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: false } });
-      const refused = await retry(orgA, delivery.id);
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, status: 'failed' });
+      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key, body: { is_active: false } });
+      const refused = await retry(stack.org, delivery.id);
       expect(refused.status).toBe(409);
       expect(refused.body.error).toBe('conflict');
       expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
 
-      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: true } });
-      expect((await retry(orgA, delivery.id)).status).toBe(202);
+      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key, body: { is_active: true } });
+      expect((await retry(stack.org, delivery.id)).status).toBe(202);
     });
 
     it("answers 404 for an unknown log and for another organization's", async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, status: 'failed' });
       expect((await retry(orgB, delivery.id)).status).toBe(404);
       expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
-      expect((await retry(orgA, newId('dlv'))).status).toBe(404);
+      expect((await retry(stack.org, newId('dlv'))).status).toBe(404);
     });
   });
 });
