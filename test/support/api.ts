@@ -69,3 +69,10 @@ export async function withApi<T>(config: HooklineConfig, use: (api: TestApi) => 
     await api.close();
   }
 }
+
+/** A 400 validation_failed answer whose details name `field` (every validation error carries details). */
+export function expectValidationFailed(response: ApiResponse, field: string): void {
+  expect(response.status).toBe(400);
+  expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
+  expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+}

@@ -27,6 +27,13 @@ export function EndpointForm({ initial, submitLabel, action }: EndpointFormProps
   const [form, setForm] = useState(initial);
   const set = <K extends keyof EndpointFormState>(key: K, value: EndpointFormState[K]) => setForm((current) => ({ ...current, [key]: value }));
   const { byField, rest } = fieldErrors(error, ENDPOINT_FIELDS);
+  /** What a chip field of the form needs: its id, the API's complaint about it, its values and their setter. */
+  const chips = (key: 'events' | 'channels') => ({
+    id: `endpoint-${key}`,
+    error: byField[key],
+    values: form[key],
+    onChange: (values: string[]) => set(key, values),
+  });
   const advancedHasError = ['channels', 'headers', 'max_attempts', 'rate_limit_per_second', 'payload_format'].some((key) => byField[key]);
 
   return (
@@ -43,27 +50,10 @@ export function EndpointForm({ initial, submitLabel, action }: EndpointFormProps
       <Field id="endpoint-url" label="URL" error={byField.url} hint="Where Hookline POSTs each event, e.g. https://example.com/webhooks">
         {(props) => <input {...props} type="url" inputMode="url" value={form.url} onInput={(e) => set('url', e.currentTarget.value)} />}
       </Field>
-      <ChipField
-        id="endpoint-events"
-        label="Events"
-        error={byField.events}
-        hint="Type an event type or a wildcard (order.*, *) and press Enter."
-        values={form.events}
-        onChange={(values) => set('events', values)}
-        suggestions={catalog}
-      />
+      <ChipField {...chips('events')} label="Events" hint="Type an event type or a wildcard (order.*, *) and press Enter." suggestions={catalog} />
       <details class="advanced" open={advancedHasError || undefined}>
         <summary>Advanced settings</summary>
-        {showChannels && (
-          <ChipField
-            id="endpoint-channels"
-            label="Channels"
-            error={byField.channels}
-            hint="Only events published on these channels. Empty: every channel."
-            values={form.channels}
-            onChange={(values) => set('channels', values)}
-          />
-        )}
+        {showChannels && <ChipField {...chips('channels')} label="Channels" hint="Only events published on these channels. Empty: every channel." />}
         <Field id="endpoint-headers" label="Custom headers" error={byField.headers} hint="One per line: Header-Name: value">
           {(props) => <textarea {...props} rows={3} value={form.headers} onInput={(e) => set('headers', e.currentTarget.value)} />}
         </Field>
