@@ -10,6 +10,7 @@ const { truncateAll, withClient } = require('./database');
 const { deleteKeys } = require('./redis');
 const { fixedRateIntake } = require('./load');
 const { nowMs, latencySummary, sleep } = require('./stats');
+const { call } = require('./api-call');
 
 const EVENTS = 200_000;
 const FAN_OUT = 5;
@@ -27,17 +28,6 @@ const FLOW_PER_SECOND = 50;
 const FLOW_MAX_MS = 1_200_000;
 /** The flow alone this long first: its latency without retention, on the same box, is the baseline. */
 const BASELINE_MS = 20_000;
-
-async function call(baseUrl, method, path, token, body) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** Ten webhooks (nine subscriptions and a channel's) for the stored deliveries, one for the live flow. */
 async function createTenant(baseUrl, receiverUrl) {

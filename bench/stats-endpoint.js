@@ -15,6 +15,7 @@ const { Client } = require('pg');
 const { startStack, stopStack, cpuMs, ADMIN_TOKEN } = require('./processes');
 const { truncateAll } = require('./database');
 const { latencySummary, nowMs } = require('./stats');
+const { call } = require('./api-call');
 
 const SUBSCRIPTIONS = 10;
 const TENANT = 'bench:tenant';
@@ -22,17 +23,6 @@ const TENANT_SUBSCRIPTIONS = 2;
 const WARM_UP = 3;
 const SAMPLES = 20;
 const TARGET_MS = 200;
-
-async function call(baseUrl, method, path, token, body) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body && { 'content-type': 'application/json' }) },
-    body: body && JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** One organization with 10 subscriptions (2 of them the tenant's) and a portal token for the tenant. */
 async function createOrganization(baseUrl) {

@@ -2,8 +2,8 @@
 /**
  * Generates the dashboard's API types (apps/dashboard/src/api/schema.d.ts) with openapi-typescript.
  * Source: openapi.json at the repo root when it exists, else the document the built api serves at
- * /docs-json (taken from dist/, so run `npm run build` first). The output is committed, so the UI
- * builds without this step; rerun it (`npm run dashboard:api-types`) whenever the API changes.
+ * /docs-json (taken from dist/, so run `npm run build` first). The output is not committed (git-ignored):
+ * `npm run build` writes it before it builds the UI, so `npm run typecheck` and `npm run lint` come after a build.
  */
 const { existsSync, writeFileSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');

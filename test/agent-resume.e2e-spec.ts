@@ -14,7 +14,7 @@ import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
 import type { Receiver } from './support/receiver';
-import { startStack, type OrgClient, type Stack } from './support/stack';
+import { useStack, type OrgClient } from './support/stack';
 
 const REFUND = { name: 'issue_refund', arguments: { order_id: 'ord_42', amount_cents: 3000 } };
 
@@ -24,7 +24,7 @@ const REFUND = { name: 'issue_refund', arguments: { order_id: 'ord_42', amount_c
  */
 describe('examples/agent-resume through the real api and worker', () => {
   const config = testConfig();
-  let stack: Stack;
+  const stack = useStack({ config });
   let api: TestApi;
   /** The approver's system: it receives approval.requested deliveries. */
   let approverInbox: Receiver;
@@ -37,7 +37,6 @@ describe('examples/agent-resume through the real api and worker', () => {
   let hookline: HooklineClient;
 
   beforeAll(async () => {
-    stack = await startStack({ config });
     ({ api, receiver: approverInbox } = stack);
     stateRoot = await mkdtemp(join(tmpdir(), 'agent-resume-e2e-'));
   });
@@ -54,7 +53,6 @@ describe('examples/agent-resume through the real api and worker', () => {
   });
 
   afterAll(async () => {
-    await stack?.stop();
     await rm(stateRoot, { recursive: true, force: true });
   });
 

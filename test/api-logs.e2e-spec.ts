@@ -1,10 +1,7 @@
-import { Queue } from 'bullmq';
-import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { JobName, QueueName, enqueueDelivery, redisOptionsFromUrl, type DeliveryJob, type DeliveryQueue } from '@app/queue';
-import type { TestApi } from './support/api';
+import { QueueName, enqueueDelivery, type DeliveryQueue } from '@app/queue';
 import { testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 const LOG_FIELDS = [
   'blocked_by',
@@ -42,18 +39,16 @@ interface DeliveryRow {
 
 describe('Delivery logs API', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-  let prisma: PrismaService;
+  // Organization A is the stack's own (stack.org); B sees none of A's resources.
+  const stack = useStack({ workers: 0, config, orgName: 'Logs A' });
   let deliveriesQueue: DeliveryQueue;
-  let orgA: Org;
   let orgB: Org;
   /** A fixed clock for inserted rows, so "newest first" is decided by the test, not by timing. */
   const base = Date.parse('2026-01-01T00:00:00.000Z');
   const at = (minutes: number) => new Date(base + minutes * 60_000);
 
   const createSubscription = async (org: Org, url = 'https://hooks.example.com/in') => {
-    const response = await api.request('POST', '/v1/webhooks', { key: org.api_key, body: { name: 'logs', url, events: ['*'] } });
+    const response = await stack.api.request('POST', '/v1/webhooks', { key: org.api_key, body: { name: 'logs', url, events: ['*'] } });
     expect(response.status).toBe(201);
     return response.body as { id: string; url: string };
   };
@@ -62,8 +57,8 @@ describe('Delivery logs API', () => {
   const insertDelivery = async (orgId: string, row: DeliveryRow) => {
     const eventType = row.eventType ?? 'workflow.completed';
     const eventId = newId('evt');
-    await prisma.event.create({ data: { id: eventId, organizationId: orgId, eventType, data: {}, createdAt: row.createdAt } });
-    return prisma.delivery.create({
+    await stack.prisma.event.create({ data: { id: eventId, organizationId: orgId, eventType, data: {}, createdAt: row.createdAt } });
+    return stack.prisma.delivery.create({
       data: {
         id: newId('dlv'),
         organizationId: orgId,
@@ -81,31 +76,18 @@ describe('Delivery logs API', () => {
     });
   };
 
-  const get = (org: Org, path: string) => api.request('GET', path, { key: org.api_key });
+  const get = (org: Org, path: string) => stack.api.request('GET', path, { key: org.api_key });
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-    prisma = api.app.get(PrismaService);
-    deliveriesQueue = new Queue<DeliveryJob, void, typeof JobName.Deliver>(QueueName.Deliveries, {
-      connection: redisOptionsFromUrl(config.redisUrl),
-      prefix: config.queuePrefix,
-    });
-    orgA = await api.createOrg('Logs A');
-    orgB = await api.createOrg('Logs B');
-  });
-
-  afterAll(async () => {
-    await deliveriesQueue.obliterate({ force: true });
-    await deliveriesQueue.close();
-    await stack?.stop();
+    deliveriesQueue = stack.queue(QueueName.Deliveries);
+    orgB = await stack.api.createOrg('Logs B');
   });
 
   describe('one subscription', () => {
     it('lists its logs newest first with the documented fields', async () => {
-      const subscription = await createSubscription(orgA, 'https://one.example.com/hook');
-      const old = await insertDelivery(orgA.id, { subscriptionId: subscription.id, createdAt: at(1), lastAttemptAt: at(1.5) });
-      const failing = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org, 'https://one.example.com/hook');
+      const old = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, createdAt: at(1), lastAttemptAt: at(1.5) });
+      const failing = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         eventType: 'workflow.failed',
         status: 'retrying',
@@ -117,7 +99,7 @@ describe('Delivery logs API', () => {
         nextAttemptAt: at(3),
       });
 
-      const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
+      const response = await get(stack.org, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.status).toBe(200);
       expect(response.body.total).toBe(2);
       expect(response.body.logs.map((log: { id: string }) => log.id)).toEqual([failing.id, old.id]);
@@ -142,10 +124,10 @@ describe('Delivery logs API', () => {
     });
 
     it('orders logs created at the same instant by id, newest first', async () => {
-      const subscription = await createSubscription(orgA);
-      const first = await insertDelivery(orgA.id, { subscriptionId: subscription.id, createdAt: at(10) });
-      const second = await insertDelivery(orgA.id, { subscriptionId: subscription.id, createdAt: at(10) });
-      const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
+      const subscription = await createSubscription(stack.org);
+      const first = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, createdAt: at(10) });
+      const second = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, createdAt: at(10) });
+      const response = await get(stack.org, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.body.logs.map((log: { id: string }) => log.id)).toEqual([second.id, first.id]);
     });
 
@@ -155,15 +137,15 @@ describe('Delivery logs API', () => {
       let idsNewestFirst: string[];
 
       beforeAll(async () => {
-        subscriptionId = (await createSubscription(orgA)).id;
+        subscriptionId = (await createSubscription(stack.org)).id;
         const rows = Array.from({ length: count }, (_, index) => ({ eventId: newId('evt'), deliveryId: newId('dlv'), createdAt: at(100 + index) }));
-        await prisma.event.createMany({
-          data: rows.map((row) => ({ id: row.eventId, organizationId: orgA.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })),
+        await stack.prisma.event.createMany({
+          data: rows.map((row) => ({ id: row.eventId, organizationId: stack.org.id, eventType: 'bulk.item', data: {}, createdAt: row.createdAt })),
         });
-        await prisma.delivery.createMany({
+        await stack.prisma.delivery.createMany({
           data: rows.map((row) => ({
             id: row.deliveryId,
-            organizationId: orgA.id,
+            organizationId: stack.org.id,
             eventId: row.eventId,
             subscriptionId,
             eventType: 'bulk.item',
@@ -176,7 +158,7 @@ describe('Delivery logs API', () => {
       });
 
       const page = async (query: string) => {
-        const response = await get(orgA, `/v1/webhooks/${subscriptionId}/logs${query}`);
+        const response = await get(stack.org, `/v1/webhooks/${subscriptionId}/logs${query}`);
         expect(response.status).toBe(200);
         expect(response.body.total).toBe(count);
         return response.body.logs.map((log: { id: string }) => log.id);
@@ -204,11 +186,11 @@ describe('Delivery logs API', () => {
     });
 
     it("answers 404 for a deleted subscription and for another organization's", async () => {
-      const subscription = await createSubscription(orgA);
-      await insertDelivery(orgA.id, { subscriptionId: subscription.id });
+      const subscription = await createSubscription(stack.org);
+      await insertDelivery(stack.org.id, { subscriptionId: subscription.id });
       expect((await get(orgB, `/v1/webhooks/${subscription.id}/logs`)).status).toBe(404);
-      await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
-      const response = await get(orgA, `/v1/webhooks/${subscription.id}/logs`);
+      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key });
+      const response = await get(stack.org, `/v1/webhooks/${subscription.id}/logs`);
       expect(response.status).toBe(404);
       expect(response.body.error).toBe('not_found');
     });
@@ -227,9 +209,9 @@ describe('Delivery logs API', () => {
       ['status=DELIVERED', 'status'],
       ['event_type=has%20space', 'event_type'],
     ])('answers 400 for ?%s', async (query, field) => {
-      const subscription = await createSubscription(orgA);
+      const subscription = await createSubscription(stack.org);
       for (const path of [`/v1/webhooks/logs/all?${query}`, `/v1/webhooks/${subscription.id}/logs?${query}`]) {
-        const response = await get(orgA, path);
+        const response = await get(stack.org, path);
         expect({ path, status: response.status }).toEqual({ path, status: 400 });
         expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
         expect(response.body.details).toEqual([{ field, message: expect.any(String) }]);
@@ -245,11 +227,11 @@ describe('Delivery logs API', () => {
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      org = await api.createOrg('Logs across subscriptions');
+      org = await stack.api.createOrg('Logs across subscriptions');
       first = await createSubscription(org, 'https://first.example.com/in');
       second = await createSubscription(org, 'https://second.example.com/in');
       channelWebhookId = newId('sub');
-      await prisma.subscription.create({
+      await stack.prisma.subscription.create({
         data: {
           id: channelWebhookId,
           organizationId: org.id,
@@ -323,7 +305,7 @@ describe('Delivery logs API', () => {
     it('keeps the logs of a deleted subscription', async () => {
       const doomed = await createSubscription(org, 'https://doomed.example.com/in');
       const delivery = await insertDelivery(org.id, { subscriptionId: doomed.id, eventType: 'doomed.event', createdAt: at(6) });
-      expect((await api.request('DELETE', `/v1/webhooks/${doomed.id}`, { key: org.api_key })).status).toBe(204);
+      expect((await stack.api.request('DELETE', `/v1/webhooks/${doomed.id}`, { key: org.api_key })).status).toBe(204);
       const body = await list('?event_type=doomed.event');
       expect(body.logs).toEqual([
         expect.objectContaining({ id: delivery.id, webhook_id: doomed.id, webhook_type: 'subscription', target_url: 'https://doomed.example.com/in' }),
@@ -341,8 +323,8 @@ describe('Delivery logs API', () => {
 
   describe('one log', () => {
     it('shows the log with every attempt in order', async () => {
-      const subscription = await createSubscription(orgA, 'https://detail.example.com/in');
-      const delivery = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org, 'https://detail.example.com/in');
+      const delivery = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         status: 'delivered',
         attempts: 2,
@@ -357,12 +339,12 @@ describe('Delivery logs API', () => {
       const attemptIds: Record<number, string> = {};
       for (const attempt of attempts) {
         attemptIds[attempt.attempt] = newId('att');
-        await prisma.deliveryAttempt.create({
+        await stack.prisma.deliveryAttempt.create({
           data: { id: attemptIds[attempt.attempt], deliveryId: delivery.id, subscriptionId: subscription.id, url: subscription.url, ...attempt },
         });
       }
 
-      const response = await get(orgA, `/v1/webhooks/logs/${delivery.id}`);
+      const response = await get(stack.org, `/v1/webhooks/logs/${delivery.id}`);
       expect(response.status).toBe(200);
       expect(Object.keys(response.body).sort()).toEqual([...LOG_FIELDS, 'attempts_detail'].sort());
       expect(response.body).toMatchObject({
@@ -397,21 +379,21 @@ describe('Delivery logs API', () => {
     });
 
     it("answers 404 for an unknown log and for another organization's", async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id });
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id });
       const other = await get(orgB, `/v1/webhooks/logs/${delivery.id}`);
       expect(other.status).toBe(404);
       expect(other.body.error).toBe('not_found');
-      expect((await get(orgA, `/v1/webhooks/logs/${newId('dlv')}`)).status).toBe(404);
+      expect((await get(stack.org, `/v1/webhooks/logs/${newId('dlv')}`)).status).toBe(404);
     });
   });
 
   describe('manual retry', () => {
-    const retry = (org: Org, logId: string) => api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key: org.api_key });
+    const retry = (org: Org, logId: string) => stack.api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key: org.api_key });
 
     it('puts a failed delivery back to pending and queues it for an attempt now', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         status: 'failed',
         attempts: 5,
@@ -420,12 +402,12 @@ describe('Delivery logs API', () => {
         lastAttemptAt: at(30),
       });
 
-      const response = await retry(orgA, delivery.id);
+      const response = await retry(stack.org, delivery.id);
       expect(response.status).toBe(202);
       expect(Object.keys(response.body).sort()).toEqual(LOG_FIELDS);
       expect(response.body).toMatchObject({ id: delivery.id, status: 'pending', attempts: 5, next_attempt_at: null, response_status: 500 });
 
-      const stored = await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
+      const stored = await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
       expect(stored).toMatchObject({ status: 'pending', nextAttemptAt: null, attempts: 5 });
       const job = await deliveriesQueue.getJob(delivery.id);
       expect(job?.data).toEqual({ delivery_id: delivery.id });
@@ -433,8 +415,8 @@ describe('Delivery logs API', () => {
     });
 
     it('promotes a delivery waiting for its next backoff to an attempt now', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, {
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, {
         subscriptionId: subscription.id,
         status: 'retrying',
         attempts: 1,
@@ -443,42 +425,42 @@ describe('Delivery logs API', () => {
       await enqueueDelivery(deliveriesQueue, delivery.id, { delayMs: 3600_000 });
       expect(await (await deliveriesQueue.getJob(delivery.id))?.getState()).toBe('delayed');
 
-      const response = await retry(orgA, delivery.id);
+      const response = await retry(stack.org, delivery.id);
       expect(response.status).toBe(202);
       expect(response.body).toMatchObject({ status: 'pending', next_attempt_at: null });
       expect(await (await deliveriesQueue.getJob(delivery.id))?.getState()).toBe('waiting');
     });
 
     it('answers 409 when the subscription was deleted, and leaves the delivery alone', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
-      await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key });
-      const response = await retry(orgA, delivery.id);
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, status: 'failed' });
+      await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key });
+      const response = await retry(stack.org, delivery.id);
       expect(response.status).toBe(409);
       expect(response.body).toEqual({ error: 'conflict', message: expect.any(String) });
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
       expect(await deliveriesQueue.getJob(delivery.id)).toBeUndefined();
     });
 
     it('answers 409 while the subscription is inactive, and retries once it is re-enabled', async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
-      await api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: false } });
-      const refused = await retry(orgA, delivery.id);
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, status: 'failed' });
+      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key, body: { is_active: false } });
+      const refused = await retry(stack.org, delivery.id);
       expect(refused.status).toBe(409);
       expect(refused.body.error).toBe('conflict');
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
 
-      await api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: orgA.api_key, body: { is_active: true } });
-      expect((await retry(orgA, delivery.id)).status).toBe(202);
+      await stack.api.request('PATCH', `/v1/webhooks/${subscription.id}`, { key: stack.org.api_key, body: { is_active: true } });
+      expect((await retry(stack.org, delivery.id)).status).toBe(202);
     });
 
     it("answers 404 for an unknown log and for another organization's", async () => {
-      const subscription = await createSubscription(orgA);
-      const delivery = await insertDelivery(orgA.id, { subscriptionId: subscription.id, status: 'failed' });
+      const subscription = await createSubscription(stack.org);
+      const delivery = await insertDelivery(stack.org.id, { subscriptionId: subscription.id, status: 'failed' });
       expect((await retry(orgB, delivery.id)).status).toBe(404);
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
-      expect((await retry(orgA, newId('dlv'))).status).toBe(404);
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('failed');
+      expect((await retry(stack.org, newId('dlv'))).status).toBe(404);
     });
   });
   describe('totals (kept by the delivery_counts triggers, not counted per read)', () => {

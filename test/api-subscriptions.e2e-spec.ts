@@ -1,10 +1,9 @@
 import { Queue } from 'bullmq';
-import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
-import { QueueName, redisOptionsFromUrl } from '@app/queue';
-import { startApi, type TestApi } from './support/api';
+import { QueueName } from '@app/queue';
+import { startApi } from './support/api';
 import { ADMIN_TOKEN, testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 const RESPONSE_FIELDS = [
   'channels',
@@ -29,11 +28,9 @@ const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('Subscriptions API', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-  let prisma: PrismaService;
+  // Organization A is the stack's own (stack.org); B sees none of A's resources.
+  const stack = useStack({ workers: 0, config, orgName: 'Subscriptions A' });
   let intakeQueue: Queue;
-  let orgA: { id: string; api_key: string };
   let orgB: { id: string; api_key: string };
 
   const valid = (overrides: Record<string, unknown> = {}) => ({
@@ -43,29 +40,19 @@ describe('Subscriptions API', () => {
     ...overrides,
   });
   const createSubscription = async (key: string, overrides: Record<string, unknown> = {}) => {
-    const response = await api.request('POST', '/v1/webhooks', { key, body: valid(overrides) });
+    const response = await stack.api.request('POST', '/v1/webhooks', { key, body: valid(overrides) });
     expect(response.status).toBe(201);
     return response.body;
   };
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-    prisma = api.app.get(PrismaService);
-    intakeQueue = new Queue(QueueName.Intake, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
-    orgA = await api.createOrg('Subscriptions A');
-    orgB = await api.createOrg('Subscriptions B');
-  });
-
-  afterAll(async () => {
-    await intakeQueue.obliterate({ force: true });
-    await intakeQueue.close();
-    await stack?.stop();
+    intakeQueue = stack.queue(QueueName.Intake);
+    orgB = await stack.api.createOrg('Subscriptions B');
   });
 
   describe('CRUD', () => {
     it('creates a subscription with defaults and shows the generated secret once', async () => {
-      const response = await api.request('POST', '/v1/webhooks', { key: orgA.api_key, body: valid() });
+      const response = await stack.api.request('POST', '/v1/webhooks', { key: stack.org.api_key, body: valid() });
       expect(response.status).toBe(201);
       const body = response.body;
       expect(Object.keys(body).sort()).toEqual([...RESPONSE_FIELDS, 'secret'].sort());
@@ -88,19 +75,19 @@ describe('Subscriptions API', () => {
       expect(body.created_at).toMatch(ISO_UTC);
       expect(body.updated_at).toMatch(ISO_UTC);
 
-      const fetched = await api.request('GET', `/v1/webhooks/${body.id}`, { key: orgA.api_key });
+      const fetched = await stack.api.request('GET', `/v1/webhooks/${body.id}`, { key: stack.org.api_key });
       expect(fetched.status).toBe(200);
       expect(Object.keys(fetched.body).sort()).toEqual(RESPONSE_FIELDS);
       const { secret, ...withoutSecret } = body;
       expect(fetched.body).toEqual(withoutSecret);
 
-      const secretResponse = await api.request('GET', `/v1/webhooks/${body.id}/secret`, { key: orgA.api_key });
+      const secretResponse = await stack.api.request('GET', `/v1/webhooks/${body.id}/secret`, { key: stack.org.api_key });
       expect(secretResponse.status).toBe(200);
       expect(secretResponse.body).toEqual({ secret });
     });
 
     it('stores every optional field as given', async () => {
-      const body = await createSubscription(orgA.api_key, {
+      const optional = {
         secret: 'my-own-secret',
         headers: { 'X-Custom-Header': 'custom-value', Authorization: 'Bearer abc' },
         is_active: false,
@@ -109,26 +96,18 @@ describe('Subscriptions API', () => {
         payload_format: 'data',
         rate_limit_per_second: 25,
         events: ['*'],
-      });
-      expect(body).toMatchObject({
-        secret: 'my-own-secret',
-        headers: { 'X-Custom-Header': 'custom-value', Authorization: 'Bearer abc' },
-        is_active: false,
-        max_attempts: 3,
-        channels: ['worker:w_123', 'queue:165'],
-        payload_format: 'data',
-        rate_limit_per_second: 25,
-        events: ['*'],
-      });
-      const secret = await api.request('GET', `/v1/webhooks/${body.id}/secret`, { key: orgA.api_key });
+      };
+      const body = await createSubscription(stack.org.api_key, optional);
+      expect(body).toMatchObject(optional);
+      const secret = await stack.api.request('GET', `/v1/webhooks/${body.id}/secret`, { key: stack.org.api_key });
       expect(secret.body).toEqual({ secret: 'my-own-secret' });
     });
 
     it('lists the live subscriptions of the organization without secrets', async () => {
-      const org = await api.createOrg('Listing org');
+      const org = await stack.api.createOrg('Listing org');
       const first = await createSubscription(org.api_key, { name: 'first' });
       const second = await createSubscription(org.api_key, { name: 'second' });
-      const response = await api.request('GET', '/v1/webhooks', { key: org.api_key });
+      const response = await stack.api.request('GET', '/v1/webhooks', { key: org.api_key });
       expect(response.status).toBe(200);
       expect(response.body.total).toBe(2);
       expect(response.body.subscriptions.map((s: { id: string }) => s.id)).toEqual([first.id, second.id]);
@@ -136,9 +115,9 @@ describe('Subscriptions API', () => {
     });
 
     it('updates any subset of fields with PATCH and bumps updated_at', async () => {
-      const created = await createSubscription(orgA.api_key, { max_attempts: 7, rate_limit_per_second: 5 });
-      const response = await api.request('PATCH', `/v1/webhooks/${created.id}`, {
-        key: orgA.api_key,
+      const created = await createSubscription(stack.org.api_key, { max_attempts: 7, rate_limit_per_second: 5 });
+      const response = await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, {
+        key: stack.org.api_key,
         body: { events: ['workflow.*'], is_active: false, headers: { 'X-Team': 'core' }, max_attempts: null },
       });
       expect(response.status).toBe(200);
@@ -156,8 +135,8 @@ describe('Subscriptions API', () => {
       expect(response.body).not.toHaveProperty('secret');
       expect(Date.parse(response.body.updated_at)).toBeGreaterThan(Date.parse(created.updated_at));
 
-      const renamed = await api.request('PATCH', `/v1/webhooks/${created.id}`, {
-        key: orgA.api_key,
+      const renamed = await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, {
+        key: stack.org.api_key,
         body: {
           name: 'Renamed',
           url: 'https://other.example.com/in',
@@ -175,30 +154,30 @@ describe('Subscriptions API', () => {
         payload_format: 'data',
         channels: ['queue:1'],
       });
-      const secret = await api.request('GET', `/v1/webhooks/${created.id}/secret`, { key: orgA.api_key });
+      const secret = await stack.api.request('GET', `/v1/webhooks/${created.id}/secret`, { key: stack.org.api_key });
       expect(secret.body).toEqual({ secret: 'rotated-secret' });
     });
 
     it('clears disabled_reason when a disabled subscription is re-enabled', async () => {
-      const created = await createSubscription(orgA.api_key);
-      await prisma.subscription.update({ where: { id: created.id }, data: { isActive: false, disabledReason: 'failing for 120 hours' } });
-      const disabled = await api.request('GET', `/v1/webhooks/${created.id}`, { key: orgA.api_key });
+      const created = await createSubscription(stack.org.api_key);
+      await stack.prisma.subscription.update({ where: { id: created.id }, data: { isActive: false, disabledReason: 'failing for 120 hours' } });
+      const disabled = await stack.api.request('GET', `/v1/webhooks/${created.id}`, { key: stack.org.api_key });
       expect(disabled.body).toMatchObject({ is_active: false, disabled_reason: 'failing for 120 hours' });
-      const enabled = await api.request('PATCH', `/v1/webhooks/${created.id}`, { key: orgA.api_key, body: { is_active: true } });
+      const enabled = await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, { key: stack.org.api_key, body: { is_active: true } });
       expect(enabled.body).toMatchObject({ is_active: true, disabled_reason: null });
     });
 
     it('deletes softly: 204, then 404, open deliveries cancelled, logs still in logs/all', async () => {
-      const created = await createSubscription(orgA.api_key);
+      const created = await createSubscription(stack.org.api_key);
       const statuses = ['pending', 'retrying', 'delivered', 'failed'];
       const deliveryIds: string[] = [];
       for (const status of statuses) {
         const eventId = newId('evt');
-        await prisma.event.create({ data: { id: eventId, organizationId: orgA.id, eventType: 'workflow.completed', data: {} } });
-        const delivery = await prisma.delivery.create({
+        await stack.prisma.event.create({ data: { id: eventId, organizationId: stack.org.id, eventType: 'workflow.completed', data: {} } });
+        const delivery = await stack.prisma.delivery.create({
           data: {
             id: newId('dlv'),
-            organizationId: orgA.id,
+            organizationId: stack.org.id,
             eventId,
             subscriptionId: created.id,
             eventType: 'workflow.completed',
@@ -209,36 +188,36 @@ describe('Subscriptions API', () => {
         deliveryIds.push(delivery.id);
       }
 
-      const deleted = await api.request('DELETE', `/v1/webhooks/${created.id}`, { key: orgA.api_key });
+      const deleted = await stack.api.request('DELETE', `/v1/webhooks/${created.id}`, { key: stack.org.api_key });
       expect(deleted.status).toBe(204);
       expect(deleted.body).toBeUndefined();
 
       for (const path of ['', '/secret', '/logs']) {
-        const response = await api.request('GET', `/v1/webhooks/${created.id}${path}`, { key: orgA.api_key });
+        const response = await stack.api.request('GET', `/v1/webhooks/${created.id}${path}`, { key: stack.org.api_key });
         expect(response.status).toBe(404);
         expect(response.body.error).toBe('not_found');
       }
-      expect((await api.request('PATCH', `/v1/webhooks/${created.id}`, { key: orgA.api_key, body: { name: 'x' } })).status).toBe(404);
-      expect((await api.request('DELETE', `/v1/webhooks/${created.id}`, { key: orgA.api_key })).status).toBe(404);
-      expect((await api.request('POST', `/v1/webhooks/${created.id}/test`, { key: orgA.api_key })).status).toBe(404);
-      const list = await api.request('GET', '/v1/webhooks', { key: orgA.api_key });
+      expect((await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, { key: stack.org.api_key, body: { name: 'x' } })).status).toBe(404);
+      expect((await stack.api.request('DELETE', `/v1/webhooks/${created.id}`, { key: stack.org.api_key })).status).toBe(404);
+      expect((await stack.api.request('POST', `/v1/webhooks/${created.id}/test`, { key: stack.org.api_key })).status).toBe(404);
+      const list = await stack.api.request('GET', '/v1/webhooks', { key: stack.org.api_key });
       expect(list.body.subscriptions.map((s: { id: string }) => s.id)).not.toContain(created.id);
 
-      const rows = await prisma.delivery.findMany({ where: { subscriptionId: created.id } });
+      const rows = await stack.prisma.delivery.findMany({ where: { subscriptionId: created.id } });
       const statusById = Object.fromEntries(rows.map((row) => [row.id, row.status]));
       expect(deliveryIds.map((id) => statusById[id])).toEqual(['cancelled', 'cancelled', 'delivered', 'failed']);
-      const stored = await prisma.subscription.findUniqueOrThrow({ where: { id: created.id } });
+      const stored = await stack.prisma.subscription.findUniqueOrThrow({ where: { id: created.id } });
       expect(stored.deletedAt).not.toBeNull();
       expect(stored.isActive).toBe(false);
 
-      const logs = await api.request('GET', '/v1/webhooks/logs/all?limit=200', { key: orgA.api_key });
+      const logs = await stack.api.request('GET', '/v1/webhooks/logs/all?limit=200', { key: stack.org.api_key });
       const ours = logs.body.logs.filter((log: { webhook_id: string }) => log.webhook_id === created.id);
       expect(ours).toHaveLength(4);
       expect(ours.every((log: { webhook_type: string }) => log.webhook_type === 'subscription')).toBe(true);
     });
 
     it('answers 404 for an unknown id', async () => {
-      const response = await api.request('GET', `/v1/webhooks/${newId('sub')}`, { key: orgA.api_key });
+      const response = await stack.api.request('GET', `/v1/webhooks/${newId('sub')}`, { key: stack.org.api_key });
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ error: 'not_found', message: expect.any(String) });
     });
@@ -246,13 +225,13 @@ describe('Subscriptions API', () => {
 
   describe('test endpoint', () => {
     it('creates a webhook.test event aimed at this subscription and queues it for fan-out', async () => {
-      const created = await createSubscription(orgA.api_key, { events: ['workflow.completed'] });
-      const response = await api.request('POST', `/v1/webhooks/${created.id}/test`, { key: orgA.api_key });
+      const created = await createSubscription(stack.org.api_key, { events: ['workflow.completed'] });
+      const response = await stack.api.request('POST', `/v1/webhooks/${created.id}/test`, { key: stack.org.api_key });
       expect(response.status).toBe(202);
       expect(response.body).toEqual({ message: 'Test webhook sent successfully', event_id: expect.stringMatching(/^evt_/) });
 
-      const event = await prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
-      expect(event).toMatchObject({ organizationId: orgA.id, eventType: 'webhook.test', targetSubscriptionId: created.id, status: 'accepted' });
+      const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: response.body.event_id } });
+      expect(event).toMatchObject({ organizationId: stack.org.id, eventType: 'webhook.test', targetSubscriptionId: created.id, status: 'accepted' });
       expect(event.data).toMatchObject({ subscription_id: created.id });
       const job = await intakeQueue.getJob(response.body.event_id);
       expect(job?.data).toEqual({ event_id: response.body.event_id });
@@ -308,7 +287,7 @@ describe('Subscriptions API', () => {
     ];
 
     it.each(cases)('refuses %s on create with 400', async (_, overrides, field) => {
-      const response = await api.request('POST', '/v1/webhooks', { key: orgA.api_key, body: valid(overrides) });
+      const response = await stack.api.request('POST', '/v1/webhooks', { key: stack.org.api_key, body: valid(overrides) });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
       expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
@@ -317,17 +296,17 @@ describe('Subscriptions API', () => {
 
     it.each(cases.filter(([name]) => !name.startsWith('missing')))('refuses %s on PATCH with 400', async (_, overrides, field) => {
       const created = await createSubscription(orgB.api_key);
-      const response = await api.request('PATCH', `/v1/webhooks/${created.id}`, { key: orgB.api_key, body: overrides });
+      const response = await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, { key: orgB.api_key, body: overrides });
       expect(response.status).toBe(400);
       expect(response.body.error).toBe('validation_failed');
       expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
-      const unchanged = await api.request('GET', `/v1/webhooks/${created.id}`, { key: orgB.api_key });
+      const unchanged = await stack.api.request('GET', `/v1/webhooks/${created.id}`, { key: orgB.api_key });
       expect(unchanged.body).toMatchObject({ name: created.name, url: created.url, events: created.events });
     });
 
     it('refuses null for a PATCH field that cannot be empty', async () => {
       const created = await createSubscription(orgB.api_key);
-      const response = await api.request('PATCH', `/v1/webhooks/${created.id}`, { key: orgB.api_key, body: { name: null } });
+      const response = await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, { key: orgB.api_key, body: { name: null } });
       expect(response.status).toBe(400);
       expect(response.body.details[0].field).toBe('name');
     });
@@ -337,7 +316,7 @@ describe('Subscriptions API', () => {
       ['secret', '{"name":"n","url":"https://hooks.example.com/in","events":["a.b"],"secret":"s\\ud800"}'],
       ['headers', '{"name":"n","url":"https://hooks.example.com/in","events":["a.b"],"headers":{"X-A":"\\udc00"}}'],
     ])('names %s when it holds text PostgreSQL cannot store', async (field, rawBody) => {
-      const response = await api.request('POST', '/v1/webhooks', { key: orgA.api_key, rawBody });
+      const response = await stack.api.request('POST', '/v1/webhooks', { key: stack.org.api_key, rawBody });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
         error: 'validation_failed',
@@ -354,7 +333,7 @@ describe('Subscriptions API', () => {
       ['a name holding a NUL character', '{"name":"a\\u0000b","url":"https://hooks.example.com/in","events":["a.b"]}'],
       ['a header value holding an unpaired surrogate', '{"name":"n","url":"https://hooks.example.com/in","events":["a.b"],"headers":{"X-A":"\\udc00"}}'],
     ])('answers 400 for a body that is %s', async (_, rawBody) => {
-      const response = await api.request('POST', '/v1/webhooks', { key: orgA.api_key, rawBody });
+      const response = await stack.api.request('POST', '/v1/webhooks', { key: stack.org.api_key, rawBody });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
     });
@@ -376,26 +355,26 @@ describe('Subscriptions API', () => {
 
   describe('event-type catalog', () => {
     it('keeps event filters to registered types once the organization has a catalog', async () => {
-      const org = await api.createOrg('Subscriptions with a catalog');
-      expect((await api.request('POST', '/v1/webhooks', { key: org.api_key, body: valid({ events: ['anything.goes'] }) })).status).toBe(201);
-      const registered = await api.request('POST', '/v1/event-types', { key: org.api_key, body: { name: 'workflow.completed' } });
+      const org = await stack.api.createOrg('Subscriptions with a catalog');
+      expect((await stack.api.request('POST', '/v1/webhooks', { key: org.api_key, body: valid({ events: ['anything.goes'] }) })).status).toBe(201);
+      const registered = await stack.api.request('POST', '/v1/event-types', { key: org.api_key, body: { name: 'workflow.completed' } });
       expect(registered.status).toBe(201);
 
-      const typo = await api.request('POST', '/v1/webhooks', { key: org.api_key, body: valid({ events: ['workflow.complete'] }) });
+      const typo = await stack.api.request('POST', '/v1/webhooks', { key: org.api_key, body: valid({ events: ['workflow.complete'] }) });
       expect(typo.status).toBe(400);
       expect(typo.body).toMatchObject({ error: 'validation_failed', details: [expect.objectContaining({ field: 'events' })] });
       const created = await createSubscription(org.api_key, { events: ['workflow.completed', 'workflow.*', '*'] });
 
-      const patched = await api.request('PATCH', `/v1/webhooks/${created.id}`, { key: org.api_key, body: { events: ['billing.*'] } });
+      const patched = await stack.api.request('PATCH', `/v1/webhooks/${created.id}`, { key: org.api_key, body: { events: ['billing.*'] } });
       expect(patched.status).toBe(400);
-      const unchanged = await api.request('GET', `/v1/webhooks/${created.id}`, { key: org.api_key });
+      const unchanged = await stack.api.request('GET', `/v1/webhooks/${created.id}`, { key: org.api_key });
       expect(unchanged.body.events).toEqual(['workflow.completed', 'workflow.*', '*']);
     });
   });
 
   describe('tenancy and authentication', () => {
     it("answers 404 for every route on another organization's subscription", async () => {
-      const created = await createSubscription(orgA.api_key);
+      const created = await createSubscription(stack.org.api_key);
       const attempts: [string, string, unknown?][] = [
         ['GET', `/v1/webhooks/${created.id}`],
         ['GET', `/v1/webhooks/${created.id}/secret`],
@@ -405,44 +384,44 @@ describe('Subscriptions API', () => {
         ['DELETE', `/v1/webhooks/${created.id}`],
       ];
       for (const [method, path, body] of attempts) {
-        const response = await api.request(method, path, { key: orgB.api_key, body });
+        const response = await stack.api.request(method, path, { key: orgB.api_key, body });
         expect({ method, path, status: response.status, error: response.body?.error }).toEqual({ method, path, status: 404, error: 'not_found' });
       }
-      const listB = await api.request('GET', '/v1/webhooks', { key: orgB.api_key });
+      const listB = await stack.api.request('GET', '/v1/webhooks', { key: orgB.api_key });
       expect(listB.body.subscriptions.map((s: { id: string }) => s.id)).not.toContain(created.id);
-      const stillThere = await api.request('GET', `/v1/webhooks/${created.id}`, { key: orgA.api_key });
+      const stillThere = await stack.api.request('GET', `/v1/webhooks/${created.id}`, { key: stack.org.api_key });
       expect(stillThere.body).toMatchObject({ name: created.name, is_active: true });
     });
 
     it('answers 401 without a key or with an unknown key', async () => {
-      const missing = await api.request('GET', '/v1/webhooks');
+      const missing = await stack.api.request('GET', '/v1/webhooks');
       expect(missing.status).toBe(401);
       expect(missing.body.error).toBe('unauthorized');
-      const unknown = await api.request('GET', '/v1/webhooks', { key: 'hk_not-a-real-key' });
+      const unknown = await stack.api.request('GET', '/v1/webhooks', { key: 'hk_not-a-real-key' });
       expect(unknown.status).toBe(401);
     });
 
     it('accepts the Token scheme as well as Bearer', async () => {
-      const response = await api.request('GET', '/v1/webhooks', { headers: { authorization: `Token ${orgA.api_key}` } });
+      const response = await stack.api.request('GET', '/v1/webhooks', { headers: { authorization: `Token ${stack.org.api_key}` } });
       expect(response.status).toBe(200);
     });
 
     it('answers 403 when X-Org-Id names another organization, and 200 when it names the key owner', async () => {
-      const mismatch = await api.request('GET', '/v1/webhooks', { key: orgA.api_key, headers: { 'x-org-id': orgB.id } });
+      const mismatch = await stack.api.request('GET', '/v1/webhooks', { key: stack.org.api_key, headers: { 'x-org-id': orgB.id } });
       expect(mismatch.status).toBe(403);
       expect(mismatch.body.error).toBe('forbidden');
-      const match = await api.request('GET', '/v1/webhooks', { key: orgA.api_key, headers: { 'x-org-id': orgA.id } });
+      const match = await stack.api.request('GET', '/v1/webhooks', { key: stack.org.api_key, headers: { 'x-org-id': stack.org.id } });
       expect(match.status).toBe(200);
     });
 
     it('stops accepting a revoked key at once', async () => {
       const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
-      const issued = await api.request('POST', `/v1/orgs/${orgA.id}/api-keys`, { headers: admin });
+      const issued = await stack.api.request('POST', `/v1/orgs/${stack.org.id}/api-keys`, { headers: admin });
       expect(issued.status).toBe(201);
-      expect((await api.request('GET', '/v1/webhooks', { key: issued.body.api_key })).status).toBe(200);
-      const revoked = await api.request('DELETE', `/v1/orgs/${orgA.id}/api-keys/${issued.body.id}`, { headers: admin });
+      expect((await stack.api.request('GET', '/v1/webhooks', { key: issued.body.api_key })).status).toBe(200);
+      const revoked = await stack.api.request('DELETE', `/v1/orgs/${stack.org.id}/api-keys/${issued.body.id}`, { headers: admin });
       expect(revoked.status).toBe(204);
-      const after = await api.request('GET', '/v1/webhooks', { key: issued.body.api_key });
+      const after = await stack.api.request('GET', '/v1/webhooks', { key: issued.body.api_key });
       expect(after.status).toBe(401);
     });
   });

@@ -1,10 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { PrismaService } from '@app/database';
-import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import type { ReceivedRequest, Receiver } from './support/receiver';
-import { startStack, type OrgClient, type Stack } from './support/stack';
+import type { ReceivedRequest } from './support/receiver';
+import { useStack, type OrgClient } from './support/stack';
 
 type Headers = Record<string, string>;
 
@@ -15,19 +14,10 @@ const bodySignature = (token: string, body: string) => `sha256=${createHmac('sha
 
 /** Channel webhooks through the real api, worker and an HTTP receiver on 127.0.0.1. */
 describe('channel webhooks: deliveries', () => {
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let prisma: PrismaService;
+  const stack = useStack();
   let org: OrgClient;
   let key: string;
   let orgId: string;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    ({ api, receiver } = stack);
-    prisma = api.app.get(PrismaService);
-  });
 
   // Each test has its own organization, so no test sees another's channel webhooks.
   beforeEach(async () => {
@@ -35,11 +25,9 @@ describe('channel webhooks: deliveries', () => {
     ({ id: orgId, key } = org);
   });
 
-  afterAll(() => stack?.stop());
-
   const webhookPath = (channel: string, suffix = '') => `/v1/channels/${channel}/webhook${suffix}`;
   const setWebhook = async (channel: string, body: Record<string, unknown>, apiKey = key) => {
-    const response = await api.request('PUT', webhookPath(channel), { key: apiKey, body });
+    const response = await stack.api.request('PUT', webhookPath(channel), { key: apiKey, body });
     expect(response.status).toBe(200);
     return response.body as { url: string; token: string };
   };
@@ -50,18 +38,18 @@ describe('channel webhooks: deliveries', () => {
   const settledDeliveries = (eventId: string) =>
     waitFor(
       async () => {
-        const event = await prisma.event.findUniqueOrThrow({ where: { id: eventId }, include: { deliveries: true } });
+        const event = await stack.prisma.event.findUniqueOrThrow({ where: { id: eventId }, include: { deliveries: true } });
         const open = event.deliveries.some((delivery) => delivery.status === 'pending' || delivery.status === 'retrying');
         return event.fannedOutAt !== null && !open ? event.deliveries : undefined;
       },
       { what: `the settled deliveries of ${eventId}` },
     );
   const channelWebhookId = async (organizationId: string, channel: string) =>
-    (await prisma.subscription.findFirstOrThrow({ where: { organizationId, kind: 'channel', channelKey: channel } })).id;
+    (await stack.prisma.subscription.findFirstOrThrow({ where: { organizationId, kind: 'channel', channelKey: channel } })).id;
 
   it('delivers every event of its channel with the token header and a signature made with the token', async () => {
     const channel = 'worker:w_123';
-    const { token } = await setWebhook(channel, { url: `${receiver.url}/worker-123` });
+    const { token } = await setWebhook(channel, { url: `${stack.receiver.url}/worker-123` });
     const eventId = await org.publish({ event_type: 'task.completed', data: { task: 't_1', title: 'Résumé ✓' }, channel });
 
     const [request] = await waitForRequests('/worker-123', 1);
@@ -84,7 +72,7 @@ describe('channel webhooks: deliveries', () => {
   });
 
   it('receives only the events of its own channel', async () => {
-    const webhook = await setWebhook('queue:165', { url: `${receiver.url}/queue-165` });
+    const webhook = await setWebhook('queue:165', { url: `${stack.receiver.url}/queue-165` });
     const otherChannel = await org.publish({ event_type: 'task.completed', data: { n: 1 }, channel: 'queue:166' });
     const noChannel = await org.publish({ event_type: 'task.completed', data: { n: 2 } });
     const ownChannel = await org.publish({ event_type: 'task.completed', data: { n: 3 }, channel: 'queue:165' });
@@ -98,7 +86,7 @@ describe('channel webhooks: deliveries', () => {
 
   it('sends the bare data object with payload_format "data", still signed with the token', async () => {
     const channel = 'queue:data';
-    const { token } = await setWebhook(channel, { target: `${receiver.url}/data-only`, payload_format: 'data' });
+    const { token } = await setWebhook(channel, { target: `${stack.receiver.url}/data-only`, payload_format: 'data' });
     const data = { id: 169578, status: 'completed', data: { text_test: 'Some text' }, source: 'manual' };
     await org.publish({ event_type: 'task.completed', data, channel, call_id: 'call_42' });
 
@@ -112,12 +100,12 @@ describe('channel webhooks: deliveries', () => {
 
   it('sends the new token, never the old one, once it is regenerated, even on a retry already scheduled', async () => {
     const channel = 'worker:rotating';
-    const { token: oldToken } = await setWebhook(channel, { url: `${receiver.url}/rotating` });
+    const { token: oldToken } = await setWebhook(channel, { url: `${stack.receiver.url}/rotating` });
     let newToken: string | undefined;
-    receiver.respondWith(async (request, response) => {
+    stack.receiver.respondWith(async (request, response) => {
       if (request.path !== '/rotating' || newToken) return void response.writeHead(200).end('ok');
       // Regenerate while the first attempt is in flight, then fail it so that it is retried.
-      newToken = (await api.request('POST', webhookPath(channel, '/regenerate-token'), { key })).body.token;
+      newToken = (await stack.api.request('POST', webhookPath(channel, '/regenerate-token'), { key })).body.token;
       response.writeHead(503).end('busy');
     });
     try {
@@ -139,39 +127,39 @@ describe('channel webhooks: deliveries', () => {
       expect(sent).toEqual([newToken, newToken]);
       expect((await settledDeliveries(eventId))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
     } finally {
-      receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
+      stack.receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
     }
   });
 
   it('stops delivering once deleted, also the retry of an attempt in flight', async () => {
     const channel = 'worker:deleted';
-    await setWebhook(channel, { url: `${receiver.url}/deleted` });
-    receiver.respondWith(async (request, response) => {
+    await setWebhook(channel, { url: `${stack.receiver.url}/deleted` });
+    stack.receiver.respondWith(async (request, response) => {
       if (request.path !== '/deleted') return void response.writeHead(200).end('ok');
       // Delete while the first attempt is in flight, then fail it: it must not be retried.
-      const deleted = await api.request('DELETE', webhookPath(channel), { key });
+      const deleted = await stack.api.request('DELETE', webhookPath(channel), { key });
       response.writeHead(deleted.status === 200 ? 503 : 500).end('down');
     });
     try {
       const failing = await org.publish({ event_type: 'task.completed', data: {}, channel });
       const [delivery] = await settledDeliveries(failing);
       expect(delivery.status).toBe('cancelled');
-      await waitFor(async () => (await prisma.deliveryAttempt.count({ where: { deliveryId: delivery.id } })) === 1, { what: 'the recorded attempt' });
-      expect((await api.request('GET', webhookPath(channel), { key })).body).toEqual({ url: null, token: null });
+      await waitFor(async () => (await stack.prisma.deliveryAttempt.count({ where: { deliveryId: delivery.id } })) === 1, { what: 'the recorded attempt' });
+      expect((await stack.api.request('GET', webhookPath(channel), { key })).body).toEqual({ url: null, token: null });
 
       const afterDelete = await org.publish({ event_type: 'task.completed', data: {}, channel });
       expect(await settledDeliveries(afterDelete)).toEqual([]);
       expect(requestsTo('/deleted')).toHaveLength(1);
-      expect((await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('cancelled');
+      expect((await stack.prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('cancelled');
     } finally {
-      receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
+      stack.receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
     }
   });
 
   it('lists real attempts in executions and in logs/all with webhook_type "channel"', async () => {
     const channel = 'worker:history';
-    await setWebhook(channel, { url: `${receiver.url}/history` });
-    receiver.respondWith((request, response) => {
+    await setWebhook(channel, { url: `${stack.receiver.url}/history` });
+    stack.receiver.respondWith((request, response) => {
       // The first attempt fails, so the history holds an error and a success.
       if (request.path === '/history' && requestsTo('/history').length === 1) return void response.writeHead(500).end('oops');
       response.writeHead(200).end('ok');
@@ -181,10 +169,10 @@ describe('channel webhooks: deliveries', () => {
       const [delivery] = await settledDeliveries(eventId);
       expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
 
-      const executions = await api.request('GET', webhookPath(channel, '/executions'), { key });
+      const executions = await stack.api.request('GET', webhookPath(channel, '/executions'), { key });
       expect(executions.status).toBe(200);
       expect(executions.body).toMatchObject({ page: 1, page_count: 1, total_count: 2 });
-      const common = { event_id: eventId, event_type: 'task.completed', url: `${receiver.url}/history`, channel };
+      const common = { event_id: eventId, event_type: 'task.completed', url: `${stack.receiver.url}/history`, channel };
       expect(executions.body.logs).toEqual([
         {
           ...common,
@@ -208,7 +196,7 @@ describe('channel webhooks: deliveries', () => {
       const [newest, oldest] = executions.body.logs;
       expect(Date.parse(newest.created_at)).toBeGreaterThanOrEqual(Date.parse(oldest.created_at));
 
-      const logs = await api.request('GET', '/v1/webhooks/logs/all', { key });
+      const logs = await stack.api.request('GET', '/v1/webhooks/logs/all', { key });
       expect(logs.status).toBe(200);
       expect(logs.body.logs).toEqual([
         expect.objectContaining({
@@ -220,18 +208,18 @@ describe('channel webhooks: deliveries', () => {
           attempts: 2,
         }),
       ]);
-      const list = await api.request('GET', '/v1/webhooks', { key });
+      const list = await stack.api.request('GET', '/v1/webhooks', { key });
       expect(list.body.subscriptions).toEqual([]);
     } finally {
-      receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
+      stack.receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
     }
   });
 
   it("never delivers one organization's events to another's webhook on the same channel", async () => {
     const channel = 'worker:shared';
     const other = await stack.addOrg('channel deliveries, other org');
-    const mine = await setWebhook(channel, { url: `${receiver.url}/shared-a` });
-    const theirs = await setWebhook(channel, { url: `${receiver.url}/shared-b` }, other.key);
+    const mine = await setWebhook(channel, { url: `${stack.receiver.url}/shared-a` });
+    const theirs = await setWebhook(channel, { url: `${stack.receiver.url}/shared-b` }, other.key);
 
     const myEvent = await org.publish({ event_type: 'task.completed', data: { org: 'a' }, channel });
     const theirEvent = await other.publish({ event_type: 'task.completed', data: { org: 'b' }, channel });
@@ -243,32 +231,23 @@ describe('channel webhooks: deliveries', () => {
       [{ org: 'b' }, theirs.token],
     ]);
 
-    const myExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key })).body;
-    const theirExecutions = (await api.request('GET', webhookPath(channel, '/executions'), { key: other.key })).body;
+    const myExecutions = (await stack.api.request('GET', webhookPath(channel, '/executions'), { key })).body;
+    const theirExecutions = (await stack.api.request('GET', webhookPath(channel, '/executions'), { key: other.key })).body;
     expect(myExecutions.logs.map((log: { event_id: string }) => log.event_id)).toEqual([myEvent]);
     expect(theirExecutions.logs.map((log: { event_id: string }) => log.event_id)).toEqual([theirEvent]);
   });
 });
 
 describe('channel webhooks: WEBHOOK_TOKEN_HEADER and ENCRYPTION_KEY', () => {
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    stack = await startStack({ config: { webhookTokenHeader: 'X-Handinger-Token', encryptionKey: randomBytes(32) } });
-    ({ api, receiver } = stack);
-  });
-
-  afterAll(() => stack?.stop());
+  const stack = useStack({ config: { webhookTokenHeader: 'X-Handinger-Token', encryptionKey: randomBytes(32) } });
 
   it('sends the token in the configured header instead of X-Webhook-Token', async () => {
-    const { api_key: key } = await api.createOrg('token header');
-    const put = await api.request('PUT', '/v1/channels/worker:custom/webhook', { key, body: { url: `${receiver.url}/custom` } });
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:custom' } });
+    const { api_key: key } = await stack.api.createOrg('token header');
+    const put = await stack.api.request('PUT', '/v1/channels/worker:custom/webhook', { key, body: { url: `${stack.receiver.url}/custom` } });
+    await stack.api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:custom' } });
     const [request] = await waitFor(
       () => {
-        const custom = receiver.requests.filter((received) => received.path === '/custom');
+        const custom = stack.receiver.requests.filter((received) => received.path === '/custom');
         return custom.length === 1 ? custom : undefined;
       },
       { what: 'the delivery' },
@@ -278,18 +257,18 @@ describe('channel webhooks: WEBHOOK_TOKEN_HEADER and ENCRYPTION_KEY', () => {
   });
 
   it('stores the token encrypted and still answers and sends it in plain text', async () => {
-    const { id: organizationId, api_key: key } = await api.createOrg('encrypted tokens');
-    const put = await api.request('PUT', '/v1/channels/worker:sealed/webhook', { key, body: { url: `${receiver.url}/sealed` } });
-    const regenerated = await api.request('POST', '/v1/channels/worker:sealed/webhook/regenerate-token', { key });
-    const row = await api.app.get(PrismaService).subscription.findFirstOrThrow({ where: { organizationId, channelKey: 'worker:sealed' } });
+    const { id: organizationId, api_key: key } = await stack.api.createOrg('encrypted tokens');
+    const put = await stack.api.request('PUT', '/v1/channels/worker:sealed/webhook', { key, body: { url: `${stack.receiver.url}/sealed` } });
+    const regenerated = await stack.api.request('POST', '/v1/channels/worker:sealed/webhook/regenerate-token', { key });
+    const row = await stack.api.app.get(PrismaService).subscription.findFirstOrThrow({ where: { organizationId, channelKey: 'worker:sealed' } });
     expect(row.secret).toMatch(/^enc:v1:/);
     expect(row.secret).not.toContain(regenerated.body.token.slice(4));
-    expect((await api.request('GET', '/v1/channels/worker:sealed/webhook', { key })).body).toEqual({ url: put.body.url, token: regenerated.body.token });
+    expect((await stack.api.request('GET', '/v1/channels/worker:sealed/webhook', { key })).body).toEqual({ url: put.body.url, token: regenerated.body.token });
 
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:sealed' } });
+    await stack.api.request('POST', '/v1/events', { key, body: { event_type: 'task.completed', data: {}, channel: 'worker:sealed' } });
     const [request] = await waitFor(
       () => {
-        const sealed = receiver.requests.filter((received) => received.path === '/sealed');
+        const sealed = stack.receiver.requests.filter((received) => received.path === '/sealed');
         return sealed.length === 1 ? sealed : undefined;
       },
       { what: 'the delivery' },

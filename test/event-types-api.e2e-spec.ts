@@ -1,4 +1,4 @@
-import type { TestApi } from './support/api';
+import { type TestApi, expectValidationFailed } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -63,9 +63,7 @@ describe('Event-type catalog API', () => {
     ['an unknown field', { name: 'extra.field', color: 'red' }, 'color'],
   ])('refuses %s with 400', async (_, body, field) => {
     const response = await create(orgA.api_key, body);
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
-    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expectValidationFailed(response, field);
   });
 
   it('accepts a name of exactly 255 characters and reads it back by that name', async () => {

@@ -2,9 +2,8 @@ import { PrismaService } from '@app/database';
 import { EventTypeCatalog, schemaRejectReason } from '@app/catalog';
 import { EventTypeRepository } from '@app/database/repositories/event-type.repository';
 import { DomainError } from '@app/domain/errors';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 import { waitFor } from './support/poll';
 
 const amountSchema = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
@@ -20,27 +19,22 @@ async function refusal(work: Promise<unknown>): Promise<DomainError> {
 
 describe('EventTypeCatalog (intake and subscription checks against the real database)', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
+  const stack = useStack({ workers: 0, config });
   let catalog: EventTypeCatalog;
   /** A second catalog over the same database: what another api replica or a worker sees. */
   let otherProcessCatalog: EventTypeCatalog;
   let org: { id: string; api_key: string };
 
   const register = async (key: string, body: Record<string, unknown>) => {
-    const response = await api.request('POST', '/v1/event-types', { key, body });
+    const response = await stack.api.request('POST', '/v1/event-types', { key, body });
     expect(response.status).toBe(201);
   };
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-    catalog = api.app.get(EventTypeCatalog);
-    otherProcessCatalog = new EventTypeCatalog(new EventTypeRepository(api.app.get(PrismaService)));
-    org = await api.createOrg('Catalog');
+    catalog = stack.api.app.get(EventTypeCatalog);
+    otherProcessCatalog = new EventTypeCatalog(new EventTypeRepository(stack.api.app.get(PrismaService)));
+    org = await stack.api.createOrg('Catalog');
   });
-
-  afterAll(() => stack?.stop());
 
   describe('validateEventData', () => {
     it('accepts anything for a type that is not in the catalog or has no schema', async () => {
@@ -61,7 +55,7 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
     });
 
     it("keeps organizations apart: one organization's schema does not apply to another's events", async () => {
-      const other = await api.createOrg('Catalog other');
+      const other = await stack.api.createOrg('Catalog other');
       expect(await catalog.validateEventData(other.id, 'payment.received', { amount: 'twelve' })).toBeNull();
     });
 
@@ -69,15 +63,15 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
       await register(org.api_key, { name: 'order.shipped' });
       expect(await catalog.validateEventData(org.id, 'order.shipped', {})).toBeNull(); // now cached: no schema
 
-      await api.request('PATCH', '/v1/event-types/order.shipped', { key: org.api_key, body: { schema: { type: 'object', required: ['tracking'] } } });
+      await stack.api.request('PATCH', '/v1/event-types/order.shipped', { key: org.api_key, body: { schema: { type: 'object', required: ['tracking'] } } });
       expect(await catalog.validateEventData(org.id, 'order.shipped', {})).toEqual([expect.objectContaining({ field: '/tracking' })]);
 
-      await api.request('PATCH', '/v1/event-types/order.shipped', { key: org.api_key, body: { schema: null } });
+      await stack.api.request('PATCH', '/v1/event-types/order.shipped', { key: org.api_key, body: { schema: null } });
       expect(await catalog.validateEventData(org.id, 'order.shipped', {})).toBeNull();
 
-      await api.request('PATCH', '/v1/event-types/order.shipped', { key: org.api_key, body: { schema: amountSchema } });
+      await stack.api.request('PATCH', '/v1/event-types/order.shipped', { key: org.api_key, body: { schema: amountSchema } });
       expect(await catalog.validateEventData(org.id, 'order.shipped', {})).not.toBeNull();
-      expect((await api.request('DELETE', '/v1/event-types/order.shipped', { key: org.api_key })).status).toBe(204);
+      expect((await stack.api.request('DELETE', '/v1/event-types/order.shipped', { key: org.api_key })).status).toBe(204);
       expect(await catalog.validateEventData(org.id, 'order.shipped', {})).toBeNull();
     });
 
@@ -93,12 +87,12 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
 
   describe('assertSubscribableEvents', () => {
     it('allows any filter while the organization has no catalog', async () => {
-      const fresh = await api.createOrg('Catalog empty');
+      const fresh = await stack.api.createOrg('Catalog empty');
       await expect(catalog.assertSubscribableEvents(fresh.id, ['workflow.complete', 'anything.*', '*'])).resolves.toBeUndefined();
     });
 
     it('once types are registered, requires registered names or wildcards matching one', async () => {
-      const typed = await api.createOrg('Catalog typed');
+      const typed = await stack.api.createOrg('Catalog typed');
       await register(typed.api_key, { name: 'workflow.completed' });
       await register(typed.api_key, { name: 'workflow.failed' });
 
@@ -116,7 +110,7 @@ describe('EventTypeCatalog (intake and subscription checks against the real data
     });
 
     it('reads the catalog afresh, so a type registered by another process counts at once', async () => {
-      const typed = await api.createOrg('Catalog fresh');
+      const typed = await stack.api.createOrg('Catalog fresh');
       await register(typed.api_key, { name: 'ticket.opened' });
       await expect(otherProcessCatalog.assertSubscribableEvents(typed.id, ['ticket.opened'])).resolves.toBeUndefined();
       await register(typed.api_key, { name: 'ticket.closed' });

@@ -3,7 +3,7 @@ import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 const EVENTS = 200;
 const PUBLISH_IN_PARALLEL = 20;
@@ -17,7 +17,7 @@ describe('failing endpoints: a dead endpoint does not slow a live one', () => {
   // The default BREAKER_FAILURES (10). Without the breaker the 200 hanging deliveries would hold the
   // 10 slots for 200 x 500 ms / 10 = 10 s (more with retries).
   const config = testConfig({ workerConcurrency: 10, requestTimeoutMs: 500, breakerCooldownMs: 500 });
-  let stack: Stack;
+  const stack = useStack({ config, orgName: 'dead and live' });
   let api: TestApi;
   let live: Receiver;
   let dead: Receiver;
@@ -25,13 +25,11 @@ describe('failing endpoints: a dead endpoint does not slow a live one', () => {
   let key: string;
 
   beforeAll(async () => {
-    stack = await startStack({ config, orgName: 'dead and live' });
     ({ api, receiver: live, db, key } = stack);
     dead = await startReceiver(() => undefined); // never answers
   });
 
   afterAll(async () => {
-    await stack?.stop();
     await dead?.close();
   });
 

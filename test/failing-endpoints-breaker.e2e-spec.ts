@@ -1,12 +1,9 @@
 import { createServer, type AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { CircuitBreaker } from '../apps/worker/src/endpoint-health/circuit-breaker';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { startReceiver } from './support/receiver';
+import { useStack } from './support/stack';
 
 const COOLDOWN_MS = 200;
 
@@ -24,25 +21,13 @@ describe('failing endpoints: circuit breaker', () => {
     retryMaxAttempts: 20,
     requestTimeoutMs: 500,
   });
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let db: Pool;
-  let key: string;
-  let workers: INestApplicationContext[];
-
-  beforeAll(async () => {
-    // Two replicas: the breaker's state and its probe election live in Redis.
-    stack = await startStack({ workers: 2, config, orgName: 'breaker' });
-    ({ api, receiver, db, key, workers } = stack);
-  });
-
-  afterAll(() => stack?.stop());
+  // Two replicas: the breaker's state and its probe election live in Redis.
+  const stack = useStack({ workers: 2, config, orgName: 'breaker' });
 
   const createSubscription = async (url: string, eventType: string) => (await stack.createSubscription({ name: eventType, url, events: [eventType] })).id;
   const publish = (eventType: string) => stack.publish({ event_type: eventType, data: {} });
   const attemptTimes = async (subscriptionId: string) =>
-    (await db.query('SELECT started_at FROM delivery_attempts WHERE subscription_id = $1 ORDER BY started_at', [subscriptionId])).rows.map((row) =>
+    (await stack.db.query('SELECT started_at FROM delivery_attempts WHERE subscription_id = $1 ORDER BY started_at', [subscriptionId])).rows.map((row) =>
       (row.started_at as Date).getTime(),
     );
   const gaps = (times: number[]) => times.slice(1).map((time, index) => time - times[index]);
@@ -58,7 +43,7 @@ describe('failing endpoints: circuit breaker', () => {
       healthy = true;
       const delivered = await waitFor(
         async () => {
-          const { rows } = await db.query('SELECT status, attempts FROM deliveries WHERE event_id = $1', [eventId]);
+          const { rows } = await stack.db.query('SELECT status, attempts FROM deliveries WHERE event_id = $1', [eventId]);
           return rows[0]?.status === 'delivered' ? rows[0] : undefined;
         },
         { what: 'the probe that closes the breaker' },
@@ -105,28 +90,28 @@ describe('failing endpoints: circuit breaker', () => {
     probeGaps.forEach((gap, index) => expect(gap).toBeGreaterThanOrEqual(COOLDOWN_MS * 2 ** index * 0.9));
 
     // The deliveries wait (pending or retrying), their attempts counting only the requests made.
-    const { rows } = await db.query('SELECT status, attempts FROM deliveries WHERE subscription_id = $1', [subscriptionId]);
+    const { rows } = await stack.db.query('SELECT status, attempts FROM deliveries WHERE subscription_id = $1', [subscriptionId]);
     expect(rows).toHaveLength(10);
     expect(rows.every((row) => row.status === 'retrying' || row.status === 'pending')).toBe(true);
     expect(rows.reduce((sum, row) => sum + row.attempts, 0)).toBe((await attemptTimes(subscriptionId)).length);
-    expect((await api.request('DELETE', `/v1/webhooks/${subscriptionId}`, { key })).status).toBe(204);
+    expect((await stack.api.request('DELETE', `/v1/webhooks/${subscriptionId}`, { key: stack.key })).status).toBe(204);
   });
 
   it('keeps origins apart: a healthy origin is not held back by an open breaker next door', async () => {
     const port = await unusedPort();
     await createSubscription(`http://127.0.0.1:${port}/down`, 'down');
-    await createSubscription(`${receiver.url}/up`, 'up');
+    await createSubscription(`${stack.receiver.url}/up`, 'up');
     await Promise.all(Array.from({ length: 5 }, () => publish('down')));
-    const breaker = workers[0].get(CircuitBreaker);
+    const breaker = stack.workers[0].get(CircuitBreaker);
     await waitFor(async () => ((await breaker.state(`http://127.0.0.1:${port}`))?.openUntil ?? 0) > 0, { what: 'the breaker of the refused origin to open' });
     await Promise.all(Array.from({ length: 5 }, () => publish('up')));
-    await waitFor(() => receiver.requests.filter((request) => request.path === '/up').length === 5, { what: 'the healthy origin' });
-    expect(await breaker.state(receiver.url.replace(/\/$/, ''))).toBeNull();
+    await waitFor(() => stack.receiver.requests.filter((request) => request.path === '/up').length === 5, { what: 'the healthy origin' });
+    expect(await breaker.state(stack.receiver.url.replace(/\/$/, ''))).toBeNull();
   });
 
   it('elects exactly one probe among replicas and caps the cool-down at 10 minutes (Redis state)', async () => {
     const origin = 'http://probe-election.test:8080';
-    const [one, two] = workers.map((worker) => worker.get(CircuitBreaker));
+    const [one, two] = stack.workers.map((worker) => worker.get(CircuitBreaker));
     for (let failure = 0; failure < 3; failure++) await one.recordFailure(origin, false);
     const opened = await one.state(origin);
     expect(opened).toMatchObject({ failures: 3, cooldownMs: COOLDOWN_MS });

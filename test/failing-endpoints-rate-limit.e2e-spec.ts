@@ -1,11 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { MetricsService } from '@app/observability';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import type { Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 /** The most requests any one-second window [t, t + 1 s) holds. */
 function busiestSecond(times: number[]): number {
@@ -21,37 +17,29 @@ function busiestSecond(times: number[]): number {
 /** rate_limit_per_second: excess deliveries are delayed (not attempts, never dropped), shared by worker replicas. */
 describe('failing endpoints: rate_limit_per_second', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let db: Pool;
-  let workers: INestApplicationContext[];
+  // Two replicas share the limit through Redis.
+  const stack = useStack({ workers: 2, config });
 
-  beforeAll(async () => {
-    // Two replicas share the limit through Redis.
-    stack = await startStack({ workers: 2, config });
-    ({ api, receiver, db, workers } = stack);
-  });
-
-  afterAll(() => stack?.stop());
-
-  const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+  const requestsTo = (path: string) => stack.receiver.requests.filter((request) => request.path === path);
 
   it('spreads 20 events at 5/s over about 4 s, no second holding more than 5, each delivered in one attempt', async () => {
-    const { api_key: key } = await api.createOrg('rate limit');
-    const limited = await api.request('POST', '/v1/webhooks', {
+    const { api_key: key } = await stack.api.createOrg('rate limit');
+    const limited = await stack.api.request('POST', '/v1/webhooks', {
       key,
-      body: { name: 'limited', url: `${receiver.url}/limited`, events: ['*'], rate_limit_per_second: 5 },
+      body: { name: 'limited', url: `${stack.receiver.url}/limited`, events: ['*'], rate_limit_per_second: 5 },
     });
     expect(limited.status).toBe(201);
     expect(limited.body.rate_limit_per_second).toBe(5);
-    const unlimited = await api.request('POST', '/v1/webhooks', { key, body: { name: 'unlimited', url: `${receiver.url}/unlimited`, events: ['*'] } });
+    const unlimited = await stack.api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'unlimited', url: `${stack.receiver.url}/unlimited`, events: ['*'] },
+    });
     expect(unlimited.status).toBe(201);
 
     const published = await Promise.all(
       Array.from(
         { length: 20 },
-        async (_, n) => (await api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })).body.event_id as string,
+        async (_, n) => (await stack.api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })).body.event_id as string,
       ),
     );
 
@@ -59,7 +47,7 @@ describe('failing endpoints: rate_limit_per_second', () => {
     let sawWaiting = false;
     await waitFor(
       async () => {
-        const { rows } = await db.query(`SELECT status, attempts, next_attempt_at FROM deliveries WHERE subscription_id = $1`, [limited.body.id]);
+        const { rows } = await stack.db.query(`SELECT status, attempts, next_attempt_at FROM deliveries WHERE subscription_id = $1`, [limited.body.id]);
         sawWaiting ||= rows.some((row) => row.status === 'pending' && row.attempts === 0 && row.next_attempt_at > new Date());
         return requestsTo('/limited').length >= 20;
       },
@@ -76,7 +64,7 @@ describe('failing endpoints: rate_limit_per_second', () => {
     expect(requestsTo('/limited').every((request) => request.headers['x-webhook-attempt'] === '1')).toBe(true);
     const stored = await waitFor(
       async () => {
-        const { rows } = await db.query(
+        const { rows } = await stack.db.query(
           `SELECT d.status, d.attempts, (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS recorded
          FROM deliveries d WHERE d.subscription_id = $1`,
           [limited.body.id],
@@ -88,7 +76,7 @@ describe('failing endpoints: rate_limit_per_second', () => {
     expect(stored.every((row) => row.attempts === 1 && row.recorded === 1)).toBe(true);
     // The waits are counted as postponements, not attempts.
     const postponed = await Promise.all(
-      workers.map((worker) => worker.get(MetricsService).registry.getSingleMetric('hookline_deliveries_postponed_total')!.get()),
+      stack.workers.map((worker) => worker.get(MetricsService).registry.getSingleMetric('hookline_deliveries_postponed_total')!.get()),
     );
     const rateLimited = postponed.flatMap((metric) => metric.values).filter((value) => value.labels.cause === 'rate_limit');
     expect(rateLimited.reduce((sum, value) => sum + value.value, 0)).toBeGreaterThanOrEqual(15);
@@ -100,14 +88,14 @@ describe('failing endpoints: rate_limit_per_second', () => {
   });
 
   it('goes back to full speed when the limit is removed (PATCH null)', async () => {
-    const { api_key: key } = await api.createOrg('rate limit removed');
-    const created = await api.request('POST', '/v1/webhooks', {
+    const { api_key: key } = await stack.api.createOrg('rate limit removed');
+    const created = await stack.api.request('POST', '/v1/webhooks', {
       key,
-      body: { name: 'limited', url: `${receiver.url}/lifted`, events: ['*'], rate_limit_per_second: 1 },
+      body: { name: 'limited', url: `${stack.receiver.url}/lifted`, events: ['*'], rate_limit_per_second: 1 },
     });
-    const patched = await api.request('PATCH', `/v1/webhooks/${created.body.id}`, { key, body: { rate_limit_per_second: null } });
+    const patched = await stack.api.request('PATCH', `/v1/webhooks/${created.body.id}`, { key, body: { rate_limit_per_second: null } });
     expect(patched.body.rate_limit_per_second).toBeNull();
-    await Promise.all(Array.from({ length: 10 }, (_, n) => api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })));
+    await Promise.all(Array.from({ length: 10 }, (_, n) => stack.api.request('POST', '/v1/events', { key, body: { event_type: 'burst', data: { n } } })));
     await waitFor(() => requestsTo('/lifted').length >= 10, { what: '10 deliveries' });
     expect(busiestSecond(requestsTo('/lifted').map((request) => request.receivedAt))).toBeGreaterThan(5);
   });

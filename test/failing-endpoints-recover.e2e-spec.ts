@@ -1,9 +1,6 @@
-import type { Pool } from 'pg';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import type { Receiver } from './support/receiver';
-import { startStack, type OrgClient, type Stack } from './support/stack';
+import { useStack, type OrgClient } from './support/stack';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -17,25 +14,18 @@ interface Row {
 /** POST /v1/webhooks/:id/recover {since, until?}: replays a subscription's failed deliveries of a window. */
 describe('failing endpoints: recover', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let db: Pool;
+  const stack = useStack({ config });
   const broken = new Set<string>();
 
   beforeAll(async () => {
-    stack = await startStack({ config });
-    ({ api, receiver, db } = stack);
-    receiver.respondWith((request, response) => void response.writeHead(broken.has(request.path) ? 500 : 200).end());
+    stack.receiver.respondWith((request, response) => void response.writeHead(broken.has(request.path) ? 500 : 200).end());
   });
 
-  afterAll(() => stack?.stop());
-
   const createSubscription = async (org: OrgClient, path: string, body: Record<string, unknown> = {}) =>
-    (await org.createSubscription({ name: path, url: `${receiver.url}${path}`, events: ['*'], max_attempts: 1, ...body })).id;
+    (await org.createSubscription({ name: path, url: `${stack.receiver.url}${path}`, events: ['*'], max_attempts: 1, ...body })).id;
   const publish = (org: OrgClient, n: number) => org.publish({ event_type: 'order.created', data: { n } });
   const rowsOf = async (subscriptionId: string) =>
-    (await db.query('SELECT id, status, attempts, created_at FROM deliveries WHERE subscription_id = $1 ORDER BY created_at, id', [subscriptionId]))
+    (await stack.db.query('SELECT id, status, attempts, created_at FROM deliveries WHERE subscription_id = $1 ORDER BY created_at, id', [subscriptionId]))
       .rows as Row[];
   const settled = (subscriptionId: string, count: number, done: (rows: Row[]) => boolean, what: string) =>
     waitFor(
@@ -45,7 +35,7 @@ describe('failing endpoints: recover', () => {
       },
       { what },
     );
-  const recover = (key: string, subscriptionId: string, body: unknown) => api.request('POST', `/v1/webhooks/${subscriptionId}/recover`, { key, body });
+  const recover = (key: string, subscriptionId: string, body: unknown) => stack.api.request('POST', `/v1/webhooks/${subscriptionId}/recover`, { key, body });
 
   it('re-enqueues the failed deliveries created within [since, until], both ends inclusive, as attempt n+1', async () => {
     const org = await stack.addOrg('recover');
@@ -70,7 +60,7 @@ describe('failing endpoints: recover', () => {
       ['delivered', 2],
       ['failed', 1],
     ]);
-    const detail = (await api.request('GET', `/v1/webhooks/logs/${failed[1].id}`, { key })).body;
+    const detail = (await stack.api.request('GET', `/v1/webhooks/logs/${failed[1].id}`, { key })).body;
     expect(detail.attempts_detail.map((attempt: { attempt: number; request_status: string }) => [attempt.attempt, attempt.request_status])).toEqual([
       [1, 'error'],
       [2, 'success'],
@@ -85,7 +75,7 @@ describe('failing endpoints: recover', () => {
 
     // Only that subscription's deliveries were touched.
     expect((await rowsOf(other)).map((row) => row.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
-    expect(receiver.requests.filter((request) => request.path === '/a')).toHaveLength(8);
+    expect(stack.receiver.requests.filter((request) => request.path === '/a')).toHaveLength(8);
   });
 
   it('answers 400 for a missing, malformed, reversed or longer than 14 days window', async () => {
@@ -122,7 +112,7 @@ describe('failing endpoints: recover', () => {
   it("answers 404 for another organization's webhook, a channel webhook, a deleted or unknown id, and 409 for an inactive one", async () => {
     const org = await stack.addOrg('recover owner');
     const { key } = org;
-    const { api_key: strangerKey } = await api.createOrg('recover stranger');
+    const { api_key: strangerKey } = await stack.api.createOrg('recover stranger');
     const body = { since: new Date(Date.now() - DAY_MS).toISOString() };
     const mine = await createSubscription(org, '/mine');
 
@@ -130,13 +120,13 @@ describe('failing endpoints: recover', () => {
     expect(stranger.status).toBe(404);
     expect(stranger.body).toMatchObject({ error: 'not_found' });
 
-    expect((await api.request('PUT', '/v1/channels/recover-channel/webhook', { key, body: { url: `${receiver.url}/channel` } })).status).toBe(200);
-    const channelWebhook = (await db.query(`SELECT id FROM subscriptions WHERE kind = 'channel' AND channel = 'recover-channel'`)).rows[0].id as string;
+    expect((await stack.api.request('PUT', '/v1/channels/recover-channel/webhook', { key, body: { url: `${stack.receiver.url}/channel` } })).status).toBe(200);
+    const channelWebhook = (await stack.db.query(`SELECT id FROM subscriptions WHERE kind = 'channel' AND channel = 'recover-channel'`)).rows[0].id as string;
     expect((await recover(key, channelWebhook, body)).status).toBe(404);
     expect((await recover(key, 'sub_does_not_exist', body)).status).toBe(404);
 
     const deleted = await createSubscription(org, '/deleted');
-    expect((await api.request('DELETE', `/v1/webhooks/${deleted}`, { key })).status).toBe(204);
+    expect((await stack.api.request('DELETE', `/v1/webhooks/${deleted}`, { key })).status).toBe(204);
     expect((await recover(key, deleted, body)).status).toBe(404);
 
     const inactive = await createSubscription(org, '/inactive', { is_active: false });
@@ -145,6 +135,6 @@ describe('failing endpoints: recover', () => {
     expect(conflict.body).toMatchObject({ error: 'conflict' });
 
     expect((await recover(key, mine, body)).status).toBe(202);
-    expect((await api.request('POST', `/v1/webhooks/${mine}/recover`, { body })).status).toBe(401);
+    expect((await stack.api.request('POST', `/v1/webhooks/${mine}/recover`, { body })).status).toBe(401);
   });
 });

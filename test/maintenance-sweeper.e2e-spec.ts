@@ -4,8 +4,7 @@ import { QueueName, redisOptionsFromUrl } from '@app/queue';
 import { startApi, type TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import type { Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 import { startWorker } from './support/worker';
 
 /**
@@ -14,19 +13,14 @@ import { startWorker } from './support/worker';
  */
 describe('maintenance: outbox sweep', () => {
   const config = testConfig({ outboxSweepIntervalMs: 200, workerLockDurationMs: 1000, retryBaseMs: 200, retryMaxDelayMs: 1000 });
+  const stack = useStack({ workers: 0, config, orgName: 'outbox sweep' });
   // The same database and queues, but a Redis URL nothing listens on: intake cannot enqueue.
   const redislessConfig = { ...config, redisUrl: 'redis://127.0.0.1:1' };
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let key: string;
   const workers: INestApplicationContext[] = [];
   const queues: Queue[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0, config, orgName: 'outbox sweep' });
-    ({ api, receiver, key } = stack);
-    await stack.createSubscription({ name: 'sweep', url: `${receiver.url}/sweep`, events: ['*'] });
+    await stack.createSubscription({ name: 'sweep', url: `${stack.receiver.url}/sweep`, events: ['*'] });
   });
 
   afterEach(async () => {
@@ -35,7 +29,6 @@ describe('maintenance: outbox sweep', () => {
 
   afterAll(async () => {
     await Promise.all(queues.map((queue) => queue.close()));
-    await stack?.stop();
   });
 
   const start = async () => {
@@ -49,11 +42,11 @@ describe('maintenance: outbox sweep', () => {
     return created;
   };
   const publish = async (client: TestApi, eventType: string) => {
-    const response = await client.request('POST', '/v1/events', { key, body: { event_type: eventType, data: { eventType } } });
+    const response = await client.request('POST', '/v1/events', { key: stack.key, body: { event_type: eventType, data: { eventType } } });
     expect(response.status).toBe(202);
     return response.body.event_id as string;
   };
-  const received = (eventId: string) => receiver.requests.filter((request) => request.headers['webhook-id'] === eventId).length;
+  const received = (eventId: string) => stack.receiver.requests.filter((request) => request.headers['webhook-id'] === eventId).length;
   const allReceived = (eventIds: string[]) =>
     waitFor(() => eventIds.every((id) => received(id) > 0), { timeoutMs: 20_000, what: `${eventIds.length} deliveries` });
 
@@ -65,7 +58,7 @@ describe('maintenance: outbox sweep', () => {
     } finally {
       await redislessApi.close();
     }
-    const stored = await api.request('GET', `/v1/events/${eventIds[0]}`, { key });
+    const stored = await stack.api.request('GET', `/v1/events/${eventIds[0]}`, { key: stack.key });
     expect(stored.status).toBe(200);
     expect(stored.body.deliveries).toEqual([]);
     expect(await queue(QueueName.Intake).getJobCounts()).toMatchObject({ waiting: 0, delayed: 0, active: 0 });
@@ -74,7 +67,7 @@ describe('maintenance: outbox sweep', () => {
     await Promise.all([start(), start()]);
     await allReceived(eventIds);
     for (const eventId of eventIds) {
-      const event = await api.request('GET', `/v1/events/${eventId}`, { key });
+      const event = await stack.api.request('GET', `/v1/events/${eventId}`, { key: stack.key });
       expect(event.body.deliveries).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
       expect(received(eventId)).toBe(1);
     }
@@ -82,16 +75,16 @@ describe('maintenance: outbox sweep', () => {
 
   it('re-enqueues a retrying delivery whose job was lost with Redis', async () => {
     let failures = 0;
-    receiver.respondWith((request, response) => {
+    stack.receiver.respondWith((request, response) => {
       if (request.headers['x-webhook-event'] === 'sweep.lost' && failures++ === 0) return void response.writeHead(500).end('first attempt fails');
       response.writeHead(200).end('ok');
     });
     await start();
-    const eventId = await publish(api, 'sweep.lost');
+    const eventId = await publish(stack.api, 'sweep.lost');
     const deliveries = queue(QueueName.Deliveries);
     const log = await waitFor(
       async () => {
-        const delivery = (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0];
+        const delivery = (await stack.api.request('GET', `/v1/events/${eventId}`, { key: stack.key })).body.deliveries?.[0];
         return delivery?.status === 'retrying' && delivery;
       },
       { what: 'the first, failed attempt' },
@@ -101,7 +94,7 @@ describe('maintenance: outbox sweep', () => {
     await deliveries.remove(log.log_id);
     expect(await deliveries.getJobState(log.log_id)).toBe('unknown');
 
-    await waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.status === 'delivered', {
+    await waitFor(async () => (await stack.api.request('GET', `/v1/events/${eventId}`, { key: stack.key })).body.deliveries?.[0]?.status === 'delivered', {
       timeoutMs: 20_000,
       what: 'the delivery after the sweep',
     });

@@ -1,66 +1,55 @@
-import { startApi, type TestApi } from './support/api';
+import { startApi, type TestApi, UNREACHABLE_DATABASE_URL, UNREACHABLE_REDIS_URL, withApi } from './support/api';
 import { testConfig } from './support/config';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 import { metricNames, sample } from './support/prometheus';
 
 describe('API health and metrics', () => {
   const config = testConfig();
-  let stack: Stack;
-  let api: TestApi;
-
-  beforeAll(async () => {
-    stack = await startStack({ workers: 0, config });
-    ({ api } = stack);
-  });
-
-  afterAll(() => stack?.stop());
+  const stack = useStack({ workers: 0, config });
 
   // First, so that BullMQ's Redis clients' 2 s disconnect timers end while the other tests run.
   describe('while a dependency is unreachable', () => {
     it('starts without Redis, stays live, answers ready 503 naming redis, and still serves /metrics', async () => {
       // BullMQ prints every failed reconnection; expected here, so kept out of the test output.
       const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-      const noRedis = await startApi({ ...config, redisUrl: 'redis://127.0.0.1:1' });
       try {
-        expect((await noRedis.request('GET', '/health/live')).status).toBe(200);
-        expect(await noRedis.request('GET', '/health/ready')).toMatchObject({
-          status: 503,
-          body: { status: 'unavailable', checks: { redis: 'down', postgres: 'up' } },
+        await withApi({ ...config, redisUrl: UNREACHABLE_REDIS_URL }, async (noRedis) => {
+          expect((await noRedis.request('GET', '/health/live')).status).toBe(200);
+          expect(await noRedis.request('GET', '/health/ready')).toMatchObject({
+            status: 503,
+            body: { status: 'unavailable', checks: { redis: 'down', postgres: 'up' } },
+          });
+          const metrics = await noRedis.request<string>('GET', '/metrics');
+          expect(metrics.status).toBe(200);
+          expect(metrics.body).toContain('hookline_deliveries_total');
+          expect(sample(metrics.body, 'hookline_queue_jobs', 'queue="hookline-intake",state="waiting"')).toBeUndefined();
         });
-        const metrics = await noRedis.request<string>('GET', '/metrics');
-        expect(metrics.status).toBe(200);
-        expect(metrics.body).toContain('hookline_deliveries_total');
-        expect(sample(metrics.body, 'hookline_queue_jobs', 'queue="hookline-intake",state="waiting"')).toBeUndefined();
       } finally {
-        await noRedis.close();
         quiet.mockRestore();
       }
     });
 
     it('starts without PostgreSQL and answers ready 503 naming postgres', async () => {
-      const noDatabase = await startApi({ ...config, databaseUrl: 'postgresql://postgres@127.0.0.1:1/hookline_test' });
-      try {
+      await withApi({ ...config, databaseUrl: UNREACHABLE_DATABASE_URL }, async (noDatabase) => {
         expect((await noDatabase.request('GET', '/health/live')).status).toBe(200);
         expect(await noDatabase.request('GET', '/health/ready')).toMatchObject({
           status: 503,
           body: { status: 'unavailable', checks: { redis: 'up', postgres: 'down' } },
         });
-      } finally {
-        await noDatabase.close();
-      }
+      });
     });
   });
 
   it('answers /health/live and /health/ready without authentication', async () => {
-    expect(await api.request('GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(await api.request('GET', '/health/ready')).toMatchObject({
+    expect(await stack.api.request('GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await stack.api.request('GET', '/health/ready')).toMatchObject({
       status: 200,
       body: { status: 'ok', checks: { redis: 'up', postgres: 'up' } },
     });
   });
 
   it('serves Prometheus text with the hookline_ metrics, queue counts read from Redis', async () => {
-    const response = await api.request<string>('GET', '/metrics');
+    const response = await stack.api.request<string>('GET', '/metrics');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = response.body;
@@ -81,11 +70,11 @@ describe('API health and metrics', () => {
   });
 
   it('counts the jobs waiting in a queue', async () => {
-    const org = await api.createOrg('Metrics queue');
-    const accepted = await api.request('POST', '/v1/events', { key: org.api_key, body: { event_type: 'metrics.probe', data: {} } });
+    const org = await stack.api.createOrg('Metrics queue');
+    const accepted = await stack.api.request('POST', '/v1/events', { key: org.api_key, body: { event_type: 'metrics.probe', data: {} } });
     expect(accepted.status).toBe(202);
     // No worker runs in this file, so the intake job waits.
-    const metrics = (await api.request<string>('GET', '/metrics')).body;
+    const metrics = (await stack.api.request<string>('GET', '/metrics')).body;
     expect(sample(metrics, 'hookline_queue_jobs', 'queue="hookline-intake",state="waiting"')).toBe(1);
   });
 

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
 import { QueueName, redisOptionsFromUrl } from '@app/queue';
-import type { TestApi } from './support/api';
+import { type TestApi, expectValidationFailed } from './support/api';
 import { ADMIN_TOKEN } from './support/config';
 import { orgClient, startStack, type OrgClient, type Stack } from './support/stack';
 
@@ -109,9 +109,7 @@ describe('Portal sessions and tenant-scoped tokens', () => {
       ['an unknown field', { tenant: TENANT, scope: 'all' }, 'scope'],
     ])('answers 400 with details for %s', async (_, body, field) => {
       const response = await api.request('POST', '/v1/portal/sessions', { key: orgA.key, body });
-      expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
-      expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      expectValidationFailed(response, field);
     });
 
     it('accepts the limits of expires_in_seconds', async () => {

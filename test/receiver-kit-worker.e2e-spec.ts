@@ -7,10 +7,9 @@ import {
   TimestampOutOfToleranceError,
   verifyWebhook,
 } from '../packages/receiver-kit/src';
-import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import type { ReceivedRequest, Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import type { ReceivedRequest } from './support/receiver';
+import { useStack } from './support/stack';
 
 /** A token header name other than the default, so the kit's tokenHeader option meets the worker's WEBHOOK_TOKEN_HEADER. */
 const TOKEN_HEADER = 'X-Hook-Token';
@@ -18,22 +17,12 @@ const TOKEN_HEADER = 'X-Hook-Token';
 /** Deliveries signed by the real worker, verified with the receiver kit as a receiver would. */
 describe('receiver kit: deliveries signed by the real worker', () => {
   // Retries over a second apart (jitter ±20 %), so a retry always carries a later webhook-timestamp than its first attempt.
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let key: string;
-
-  beforeAll(async () => {
-    stack = await startStack({ config: { webhookTokenHeader: TOKEN_HEADER, retryBaseMs: 1300 }, orgName: 'receiver kit' });
-    ({ api, receiver, key } = stack);
-  });
-
-  afterAll(() => stack?.stop());
+  const stack = useStack({ config: { webhookTokenHeader: TOKEN_HEADER, retryBaseMs: 1300 }, orgName: 'receiver kit' });
 
   const subscribe = (body: Record<string, unknown>) => stack.createSubscription({ name: 'kit', ...body });
   /** The one delivery of `eventId` to `path` (paths are unique per test). */
   const deliveryTo = async (path: string, eventId: string) => {
-    const matching = () => receiver.requests.filter((request) => request.path === path && request.headers['webhook-id'] === eventId);
+    const matching = () => stack.receiver.requests.filter((request) => request.path === path && request.headers['webhook-id'] === eventId);
     const [request] = await waitFor(() => (matching().length > 0 ? matching() : undefined), { what: `the delivery of ${eventId} to ${path}` });
     return request;
   };
@@ -42,7 +31,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     Object.fromEntries(Object.entries(request.headers).filter(([name]) => !name.startsWith('webhook-')));
 
   it('verifies an envelope signed with a generated whsec_ secret, and rejects a tampered body or another secret', async () => {
-    const { secret } = await subscribe({ url: `${receiver.url}/whsec`, events: ['invoice.paid'] });
+    const { secret } = await subscribe({ url: `${stack.receiver.url}/whsec`, events: ['invoice.paid'] });
     expect(secret).toMatch(/^whsec_/);
     const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42, note: 'ünïcødé ✓' }, call_id: 'call_kit_1' });
     const request = await deliveryTo('/whsec', eventId);
@@ -63,8 +52,8 @@ describe('receiver kit: deliveries signed by the real worker', () => {
   });
 
   it('verifies with a plain secret, through the standard headers and through X-Webhook-Signature alone', async () => {
-    const secret = 'a plain secret ✓ (UTF-8 bytes are the key)';
-    await subscribe({ url: `${receiver.url}/plain`, events: ['invoice.paid'], secret });
+    const secret = 'a plain secret ✓ (UTF-8 bytes are the stack.key)';
+    await subscribe({ url: `${stack.receiver.url}/plain`, events: ['invoice.paid'], secret });
     const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42 } });
     const request = await deliveryTo('/plain', eventId);
 
@@ -82,8 +71,8 @@ describe('receiver kit: deliveries signed by the real worker', () => {
   });
 
   it("verifies an ed25519 subscription's v1a signature with the public_key from the API, which cannot pass for a secret", async () => {
-    const created = await subscribe({ url: `${receiver.url}/ed25519`, events: ['invoice.paid'], signature_scheme: 'ed25519' });
-    const publicKey = (await api.request('GET', `/v1/webhooks/${created.id}/secret`, { key })).body.public_key as string;
+    const created = await subscribe({ url: `${stack.receiver.url}/ed25519`, events: ['invoice.paid'], signature_scheme: 'ed25519' });
+    const publicKey = (await stack.api.request('GET', `/v1/webhooks/${created.id}/secret`, { key: stack.key })).body.public_key as string;
     expect(publicKey).toMatch(/^whpk_/);
     const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42 }, call_id: 'call_kit_ed25519' });
     const request = await deliveryTo('/ed25519', eventId);
@@ -97,7 +86,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
   });
 
   it('verifies the bare data body of payload_format "data"', async () => {
-    const { secret } = await subscribe({ url: `${receiver.url}/data`, events: ['invoice.paid'], payload_format: 'data' });
+    const { secret } = await subscribe({ url: `${stack.receiver.url}/data`, events: ['invoice.paid'], payload_format: 'data' });
     const eventId = await stack.publish({ event_type: 'invoice.paid', data: { amount: 42, lines: [1, 2] }, call_id: 'call_kit_data' });
     const request = await deliveryTo('/data', eventId);
 
@@ -107,8 +96,8 @@ describe('receiver kit: deliveries signed by the real worker', () => {
   });
 
   it('refuses a stale or replayed delivery; a retry of the same event (new timestamp) passes the replay guard', async () => {
-    const { secret } = await subscribe({ url: `${receiver.url}/flaky`, events: ['invoice.retried'] });
-    receiver.respondWith((request, response) => {
+    const { secret } = await subscribe({ url: `${stack.receiver.url}/flaky`, events: ['invoice.retried'] });
+    stack.receiver.respondWith((request, response) => {
       const isFirstAttempt = request.path === '/flaky' && request.headers['x-webhook-attempt'] === '1';
       response.writeHead(isFirstAttempt ? 503 : 200).end(isFirstAttempt ? 'busy' : 'ok');
     });
@@ -116,7 +105,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
       const eventId = await stack.publish({ event_type: 'invoice.retried', data: { amount: 42 } });
       const attempts = await waitFor(
         () => {
-          const seen = receiver.requests.filter((request) => request.path === '/flaky' && request.headers['webhook-id'] === eventId);
+          const seen = stack.receiver.requests.filter((request) => request.path === '/flaky' && request.headers['webhook-id'] === eventId);
           return seen.length === 2 ? seen : undefined;
         },
         { what: 'the first attempt and its retry' },
@@ -136,13 +125,13 @@ describe('receiver kit: deliveries signed by the real worker', () => {
       const later = () => Number(first.headers['webhook-timestamp']) * 1000 + 10 * 60 * 1000;
       expect(() => verifyWebhook(first.body, first.headers, secret, { now: later })).toThrow(TimestampOutOfToleranceError);
     } finally {
-      receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
+      stack.receiver.respondWith((_, response) => void response.writeHead(200).end('ok'));
     }
   });
 
   it('verifies a channel webhook with its token, as signing secret and as the configured token header', async () => {
     const channel = 'worker:w_kit';
-    const put = await api.request('PUT', `/v1/channels/${channel}/webhook`, { key, body: { url: `${receiver.url}/channel` } });
+    const put = await stack.api.request('PUT', `/v1/channels/${channel}/webhook`, { key: stack.key, body: { url: `${stack.receiver.url}/channel` } });
     expect(put.status).toBe(200);
     const { token } = put.body as { token: string };
     const eventId = await stack.publish({ event_type: 'task.completed', data: { amount: 42 }, channel });
@@ -161,7 +150,7 @@ describe('receiver kit: deliveries signed by the real worker', () => {
     expect(() => verifyWebhook(request.body, request.headers, token, { schemes: ['token'] })).toThrow(MissingHeadersError);
 
     // After regenerate-token, a new delivery verifies with the new token only.
-    const regenerated = await api.request('POST', `/v1/channels/${channel}/webhook/regenerate-token`, { key });
+    const regenerated = await stack.api.request('POST', `/v1/channels/${channel}/webhook/regenerate-token`, { key: stack.key });
     expect(regenerated.status).toBe(200);
     const newToken = regenerated.body.token as string;
     const nextId = await stack.publish({ event_type: 'task.completed', data: { amount: 42 }, channel });

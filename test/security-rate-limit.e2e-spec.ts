@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { hashApiKey } from '@app/domain/api-key';
-import { startApi, type TestApi } from './support/api';
+import { startApi, type TestApi, UNREACHABLE_REDIS_URL, withApi } from './support/api';
 import { ADMIN_TOKEN, testConfig } from './support/config';
 
 const LIMIT = 5;
@@ -31,13 +31,13 @@ describe('security: API rate limit per key', () => {
   it('lets requests through when Redis is unreachable (fails open)', async () => {
     // ioredis and BullMQ report each failed reconnection; expected here.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const noRedis = await startApi({ ...config, redisUrl: 'redis://127.0.0.1:1' });
     try {
-      const { api_key: key } = await noRedis.createOrg('rate limit without redis');
-      for (let i = 0; i < LIMIT * 2; i++) expect((await listWebhooks(noRedis, key)).status).toBe(200);
-      expect((await noRedis.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', data: {} } })).status).toBe(202);
+      await withApi({ ...config, redisUrl: UNREACHABLE_REDIS_URL }, async (noRedis) => {
+        const { api_key: key } = await noRedis.createOrg('rate limit without redis');
+        for (let i = 0; i < LIMIT * 2; i++) expect((await listWebhooks(noRedis, key)).status).toBe(200);
+        expect((await noRedis.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', data: {} } })).status).toBe(202);
+      });
     } finally {
-      await noRedis.close();
       quiet.mockRestore();
     }
   });
@@ -100,14 +100,11 @@ describe('security: API rate limit per key', () => {
   });
 
   it('has no limit with API_RATE_LIMIT_PER_MINUTE=0', async () => {
-    const unlimited = await startApi({ ...config, apiRateLimitPerMinute: 0 });
-    try {
+    await withApi({ ...config, apiRateLimitPerMinute: 0 }, async (unlimited) => {
       const { api_key: key } = await unlimited.createOrg('unlimited');
       const statuses: number[] = [];
       for (let i = 0; i < LIMIT * 2; i++) statuses.push((await listWebhooks(unlimited, key)).status);
       expect(statuses).toEqual(Array(LIMIT * 2).fill(200));
-    } finally {
-      await unlimited.close();
-    }
+    });
   });
 });

@@ -1,12 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { signingKey } from '@app/domain/signing';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import type { ReceivedRequest, Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import type { ReceivedRequest } from './support/receiver';
+import { useStack } from './support/stack';
 
 const DAY_MS = 86_400_000;
 const OLD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -16,39 +14,33 @@ const NEW_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 describe('security: secret rotation', () => {
   // Secrets encrypted at rest, so the worker's decryption of the previous secret is exercised too.
   const config = testConfig({ encryptionKey: randomBytes(32) });
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let db: Pool;
+  const stack = useStack({ config });
   let key: string;
   let orgId: string;
-
-  beforeAll(async () => {
-    stack = await startStack({ config });
-    ({ api, receiver, db } = stack);
-  });
 
   beforeEach(async () => {
     ({ id: orgId, key } = await stack.addOrg('secret rotation'));
   });
 
-  afterAll(() => stack?.stop());
-
   let pathCounter = 0;
   /** A subscription with OLD_SECRET on its own receiver path. */
   const createSubscription = async (secret = OLD_SECRET) => {
     const path = `/rotation-${++pathCounter}`;
-    const response = await api.request('POST', '/v1/webhooks', { key, body: { name: 'rotating', url: `${receiver.url}${path}`, events: ['*'], secret } });
+    const response = await stack.api.request('POST', '/v1/webhooks', {
+      key,
+      body: { name: 'rotating', url: `${stack.receiver.url}${path}`, events: ['*'], secret },
+    });
     expect(response.status).toBe(201);
     return { id: response.body.id as string, path };
   };
-  const rotate = (id: string, body?: Record<string, unknown>, apiKey = key) => api.request('POST', `/v1/webhooks/${id}/secret/rotate`, { key: apiKey, body });
+  const rotate = (id: string, body?: Record<string, unknown>, apiKey = key) =>
+    stack.api.request('POST', `/v1/webhooks/${id}/secret/rotate`, { key: apiKey, body });
   /** Publishes an event and returns the request the receiver got for it on `path`. */
   const deliverOne = async (path: string): Promise<ReceivedRequest> => {
-    const published = await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', data: { order: pathCounter } } });
+    const published = await stack.api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', data: { order: pathCounter } } });
     expect(published.status).toBe(202);
     const eventId = published.body.event_id as string;
-    return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), {
+    return waitFor(() => stack.receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), {
       what: `delivery of ${eventId}`,
     });
   };
@@ -62,7 +54,7 @@ describe('security: secret rotation', () => {
   };
   const bodySignature = (secret: string, body: string) => `sha256=${createHmac('sha256', signingKey(secret)).update(body).digest('hex')}`;
   const storedSecrets = async (id: string) =>
-    (await db.query('SELECT secret, previous_secret, previous_secret_expires_at FROM subscriptions WHERE id = $1', [id])).rows[0] as {
+    (await stack.db.query('SELECT secret, previous_secret, previous_secret_expires_at FROM subscriptions WHERE id = $1', [id])).rows[0] as {
       secret: string;
       previous_secret: string | null;
       previous_secret_expires_at: Date | null;
@@ -77,9 +69,9 @@ describe('security: secret rotation', () => {
     const expiresAt = Date.parse(response.body.previous_secret_expires_at);
     expect(expiresAt).toBeGreaterThanOrEqual(before + DAY_MS);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + DAY_MS);
-    expect((await api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body).toEqual({ secret: NEW_SECRET });
+    expect((await stack.api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body).toEqual({ secret: NEW_SECRET });
     // Neither secret is in the subscription's own representation.
-    expect(JSON.stringify((await api.request('GET', `/v1/webhooks/${id}`, { key })).body)).not.toMatch(/whsec_/);
+    expect(JSON.stringify((await stack.api.request('GET', `/v1/webhooks/${id}`, { key })).body)).not.toMatch(/whsec_/);
   });
 
   it('signs with both secrets during the grace period, X-Webhook-Signature with the new one', async () => {
@@ -154,7 +146,7 @@ describe('security: secret rotation', () => {
     const { id, path } = await createSubscription();
     expect((await rotate(id, { secret: NEW_SECRET })).status).toBe(200);
     const patched = 'a plain-text secret';
-    expect((await api.request('PATCH', `/v1/webhooks/${id}`, { key, body: { secret: patched } })).status).toBe(200);
+    expect((await stack.api.request('PATCH', `/v1/webhooks/${id}`, { key, body: { secret: patched } })).status).toBe(200);
     expect(await storedSecrets(id)).toMatchObject({ previous_secret: null, previous_secret_expires_at: null });
 
     const request = await deliverOne(path);
@@ -179,24 +171,24 @@ describe('security: secret rotation', () => {
     const response = await rotate(id, body);
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String), details: [expect.objectContaining({ field })] });
-    expect((await api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body).toEqual({ secret: OLD_SECRET });
+    expect((await stack.api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body).toEqual({ secret: OLD_SECRET });
   });
 
   it("answers 404 for another organization's subscription, a channel webhook, a deleted or unknown id", async () => {
     const { id } = await createSubscription();
-    const other = await api.createOrg('rotation outsider');
+    const other = await stack.api.createOrg('rotation outsider');
     expect(await rotate(id, { secret: NEW_SECRET }, other.api_key)).toMatchObject({ status: 404, body: { error: 'not_found' } });
-    expect((await api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body).toEqual({ secret: OLD_SECRET });
+    expect((await stack.api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body).toEqual({ secret: OLD_SECRET });
 
-    expect((await api.request('PUT', '/v1/channels/queue:rotation/webhook', { key, body: { url: `${receiver.url}/channel` } })).status).toBe(200);
-    const channelWebhook = (await db.query("SELECT id FROM subscriptions WHERE kind = 'channel' AND organization_id = $1", [orgId])).rows;
+    expect((await stack.api.request('PUT', '/v1/channels/queue:rotation/webhook', { key, body: { url: `${stack.receiver.url}/channel` } })).status).toBe(200);
+    const channelWebhook = (await stack.db.query("SELECT id FROM subscriptions WHERE kind = 'channel' AND organization_id = $1", [orgId])).rows;
     expect(channelWebhook).toHaveLength(1);
     for (const { id: channelWebhookId } of channelWebhook) {
       expect(await rotate(channelWebhookId, {})).toMatchObject({ status: 404, body: { error: 'not_found' } });
     }
 
     expect(await rotate('sub_does_not_exist', {})).toMatchObject({ status: 404, body: { error: 'not_found' } });
-    expect((await api.request('DELETE', `/v1/webhooks/${id}`, { key })).status).toBe(204);
+    expect((await stack.api.request('DELETE', `/v1/webhooks/${id}`, { key })).status).toBe(204);
     expect(await rotate(id, {})).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 

@@ -1,43 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidSignatureError, verifyWebhook } from '../packages/receiver-kit/src';
-import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
-import type { ReceivedRequest, Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import type { ReceivedRequest } from './support/receiver';
+import { useStack } from './support/stack';
 
 const PUBLIC_KEY = /^whpk_[A-Za-z0-9+/]{43}=$/;
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** signature_scheme "ed25519" (Standard Webhooks v1a): the API's answers, and real deliveries verified with the public key. */
 describe('ed25519 signatures', () => {
-  let stack: Stack;
-  let api: TestApi;
-  let receiver: Receiver;
-  let key: string;
-
-  beforeAll(async () => {
-    // Keys encrypted at rest, so the worker's decryption of private keys is exercised too.
-    stack = await startStack({ config: { encryptionKey: randomBytes(32) }, orgName: 'ed25519 signatures' });
-    ({ api, receiver, key } = stack);
-  });
-
-  afterAll(() => stack?.stop());
+  // Keys encrypted at rest, so the worker's decryption of private keys is exercised too.
+  const stack = useStack({ config: { encryptionKey: randomBytes(32) }, orgName: 'ed25519 signatures' });
 
   let pathCounter = 0;
-  const create = (body: Record<string, unknown>) => api.request('POST', '/v1/webhooks', { key, body: { name: 'ed25519', events: ['*'], ...body } });
+  const create = (body: Record<string, unknown>) =>
+    stack.api.request('POST', '/v1/webhooks', { key: stack.key, body: { name: 'ed25519', events: ['*'], ...body } });
   /** An ed25519 subscription (or another scheme) on its own receiver path. */
   const subscribe = async (body: Record<string, unknown> = { signature_scheme: 'ed25519' }) => {
     const path = `/ed25519-${++pathCounter}`;
-    const created = await stack.createSubscription({ url: `${receiver.url}${path}`, ...body });
+    const created = await stack.createSubscription({ url: `${stack.receiver.url}${path}`, ...body });
     return { id: created.id, path, created };
   };
-  const patch = (id: string, body: Record<string, unknown>) => api.request('PATCH', `/v1/webhooks/${id}`, { key, body });
-  const rotate = (id: string, body?: Record<string, unknown>) => api.request('POST', `/v1/webhooks/${id}/secret/rotate`, { key, body });
-  const secretOf = async (id: string) => (await api.request('GET', `/v1/webhooks/${id}/secret`, { key })).body;
+  const patch = (id: string, body: Record<string, unknown>) => stack.api.request('PATCH', `/v1/webhooks/${id}`, { key: stack.key, body });
+  const rotate = (id: string, body?: Record<string, unknown>) => stack.api.request('POST', `/v1/webhooks/${id}/secret/rotate`, { key: stack.key, body });
+  const secretOf = async (id: string) => (await stack.api.request('GET', `/v1/webhooks/${id}/secret`, { key: stack.key })).body;
   /** Publishes an event and returns the request the receiver got for it on `path`. */
   const deliverOne = async (path: string): Promise<ReceivedRequest> => {
     const eventId = await stack.publish({ event_type: 'order.paid', data: { amount: 42 } });
-    return waitFor(() => receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), {
+    return waitFor(() => stack.receiver.requests.find((request) => request.path === path && request.headers['webhook-id'] === eventId), {
       what: `delivery of ${eventId}`,
     });
   };
@@ -63,10 +53,12 @@ describe('ed25519 signatures', () => {
       expect(created).not.toHaveProperty('secret');
       expect(Buffer.from(created.public_key.slice('whpk_'.length), 'base64')).toHaveLength(32);
 
-      const got = await api.request('GET', `/v1/webhooks/${id}`, { key });
+      const got = await stack.api.request('GET', `/v1/webhooks/${id}`, { key: stack.key });
       expect(got.body).toMatchObject({ signature_scheme: 'ed25519', public_key: created.public_key });
       expect(got.body).not.toHaveProperty('secret');
-      const listed = (await api.request('GET', '/v1/webhooks', { key })).body.subscriptions.find((subscription: { id: string }) => subscription.id === id);
+      const listed = (await stack.api.request('GET', '/v1/webhooks', { key: stack.key })).body.subscriptions.find(
+        (subscription: { id: string }) => subscription.id === id,
+      );
       expect(listed).toMatchObject({ signature_scheme: 'ed25519', public_key: created.public_key });
       expect(listed).not.toHaveProperty('secret');
       expect(await secretOf(id)).toEqual({ public_key: created.public_key });
@@ -76,8 +68,8 @@ describe('ed25519 signatures', () => {
       const { id, created } = await subscribe({});
       expect(created).toMatchObject({ signature_scheme: 'hmac', secret: expect.stringMatching(/^whsec_/) });
       expect(created).not.toHaveProperty('public_key');
-      expect((await api.request('GET', `/v1/webhooks/${id}`, { key })).body).toMatchObject({ signature_scheme: 'hmac' });
-      expect((await api.request('GET', `/v1/webhooks/${id}`, { key })).body).not.toHaveProperty('public_key');
+      expect((await stack.api.request('GET', `/v1/webhooks/${id}`, { key: stack.key })).body).toMatchObject({ signature_scheme: 'hmac' });
+      expect((await stack.api.request('GET', `/v1/webhooks/${id}`, { key: stack.key })).body).not.toHaveProperty('public_key');
       expect(Object.keys(await secretOf(id))).toEqual(['secret']);
     });
 
@@ -85,7 +77,7 @@ describe('ed25519 signatures', () => {
       const { id, created } = await subscribe();
       const row = await stored(id);
       expect(row).toMatchObject({ signature_scheme: 'ed25519', public_key: created.public_key, secret: expect.stringMatching(/^enc:v1:/) });
-      const answers = [created, (await api.request('GET', `/v1/webhooks/${id}`, { key })).body, await secretOf(id)];
+      const answers = [created, (await stack.api.request('GET', `/v1/webhooks/${id}`, { key: stack.key })).body, await secretOf(id)];
       expect(JSON.stringify(answers)).not.toMatch(/whsk_|enc:v1:/);
     });
 
@@ -98,11 +90,11 @@ describe('ed25519 signatures', () => {
       expect(response.body.public_key).not.toBe(created.public_key);
       expect(Date.parse(response.body.previous_public_key_expires_at)).toBeGreaterThanOrEqual(before + 3600_000);
       expect(await secretOf(id)).toEqual({ public_key: response.body.public_key });
-      expect((await api.request('GET', `/v1/webhooks/${id}`, { key })).body.public_key).toBe(response.body.public_key);
+      expect((await stack.api.request('GET', `/v1/webhooks/${id}`, { key: stack.key })).body.public_key).toBe(response.body.public_key);
       expect(await stored(id)).toMatchObject({ previous_secret: expect.stringMatching(/^enc:v1:/), previous_signature_scheme: 'ed25519' });
     });
 
-    it('changes the scheme on PATCH with a new key, both ways', async () => {
+    it('changes the scheme on PATCH with a new stack.key, both ways', async () => {
       const { id } = await subscribe({});
       const toEd25519 = await patch(id, { signature_scheme: 'ed25519' });
       expect(toEd25519.status).toBe(200);
@@ -122,22 +114,22 @@ describe('ed25519 signatures', () => {
     });
 
     it('works the same through a tenant-scoped portal token', async () => {
-      const session = await api.request('POST', '/v1/portal/sessions', { key, body: { tenant: 'acme' } });
+      const session = await stack.api.request('POST', '/v1/portal/sessions', { key: stack.key, body: { tenant: 'acme' } });
       expect(session.status).toBe(201);
       const asTenant = { key: session.body.token as string };
       const path = `/ed25519-${++pathCounter}`;
-      const created = await api.request('POST', '/v1/webhooks', {
+      const created = await stack.api.request('POST', '/v1/webhooks', {
         ...asTenant,
-        body: { name: 'tenant', url: `${receiver.url}${path}`, events: ['*'], signature_scheme: 'ed25519' },
+        body: { name: 'tenant', url: `${stack.receiver.url}${path}`, events: ['*'], signature_scheme: 'ed25519' },
       });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ channels: ['acme'], signature_scheme: 'ed25519', public_key: expect.stringMatching(PUBLIC_KEY) });
-      expect((await api.request('GET', `/v1/webhooks/${created.body.id}/secret`, asTenant)).body).toEqual({ public_key: created.body.public_key });
-      const rotated = await api.request('POST', `/v1/webhooks/${created.body.id}/secret/rotate`, { ...asTenant, body: { grace_seconds: 0 } });
+      expect((await stack.api.request('GET', `/v1/webhooks/${created.body.id}/secret`, asTenant)).body).toEqual({ public_key: created.body.public_key });
+      const rotated = await stack.api.request('POST', `/v1/webhooks/${created.body.id}/secret/rotate`, { ...asTenant, body: { grace_seconds: 0 } });
       expect(rotated.body).toEqual({ public_key: expect.stringMatching(PUBLIC_KEY), previous_public_key_expires_at: expect.stringMatching(ISO_UTC) });
 
       const eventId = await stack.publish({ event_type: 'order.paid', channel: 'acme', data: { amount: 42 } });
-      const request = await waitFor(() => receiver.requests.find((received) => received.path === path && received.headers['webhook-id'] === eventId), {
+      const request = await waitFor(() => stack.receiver.requests.find((received) => received.path === path && received.headers['webhook-id'] === eventId), {
         what: 'the tenant delivery',
       });
       expect(verifyWebhook(request.body, request.headers, rotated.body.public_key)).toMatchObject({ channel: 'acme' });
@@ -156,7 +148,7 @@ describe('ed25519 signatures', () => {
       ['a whsk_ secret', { secret: `whsk_${randomBytes(64).toString('base64')}` }, 'secret', expect.stringContaining('whsk_ and whpk_')],
       ['a whpk_ secret', { secret: `whpk_${randomBytes(32).toString('base64')}` }, 'secret', expect.stringContaining('whsk_ and whpk_')],
     ])('answers 400 on create for %s, with details', async (_, body, field, message) => {
-      const response = await create({ url: `${receiver.url}/refused`, ...body });
+      const response = await create({ url: `${stack.receiver.url}/refused`, ...body });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ error: 'validation_failed', message: 'The request is invalid.', details: [{ field, message }] });
     });
@@ -179,7 +171,7 @@ describe('ed25519 signatures', () => {
   });
 
   describe('deliveries', () => {
-    it('carry a v1a signature the receiver kit verifies with the public key, and no X-Webhook-Signature', async () => {
+    it('carry a v1a signature the receiver kit verifies with the public stack.key, and no X-Webhook-Signature', async () => {
       const { created, path } = await subscribe();
       const request = await deliverOne(path);
       expect(request.headers['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);

@@ -1,3 +1,4 @@
+import { expectValidationFailed } from './support/api';
 import { PrismaService } from '@app/database';
 import { newId } from '@app/domain/ids';
 import { startStack, type OrgClient, type Stack } from './support/stack';
@@ -160,9 +161,7 @@ describe('GET /v1/stats/deliveries', () => {
     ['an unknown bucket', '?bucket=day', 'bucket'],
   ])('answers 400 with details for %s', async (_, query, field) => {
     const response = await stats(orgA.key, query);
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
-    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expectValidationFailed(response, field);
   });
 
   it('needs a credential', async () => {

@@ -24,10 +24,9 @@ describe('tracing: trace context without an OTLP endpoint (propagation only)', (
 
   beforeAll(async () => {
     stack = await startStack({ orgName: 'tracing' });
-    publisher = new HooklinePublisher({ connection: stack.config.redisUrl, prefix: stack.config.queuePrefix });
+    publisher = stack.publisher();
   });
   afterAll(async () => {
-    await publisher?.close();
     await stack?.stop();
   });
 

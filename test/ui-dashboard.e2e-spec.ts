@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startApi, type TestApi } from './support/api';
 import { launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
 import { testConfig } from './support/config';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import { useStack } from './support/stack';
+import { startReceiver } from './support/receiver';
 
 /** Where the README's screenshots are written. */
 const DOCS = join(__dirname, '..', 'docs');
@@ -19,14 +17,11 @@ const SEEN_MS = 20_000;
  */
 describe('ui: operator dashboard (/dashboard)', () => {
   const config = testConfig();
-  let api: TestApi;
-  let worker: INestApplicationContext;
-  let receiver: Receiver;
+  const stack = useStack({ config, orgName: 'ui dashboard' });
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let consoleProblems: string[];
-  let key: string;
 
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   const expectAccessible = async (what: string) => {
@@ -34,14 +29,11 @@ describe('ui: operator dashboard (/dashboard)', () => {
     expect({ what, violations }).toEqual({ what, violations: [] });
   };
   const attempt = (n: number) => page.getByRole('listitem').filter({ has: page.getByText(`Attempt ${n}`, { exact: true }) });
-  const publish = (event_type: string, data: Record<string, unknown> = {}) => api.request('POST', '/v1/events', { key, body: { event_type, data } });
+  const publish = (event_type: string, data: Record<string, unknown> = {}) =>
+    stack.api.request('POST', '/v1/events', { key: stack.key, body: { event_type, data } });
 
   beforeAll(async () => {
     requireUiBuild();
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    ({ api_key: key } = await api.createOrg('ui dashboard'));
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     page = await context.newPage();
@@ -51,37 +43,37 @@ describe('ui: operator dashboard (/dashboard)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
   });
 
   it('refuses a wrong API key next to the field, then signs in with the right one', async () => {
-    await page.goto(`${api.baseUrl}/dashboard`);
+    await page.goto(`${stack.api.baseUrl}/dashboard`);
     await expectAccessible('sign-in page');
     await page.getByLabel('API key').fill('hk_not_a_key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.locator('#api-key-error').textContent()).resolves.toContain('invalid');
 
-    await page.getByLabel('API key').fill(key);
+    await page.getByLabel('API key').fill(stack.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     for (const name of ['Overview', 'Endpoints', 'Logs', 'Events', 'Event types', 'Channels']) await nav(name).waitFor();
     // The key lives in this tab's sessionStorage only: not in the URL, a cookie or localStorage.
-    expect(page.url()).not.toContain(key);
+    expect(page.url()).not.toContain(stack.key);
     expect(await context.cookies()).toEqual([]);
-    expect(await page.evaluate(() => ({ local: localStorage.length, session: Object.values({ ...sessionStorage }) }))).toEqual({ local: 0, session: [key] });
+    expect(await page.evaluate(() => ({ local: localStorage.length, session: Object.values({ ...sessionStorage }) }))).toEqual({
+      local: 0,
+      session: [stack.key],
+    });
     await expectAccessible('overview');
   });
 
   it('creates an endpoint through the form; it appears in the list', async () => {
     // Once the catalog has types, endpoints may only name registered ones (or wildcards).
-    await api.request('POST', '/v1/event-types', { key, body: { name: 'order.paid', description: 'An order was paid.' } });
-    for (const name of ['invoice.created', 'report.ready']) await api.request('POST', '/v1/event-types', { key, body: { name } });
+    await stack.api.request('POST', '/v1/event-types', { key: stack.key, body: { name: 'order.paid', description: 'An order was paid.' } });
+    for (const name of ['invoice.created', 'report.ready']) await stack.api.request('POST', '/v1/event-types', { key: stack.key, body: { name } });
     await nav('Endpoints').click();
     await page.getByRole('heading', { name: 'Endpoints', level: 1 }).waitFor();
     await page.getByLabel('Name').fill('Billing receiver');
-    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/billing`);
+    await page.getByLabel('URL', { exact: true }).fill(`${stack.receiver.url}/billing`);
     await page.getByLabel('Events').fill('order.*');
     await page.getByLabel('Events').press('Enter');
     await page.getByLabel('Events').fill('invoice.created');
@@ -90,10 +82,10 @@ describe('ui: operator dashboard (/dashboard)', () => {
 
     const list = page.getByRole('list', { name: 'Endpoints' });
     await list.getByRole('link', { name: 'Billing receiver' }).waitFor();
-    await list.getByText(`${receiver.url}/billing`).waitFor();
-    const { body } = await api.request('GET', '/v1/webhooks', { key });
+    await list.getByText(`${stack.receiver.url}/billing`).waitFor();
+    const { body } = await stack.api.request('GET', '/v1/webhooks', { key: stack.key });
     expect(body.subscriptions).toEqual([
-      expect.objectContaining({ name: 'Billing receiver', url: `${receiver.url}/billing`, events: ['order.*', 'invoice.created'] }),
+      expect.objectContaining({ name: 'Billing receiver', url: `${stack.receiver.url}/billing`, events: ['order.*', 'invoice.created'] }),
     ]);
     await expectAccessible('endpoints');
   });
@@ -107,7 +99,7 @@ describe('ui: operator dashboard (/dashboard)', () => {
 
     const urlError = page.locator('#endpoint-url-error');
     await urlError.waitFor();
-    const apiAnswer = await api.request('POST', '/v1/webhooks', { key, body: { name: 'Broken', url: 'not a url', events: ['order.paid'] } });
+    const apiAnswer = await stack.api.request('POST', '/v1/webhooks', { key: stack.key, body: { name: 'Broken', url: 'not a url', events: ['order.paid'] } });
     const urlDetail = apiAnswer.body.details.find((detail: { field: string }) => detail.field === 'url');
     expect(await urlError.textContent()).toBe(urlDetail.message);
     // The URL box itself is marked invalid and points at its message; the Name box is not.
@@ -137,7 +129,10 @@ describe('ui: operator dashboard (/dashboard)', () => {
   it('retries a failed delivery; the new attempt shows its HTTP status', async () => {
     const failing = await startReceiver((_, response) => void response.writeHead(500).end('down'));
     try {
-      await api.request('POST', '/v1/webhooks', { key, body: { name: 'Flaky', url: `${failing.url}/flaky`, events: ['report.ready'], max_attempts: 1 } });
+      await stack.api.request('POST', '/v1/webhooks', {
+        key: stack.key,
+        body: { name: 'Flaky', url: `${failing.url}/flaky`, events: ['report.ready'], max_attempts: 1 },
+      });
       expect((await publish('report.ready')).status).toBe(202);
       await nav('Logs').click();
       const row = page.getByRole('row').filter({ hasText: 'report.ready' });

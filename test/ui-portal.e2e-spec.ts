@@ -1,24 +1,11 @@
+import type { PortalSessionResponseDto } from '../apps/api/src/portal/portal-session.dto';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Pool } from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { startApi, type TestApi } from './support/api';
 import { launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
 import { testConfig } from './support/config';
-import { createTestPool } from './support/database';
-import { startReceiver, type Receiver } from './support/receiver';
-import { startWorker } from './support/worker';
+import { useStack } from './support/stack';
 
 const SEEN_MS = 20_000;
-
-interface PortalSession {
-  id: string;
-  token: string;
-  url: string;
-  tenant: string;
-  read_only: boolean;
-  expires_at: string;
-}
 
 /**
  * The tenant portal in a real Chromium, opened from portal session URLs made over the API: what a
@@ -26,27 +13,23 @@ interface PortalSession {
  */
 describe('ui: tenant portal (/portal)', () => {
   const config = testConfig();
-  let api: TestApi;
-  let worker: INestApplicationContext;
-  let receiver: Receiver;
+  const stack = useStack({ config, orgName: 'ui portal' });
   let browser: Browser;
-  let db: Pool;
-  let key: string;
   const opened: Page[] = [];
 
-  const createSession = async (body: Record<string, unknown>): Promise<PortalSession> => {
-    const { status, body: session } = await api.request('POST', '/v1/portal/sessions', { key, body });
+  const createSession = async (body: Record<string, unknown>): Promise<PortalSessionResponseDto> => {
+    const { status, body: session } = await stack.api.request('POST', '/v1/portal/sessions', { key: stack.key, body });
     expect(status).toBe(201);
     return session;
   };
   const createEndpoint = async (body: Record<string, unknown>) => {
-    const { status, body: endpoint } = await api.request('POST', '/v1/webhooks', { key, body });
+    const { status, body: endpoint } = await stack.api.request('POST', '/v1/webhooks', { key: stack.key, body });
     expect(status).toBe(201);
     return endpoint;
   };
 
   /** Opens a session URL in a new tab (its own sessionStorage), on the test api's address. */
-  const openPortal = async (session: PortalSession): Promise<{ page: Page; problems: string[]; apiWrites: string[] }> => {
+  const openPortal = async (session: PortalSessionResponseDto): Promise<{ page: Page; problems: string[]; apiWrites: string[] }> => {
     const url = new URL(session.url);
     expect(`${url.pathname}${url.hash}`).toBe(`/portal#token=${session.token}`);
     const page = await browser.newPage({ viewport: { width: 1100, height: 860 } });
@@ -57,7 +40,7 @@ describe('ui: tenant portal (/portal)', () => {
     page.on('request', (request) => {
       if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/v1/')) apiWrites.push(`${request.method()} ${request.url()}`);
     });
-    await page.goto(`${api.baseUrl}${url.pathname}${url.hash}`);
+    await page.goto(`${stack.api.baseUrl}${url.pathname}${url.hash}`);
     return { page, problems, apiWrites };
   };
   const endpointsList = (page: Page) => page.getByRole('list', { name: 'Endpoints' });
@@ -67,31 +50,22 @@ describe('ui: tenant portal (/portal)', () => {
 
   beforeAll(async () => {
     requireUiBuild();
-    api = await startApi(config);
-    worker = await startWorker(config);
-    receiver = await startReceiver();
-    db = createTestPool(config.databaseUrl);
-    ({ api_key: key } = await api.createOrg('ui portal'));
-    await api.request('POST', '/v1/event-types', {
-      key,
+    await stack.api.request('POST', '/v1/event-types', {
+      key: stack.key,
       body: {
         name: 'order.paid',
         description: 'An order was paid in full.',
         schema: { type: 'object', required: ['order_id'], properties: { order_id: { type: 'string', examples: ['ord_123'] }, amount: { type: 'integer' } } },
       },
     });
-    await createEndpoint({ name: 'Acme existing', url: `${receiver.url}/acme`, events: ['order.*'], channels: ['acme'] });
-    await createEndpoint({ name: 'Globex private', url: `${receiver.url}/globex`, events: ['order.*'], channels: ['globex'] });
-    await createEndpoint({ name: 'Organization-wide', url: `${receiver.url}/all`, events: ['*'] });
+    await createEndpoint({ name: 'Acme existing', url: `${stack.receiver.url}/acme`, events: ['order.*'], channels: ['acme'] });
+    await createEndpoint({ name: 'Globex private', url: `${stack.receiver.url}/globex`, events: ['order.*'], channels: ['globex'] });
+    await createEndpoint({ name: 'Organization-wide', url: `${stack.receiver.url}/all`, events: ['*'] });
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.close();
-    await api?.close();
-    await receiver?.close();
-    await db?.end();
   });
 
   it("opens from the session URL and shows the tenant's endpoints only", async () => {
@@ -113,32 +87,32 @@ describe('ui: tenant portal (/portal)', () => {
 
   it("creates an endpoint through the form; it gets the tenant's channel", async () => {
     const { page } = await openPortal(await createSession({ tenant: 'acme' }));
-    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/acme-new`);
+    await page.getByLabel('URL', { exact: true }).fill(`${stack.receiver.url}/acme-new`);
     await page.getByLabel('Events').fill('order.paid');
     await page.getByLabel('Events').press('Enter');
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     // Without a name the URL names the endpoint (the form asks for URL and events only).
     await endpointsList(page)
-      .getByRole('link', { name: `${receiver.url}/acme-new` })
+      .getByRole('link', { name: `${stack.receiver.url}/acme-new` })
       .waitFor();
 
-    const { body } = await api.request('GET', '/v1/webhooks', { key });
-    const created = body.subscriptions.find((endpoint: { url: string }) => endpoint.url === `${receiver.url}/acme-new`);
+    const { body } = await stack.api.request('GET', '/v1/webhooks', { key: stack.key });
+    const created = body.subscriptions.find((endpoint: { url: string }) => endpoint.url === `${stack.receiver.url}/acme-new`);
     expect(created).toMatchObject({ events: ['order.paid'], channels: ['acme'] });
   });
 
   it("shows the tenant's deliveries in Logs, and the event catalog with schema and example", async () => {
     const { page, problems } = await openPortal(await createSession({ tenant: 'acme' }));
     await page.getByRole('link', { name: 'Logs', exact: true }).click();
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', channel: 'acme', data: { order_id: 'ord_acme' } } });
-    await api.request('POST', '/v1/events', { key, body: { event_type: 'order.paid', channel: 'globex', data: { order_id: 'ord_globex' } } });
+    await stack.api.request('POST', '/v1/events', { key: stack.key, body: { event_type: 'order.paid', channel: 'acme', data: { order_id: 'ord_acme' } } });
+    await stack.api.request('POST', '/v1/events', { key: stack.key, body: { event_type: 'order.paid', channel: 'globex', data: { order_id: 'ord_globex' } } });
     const rows = page.getByRole('row').filter({ hasText: 'order.paid' });
     await rows
-      .filter({ hasText: `${receiver.url}/acme-new` })
+      .filter({ hasText: `${stack.receiver.url}/acme-new` })
       .getByText('delivered')
       .waitFor();
     await rows
-      .filter({ hasText: `${receiver.url}/acme` })
+      .filter({ hasText: `${stack.receiver.url}/acme` })
       .first()
       .waitFor();
     expect(await page.getByRole('row').filter({ hasText: '/globex' }).count()).toBe(0);
@@ -168,14 +142,17 @@ describe('ui: tenant portal (/portal)', () => {
     }
     await expectAccessible(page, 'portal read-only endpoint');
 
-    const refused = await api.request('POST', '/v1/webhooks', { key: session.token, body: { name: 'x', url: `${receiver.url}/x`, events: ['order.paid'] } });
+    const refused = await stack.api.request('POST', '/v1/webhooks', {
+      key: session.token,
+      body: { name: 'x', url: `${stack.receiver.url}/x`, events: ['order.paid'] },
+    });
     expect(refused.status).toBe(403);
     expect(apiWrites).toEqual([]);
   });
 
   it('says so when the session has expired', async () => {
     const session = await createSession({ tenant: 'acme' });
-    await db.query(`UPDATE portal_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [session.id]);
+    await stack.db.query(`UPDATE portal_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [session.id]);
     const { page } = await openPortal(session);
     await page.getByRole('heading', { name: /expired/i }).waitFor();
     await expectAccessible(page, 'portal expired');
@@ -185,7 +162,7 @@ describe('ui: tenant portal (/portal)', () => {
     const session = await createSession({ tenant: 'acme' });
     const { page } = await openPortal(session);
     await endpointsList(page).getByRole('link', { name: 'Acme existing' }).waitFor();
-    expect((await api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key })).status).toBe(204);
+    expect((await stack.api.request('DELETE', `/v1/portal/sessions/${session.id}`, { key: stack.key })).status).toBe(204);
     await page.getByRole('link', { name: 'Logs', exact: true }).click();
     await page.getByRole('heading', { name: /revoked/i }).waitFor();
   });

@@ -1,11 +1,8 @@
-import { Queue } from 'bullmq';
-import type { Pool } from 'pg';
-import { enqueueStoredEvents, HooklinePublisher, JobName, QueueName, redisOptionsFromUrl, type IntakeJob, type IntakeQueue } from '@app/queue';
+import { enqueueStoredEvents, HooklinePublisher, JobName, QueueName, type IntakeQueue } from '@app/queue';
 import { newId } from '@app/domain/ids';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import type { Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 /**
  * The worker handles concurrent intake jobs as batches (one query for many events, one for the
@@ -14,25 +11,18 @@ import { startStack, type Stack } from './support/stack';
  */
 describe('worker: batched fan-out and intake', () => {
   const config = testConfig();
-  let stack: Stack;
-  let receiver: Receiver;
-  let db: Pool;
+  const stack = useStack({ config });
   let intake: IntakeQueue;
   let publisher: HooklinePublisher;
   const orgs: { id: string; key: string; subscriptionIds: Record<string, string> }[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ config });
-    ({ receiver, db } = stack);
-    intake = new Queue<IntakeJob, void, typeof JobName.FanOut>(QueueName.Intake, {
-      connection: redisOptionsFromUrl(config.redisUrl),
-      prefix: config.queuePrefix,
-    });
-    publisher = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
+    intake = stack.queue(QueueName.Intake);
+    publisher = stack.publisher();
     for (const name of ['a', 'b']) {
       const org = await stack.addOrg(`fan-out batch ${name}`);
       const subscribe = async (suffix: string, body: Record<string, unknown>) =>
-        (await org.createSubscription({ name: `${name}-${suffix}`, url: `${receiver.url}/${name}-${suffix}`, ...body })).id;
+        (await org.createSubscription({ name: `${name}-${suffix}`, url: `${stack.receiver.url}/${name}-${suffix}`, ...body })).id;
       const subscriptionIds = {
         all: await subscribe('all', { events: ['*'] }),
         orders: await subscribe('orders', { events: ['order.*'] }),
@@ -42,16 +32,10 @@ describe('worker: batched fan-out and intake', () => {
     }
   });
 
-  afterAll(async () => {
-    await publisher?.close();
-    await intake?.close();
-    await stack?.stop();
-  });
-
   /** Stores an accepted event the way the API does, without enqueuing it. */
   const storeEvent = async (organizationId: string, eventType: string, channel: string | null = null) => {
     const id = newId('evt');
-    await db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, '{"n":1}', $4, 'accepted')`, [
+    await stack.db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, '{"n":1}', $4, 'accepted')`, [
       id,
       organizationId,
       eventType,
@@ -60,12 +44,12 @@ describe('worker: batched fan-out and intake', () => {
     return id;
   };
   const receivedPathsOf = (eventId: string) =>
-    receiver.requests
+    stack.receiver.requests
       .filter((request) => JSON.parse(request.body).event_id === eventId)
       .map((request) => request.path)
       .sort();
   const deliveriesOf = async (eventId: string) => {
-    const { rows } = await db.query('SELECT subscription_id, status FROM deliveries WHERE event_id = $1 ORDER BY subscription_id', [eventId]);
+    const { rows } = await stack.db.query('SELECT subscription_id, status FROM deliveries WHERE event_id = $1 ORDER BY subscription_id', [eventId]);
     return rows as { subscription_id: string; status: string }[];
   };
 
@@ -90,7 +74,7 @@ describe('worker: batched fan-out and intake', () => {
     await waitFor(async () => (await intake.getJobCounts('active', 'wait')).active === 0, { what: 'intake idle' });
     for (const event of events) {
       expect(receivedPathsOf(event.id)).toEqual(event.expected);
-      const { rows } = await db.query('SELECT fanned_out_at FROM events WHERE id = $1', [event.id]);
+      const { rows } = await stack.db.query('SELECT fanned_out_at FROM events WHERE id = $1', [event.id]);
       expect(rows[0].fanned_out_at).not.toBeNull();
     }
   });
@@ -117,7 +101,7 @@ describe('worker: batched fan-out and intake', () => {
       expect(deliveries.map((row) => row.subscription_id)).toEqual(expected);
     }
     // Each delivery made exactly one attempt, recorded once.
-    const { rows } = await db.query(
+    const { rows } = await stack.db.query(
       `SELECT d.id, count(a.id)::int AS attempts FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
        WHERE d.event_id = ANY($1) GROUP BY d.id`,
       [events.map((event) => event.id)],
@@ -132,7 +116,8 @@ describe('worker: batched fan-out and intake', () => {
     const invalid = await publisher.publish({ organization_id: a.id, event_type: 'has spaces', data: { i: -1 } });
     const unknownOrg = await publisher.publish({ organization_id: 'org_does_not_exist', event_type: 'burst.tick', data: {} });
 
-    const statusOf = async (eventId: string) => (await db.query('SELECT status FROM events WHERE id = $1', [eventId])).rows[0]?.status as string | undefined;
+    const statusOf = async (eventId: string) =>
+      (await stack.db.query('SELECT status FROM events WHERE id = $1', [eventId])).rows[0]?.status as string | undefined;
     await waitFor(async () => (await statusOf(invalid.event_id)) === 'rejected', { what: 'the invalid event recorded as rejected' });
     for (const { event_id } of valid) {
       await waitFor(() => receivedPathsOf(event_id).length === 1, { what: `delivery of ${event_id}` });

@@ -1,11 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Pool } from 'pg';
-import type { TestApi } from './support/api';
 import { testConfig } from './support/config';
 import { waitFor } from './support/poll';
-import type { Receiver } from './support/receiver';
-import { startStack, type OrgClient, type Stack } from './support/stack';
+import { useStack, type OrgClient } from './support/stack';
 
 interface Attempt {
   attempt: number;
@@ -20,47 +17,37 @@ interface Attempt {
 describe('worker: retries', () => {
   // Delays of 200 ms then 600 ms (±20%): far enough apart that "increasing" cannot be scheduling noise.
   const config = testConfig({ retryBaseMs: 200, retryFactor: 3, retryMaxDelayMs: 5_000, requestTimeoutMs: 500 });
-  let stack: Stack;
+  const stack = useStack({ config });
   let org: OrgClient;
-  let api: TestApi;
-  let receiver: Receiver;
-  let db: Pool;
   let key: string;
-
-  beforeAll(async () => {
-    stack = await startStack({ config });
-    ({ api, receiver, db } = stack);
-  });
 
   beforeEach(async () => {
     org = await stack.addOrg('worker retries');
     key = org.key;
   });
 
-  afterAll(() => stack?.stop());
-
   const publish = (eventType = 'retry.check') => org.publish({ event_type: eventType, data: {} });
   const logOf = (eventId: string) =>
-    waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, {
+    waitFor(async () => (await stack.api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, {
       what: 'the delivery',
     });
   const settledLog = (logId: string, status: string, attempts: number) =>
     waitFor(
       async () => {
-        const { body } = await api.request('GET', `/v1/webhooks/logs/${logId}`, { key });
+        const { body } = await stack.api.request('GET', `/v1/webhooks/logs/${logId}`, { key });
         return body.status === status && body.attempts === attempts && body;
       },
       { what: `log ${logId} ${status} after ${attempts} attempts` },
     ) as Promise<{ status: string; attempts: number; next_attempt_at: string | null; error_message: string | null; attempts_detail: Attempt[] }>;
-  const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+  const requestsTo = (path: string) => stack.receiver.requests.filter((request) => request.path === path);
 
   it('retries a failing receiver with increasing delays and records every attempt', async () => {
-    receiver.respondWith((request, response) => {
+    stack.receiver.respondWith((request, response) => {
       const seen = requestsTo('/flaky').indexOf(request);
       if (request.path === '/flaky' && seen < 2) return void response.writeHead(500).end(`boom ${seen + 1}`);
       response.writeHead(200).end('ok');
     });
-    await org.createSubscription({ url: `${receiver.url}/flaky` });
+    await org.createSubscription({ url: `${stack.receiver.url}/flaky` });
     const eventId = await publish();
     const log = await settledLog(await logOf(eventId), 'delivered', 3);
 
@@ -83,20 +70,20 @@ describe('worker: retries', () => {
   });
 
   it('fails the delivery once max_attempts are spent, leaving the subscription active', async () => {
-    receiver.respondWith((request, response) => void response.writeHead(request.path === '/down' ? 503 : 200).end());
-    const subscription = await org.createSubscription({ url: `${receiver.url}/down`, max_attempts: 2 });
+    stack.receiver.respondWith((request, response) => void response.writeHead(request.path === '/down' ? 503 : 200).end());
+    const subscription = await org.createSubscription({ url: `${stack.receiver.url}/down`, max_attempts: 2 });
     const log = await settledLog(await logOf(await publish()), 'failed', 2);
     expect(log).toMatchObject({ next_attempt_at: null, error_message: 'HTTP 503' });
     expect(log.attempts_detail.map((attempt) => attempt.response_status)).toEqual([503, 503]);
-    expect((await api.request('GET', `/v1/webhooks/${subscription.id}`, { key })).body.is_active).toBe(true);
+    expect((await stack.api.request('GET', `/v1/webhooks/${subscription.id}`, { key })).body.is_active).toBe(true);
   });
 
   it('honours Retry-After on 429', async () => {
-    receiver.respondWith((request, response) => {
+    stack.receiver.respondWith((request, response) => {
       if (request.path === '/busy' && requestsTo('/busy').length === 1) return void response.writeHead(429, { 'Retry-After': '1' }).end();
       response.writeHead(200).end('ok');
     });
-    await org.createSubscription({ url: `${receiver.url}/busy` });
+    await org.createSubscription({ url: `${stack.receiver.url}/busy` });
     await settledLog(await logOf(await publish()), 'delivered', 2);
     const [first, second] = requestsTo('/busy');
     // Retry-After: 1 (second) instead of the 200 ms computed delay.
@@ -104,15 +91,15 @@ describe('worker: retries', () => {
   });
 
   it('records timeouts, refused connections and redirects as failed attempts, without following redirects', async () => {
-    receiver.respondWith((request, response) => {
+    stack.receiver.respondWith((request, response) => {
       if (request.path === '/hang') return; // never answers
-      if (request.path === '/redirect') return void response.writeHead(302, { Location: `${receiver.url}/elsewhere` }).end();
+      if (request.path === '/redirect') return void response.writeHead(302, { Location: `${stack.receiver.url}/elsewhere` }).end();
       response.writeHead(200).end('ok');
     });
     const closedPort = await unusedPort();
-    await org.createSubscription({ url: `${receiver.url}/hang`, max_attempts: 1, events: ['hang'] });
+    await org.createSubscription({ url: `${stack.receiver.url}/hang`, max_attempts: 1, events: ['hang'] });
     await org.createSubscription({ url: `http://127.0.0.1:${closedPort}/refused`, max_attempts: 1, events: ['refused'] });
-    await org.createSubscription({ url: `${receiver.url}/redirect`, max_attempts: 1, events: ['redirect'] });
+    await org.createSubscription({ url: `${stack.receiver.url}/redirect`, max_attempts: 1, events: ['redirect'] });
 
     const [hang, refused, redirect] = await Promise.all(
       ['hang', 'refused', 'redirect'].map(async (type) => settledLog(await logOf(await publish(type)), 'failed', 1)),
@@ -122,31 +109,31 @@ describe('worker: retries', () => {
     expect(redirect.attempts_detail[0]).toMatchObject({
       request_status: 'error',
       response_status: 302,
-      error_message: `HTTP 302: redirects are not followed (to ${receiver.url}/elsewhere)`,
+      error_message: `HTTP 302: redirects are not followed (to ${stack.receiver.url}/elsewhere)`,
     });
     expect(requestsTo('/elsewhere')).toHaveLength(0);
   });
 
   it('stores at most 4 KiB of a large response body', async () => {
-    receiver.respondWith((request, response) => void response.writeHead(200).end('x'.repeat(1024 * 1024)));
-    await org.createSubscription({ url: `${receiver.url}/big` });
+    stack.receiver.respondWith((request, response) => void response.writeHead(200).end('x'.repeat(1024 * 1024)));
+    await org.createSubscription({ url: `${stack.receiver.url}/big` });
     const log = await settledLog(await logOf(await publish()), 'delivered', 1);
     expect(log.attempts_detail[0].response_body).toBe('x'.repeat(4096));
   });
 
   it('appends attempts when a failed delivery is retried by hand', async () => {
     let healthy = false;
-    receiver.respondWith((request, response) => void response.writeHead(request.path === '/later' && !healthy ? 500 : 200).end());
-    const subscription = await org.createSubscription({ url: `${receiver.url}/later`, max_attempts: 1 });
+    stack.receiver.respondWith((request, response) => void response.writeHead(request.path === '/later' && !healthy ? 500 : 200).end());
+    const subscription = await org.createSubscription({ url: `${stack.receiver.url}/later`, max_attempts: 1 });
     const logId = await logOf(await publish());
     await settledLog(logId, 'failed', 1);
     // The run of failures auto-disable measures starts with the first failed attempt...
     const failingSince = async () =>
-      (await db.query('SELECT failing_since FROM subscriptions WHERE id = $1', [subscription.id])).rows[0].failing_since as Date | null;
+      (await stack.db.query('SELECT failing_since FROM subscriptions WHERE id = $1', [subscription.id])).rows[0].failing_since as Date | null;
     expect(await failingSince()).toBeInstanceOf(Date);
 
     healthy = true;
-    const retry = await api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key });
+    const retry = await stack.api.request('POST', `/v1/webhooks/logs/${logId}/retry`, { key });
     expect(retry.status).toBe(202);
     const log = await settledLog(logId, 'delivered', 2);
     expect(log.attempts_detail.map(({ attempt, request_status }) => ({ attempt, request_status }))).toEqual([
@@ -159,11 +146,11 @@ describe('worker: retries', () => {
   });
 
   it('cancels pending deliveries of a deleted subscription', async () => {
-    receiver.respondWith((request, response) => void response.writeHead(request.path === '/deleted' ? 500 : 200).end());
-    const subscription = await org.createSubscription({ url: `${receiver.url}/deleted`, max_attempts: 20 });
+    stack.receiver.respondWith((request, response) => void response.writeHead(request.path === '/deleted' ? 500 : 200).end());
+    const subscription = await org.createSubscription({ url: `${stack.receiver.url}/deleted`, max_attempts: 20 });
     const logId = await logOf(await publish());
     await settledLog(logId, 'retrying', 1);
-    expect((await api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key })).status).toBe(204);
+    expect((await stack.api.request('DELETE', `/v1/webhooks/${subscription.id}`, { key })).status).toBe(204);
     await settledLog(logId, 'cancelled', 1);
   });
 });

@@ -55,3 +55,24 @@ export async function startApi(config: HooklineConfig): Promise<TestApi> {
     close: () => app.close(),
   };
 }
+
+/** Settings that leave the API without a dependency: nothing listens on port 1. */
+export const UNREACHABLE_REDIS_URL = 'redis://127.0.0.1:1';
+export const UNREACHABLE_DATABASE_URL = 'postgresql://postgres@127.0.0.1:1/hookline_test';
+
+/** An API of its own for one test (another config, e.g. a dependency unreachable): closed once `use` settles. */
+export async function withApi<T>(config: HooklineConfig, use: (api: TestApi) => Promise<T>): Promise<T> {
+  const api = await startApi(config);
+  try {
+    return await use(api);
+  } finally {
+    await api.close();
+  }
+}
+
+/** A 400 validation_failed answer whose details name `field` (every validation error carries details). */
+export function expectValidationFailed(response: ApiResponse, field: string): void {
+  expect(response.status).toBe(400);
+  expect(response.body).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
+  expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+}

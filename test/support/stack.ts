@@ -1,6 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import type { HooklineConfig } from '@app/config';
+import { PrismaService } from '@app/database';
+import { HooklinePublisher, redisOptionsFromUrl, type QueueName } from '@app/queue';
 import { startApi, type TestApi } from './api';
 import { testConfig } from './config';
 import { createTestPool } from './database';
@@ -63,7 +66,13 @@ export interface Stack extends OrgClient {
   receiver: Receiver;
   /** A pool on the file's own database. */
   db: Pool;
+  /** The in-process API's PrismaService (rows a test sets up or checks directly). */
+  prisma: PrismaService;
   org: Org;
+  /** A BullMQ queue of the stack's prefix, to look at jobs; stop() empties (obliterates) and closes it. */
+  queue<Data = any, Result = any, Name extends string = string>(name: QueueName): Queue<Data, Result, Name>;
+  /** A HooklinePublisher on the stack's Redis and prefix (events published over Redis); stop() closes it. */
+  publisher(): HooklinePublisher;
   /** Starts one more worker (settings over the stack's), which stop() closes. */
   addWorker(overrides?: Partial<HooklineConfig>): Promise<INestApplicationContext>;
   /** Another organization (through the admin endpoint), with factories acting as it. */
@@ -98,9 +107,25 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
     for (let index = 0; index < workers; index++) await addWorker();
     const addOrg = async (name = 'Test org') => orgClient(api, receiver, await api.createOrg(name));
     const org = await api.createOrg(orgName);
+    const queue = <Data, Result, Name extends string>(name: QueueName) => {
+      const opened = new Queue<Data, Result, Name>(name, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix });
+      stops.push(async () => {
+        await opened.obliterate({ force: true });
+        await opened.close();
+      });
+      return opened;
+    };
+    const publisher = () => {
+      const opened = new HooklinePublisher({ connection: config.redisUrl, prefix: config.queuePrefix });
+      stops.push(() => opened.close());
+      return opened;
+    };
     return {
       config,
       api,
+      prisma: api.app.get(PrismaService),
+      queue,
+      publisher,
       workers: started,
       get worker() {
         return started[0];
@@ -118,6 +143,26 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
     await stop();
     throw error;
   }
+}
+
+/**
+ * startStack() in the calling describe block's beforeAll, stop() in its afterAll: the stack a test file
+ * shares, without a `let` per part. Read it inside tests and hooks (before beforeAll has run it throws).
+ */
+export function useStack(options: StackOptions = {}): Stack {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as Stack, {
+    get(_, property) {
+      if (!started) throw new Error(`stack.${String(property)} read before the stack started (read it inside a test or hook)`);
+      return Reflect.get(started, property) as unknown;
+    },
+  });
 }
 
 /** What the factories need of an API: the in-process TestApi or an ApiProcess. */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@app/config';
+import { loadConfig, startOrExit } from '@app/config';
 import { createApiApp } from './create-app';
 
 async function main(): Promise<void> {
@@ -8,11 +8,4 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: '0.0.0.0' });
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`Configuration error: ${error.message}`);
-  } else {
-    console.error('Hookline API failed to start:', error);
-  }
-  process.exit(1);
-});
+startOrExit('Hookline API', main);

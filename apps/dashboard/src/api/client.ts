@@ -74,18 +74,20 @@ export function createApiClient({ credential, onUnauthorized, baseUrl = '' }: Ap
       throw new ApiError(0, 'network_error', 'The Hookline API could not be reached. Check your connection and try again.');
     }
     const text = await response.text();
-    let parsed: any;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
     if (!response.ok) {
+      // The API's error body is {error, message, details}; anything else (a proxy's page) gets generic words.
+      const answer = (parsed ?? {}) as { error?: string; message?: string; details?: unknown };
       const error = new ApiError(
         response.status,
-        parsed?.error ?? `http_${response.status}`,
-        parsed?.message ?? `The API answered ${response.status} ${response.statusText}.`,
-        Array.isArray(parsed?.details) ? parsed.details : [],
+        answer.error ?? `http_${response.status}`,
+        answer.message ?? `The API answered ${response.status} ${response.statusText}.`,
+        Array.isArray(answer.details) ? (answer.details as ErrorDetail[]) : [],
       );
       if (error.unauthorized) onUnauthorized?.(error);
       throw error;

@@ -3,9 +3,9 @@
  * it ends with the tab and other tabs or origins never see it.
  */
 export interface CredentialStore {
-  read(): string | null;
-  write(value: string): void;
-  forget(): void;
+  read: () => string | null;
+  write: (value: string) => void;
+  forget: () => void;
 }
 
 export function credentialStore(key: string): CredentialStore {

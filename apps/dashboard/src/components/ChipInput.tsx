@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { Field } from './Field';
 
 interface ChipInputProps {
   id: string;
@@ -61,5 +62,20 @@ export function ChipInput({ id, values, onChange, suggestions = [], placeholder,
         </datalist>
       )}
     </div>
+  );
+}
+
+/** A labelled ChipInput: the Field's label, hint and error, wired to the chips' text box. */
+export function ChipField({
+  id,
+  label,
+  error,
+  hint,
+  ...chips
+}: { id: string; label: string; error?: string; hint?: string } & Pick<ChipInputProps, 'values' | 'onChange' | 'suggestions'>) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      {(props) => <ChipInput {...chips} id={props.id} invalid={props['aria-invalid']} describedBy={props['aria-describedby']} />}
+    </Field>
   );
 }

@@ -11,12 +11,13 @@ export function CopyField({ id, label, value }: { id: string; label: string; val
         <button
           type="button"
           class="button"
-          onClick={() =>
-            navigator.clipboard?.writeText(value).then(
+          onClick={() => {
+            // Both outcomes are handled: a refused clipboard (permissions, no HTTPS) only leaves the label at "Copy".
+            void navigator.clipboard?.writeText(value).then(
               () => setCopied(true),
               () => setCopied(false),
-            )
-          }
+            );
+          }}
         >
           {copied ? 'Copied' : 'Copy'}
         </button>

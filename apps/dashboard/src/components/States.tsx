@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { ApiError } from '../api/client';
+import { href } from '../hooks/use-hash-route';
 import { ErrorMessage } from './ErrorMessage';
 
 /** The three states every loaded block has: loading, failed, empty; children render the data. */
@@ -23,4 +24,25 @@ export function Loaded<T>({
     );
   if (isEmpty?.(resource.data)) return <div class="empty">{empty}</div>;
   return <>{children(resource.data)}</>;
+}
+
+/** A page for one item: the way back to its list, then the item once loaded (or why it is not). */
+export function DetailPage<T>({
+  back,
+  resource,
+  children,
+}: {
+  /** The list's route and name, e.g. ['logs', 'Logs']. */
+  back: [route: string, label: string];
+  resource: { data: T | undefined; error: ApiError | undefined; loading: boolean };
+  children: (data: T) => ComponentChildren;
+}) {
+  return (
+    <>
+      <p class="breadcrumb">
+        <a href={href(back[0])}>← {back[1]}</a>
+      </p>
+      <Loaded resource={resource}>{children}</Loaded>
+    </>
+  );
 }

@@ -52,7 +52,7 @@ export function useResource<T>(load: (() => Promise<T>) | null, key: unknown[], 
     if (!pollMs) return;
     const timer = window.setInterval(() => run(true), pollMs);
     return () => window.clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` says when to load again (`load` is a new closure on every render; run() reads the latest one).
   }, [...key, load === null, pollMs]);
 
   return { data, error, loading, reload: () => run(true) };

@@ -5,12 +5,13 @@
  */
 export function examplePayload(schema: unknown, depth = 0): unknown {
   if (!schema || typeof schema !== 'object' || depth > 6) return null;
-  const node = schema as Record<string, any>;
-  if (Array.isArray(node.examples) && node.examples.length > 0) return node.examples[0];
+  const node = schema as Record<string, unknown>;
+  const first = (value: unknown): unknown => (Array.isArray(value) && value.length > 0 ? (value as unknown[])[0] : undefined);
+  if (first(node.examples) !== undefined) return first(node.examples);
   for (const key of ['example', 'default', 'const']) if (key in node) return node[key];
-  if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum[0];
-  for (const key of ['oneOf', 'anyOf', 'allOf']) if (Array.isArray(node[key]) && node[key].length > 0) return examplePayload(node[key][0], depth + 1);
-  const type = Array.isArray(node.type) ? node.type.find((t: string) => t !== 'null') : node.type;
+  if (first(node.enum) !== undefined) return first(node.enum);
+  for (const key of ['oneOf', 'anyOf', 'allOf']) if (first(node[key]) !== undefined) return examplePayload(first(node[key]), depth + 1);
+  const type = Array.isArray(node.type) ? (node.type as unknown[]).find((t) => t !== 'null') : node.type;
   switch (type ?? (node.properties ? 'object' : undefined)) {
     case 'object':
       return Object.fromEntries(

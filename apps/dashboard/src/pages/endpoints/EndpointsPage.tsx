@@ -8,30 +8,27 @@ import { useAction } from '../../hooks/use-action';
 import { EndpointForm } from './EndpointForm';
 import { emptyEndpointForm, endpointBody, type EndpointFormState } from './endpoint-form-state';
 import { EndpointRow } from './EndpointRow';
-import { useCatalogNames, useEndpoints } from './use-endpoints';
+import { useEndpoints } from './use-endpoints';
+import { Card } from '../../components/Card';
 
 /** The endpoints with their status, and (when the session may write) the form that creates one. */
 export function EndpointsPage() {
   const { api, canWrite, portal } = useAccess();
   const endpoints = useEndpoints();
-  const catalog = useCatalogNames();
   const [created, setCreated] = useState<SubscriptionWithSecret | undefined>(undefined);
-  const create = useAction((form: EndpointFormState) => api.createEndpoint(endpointBody(form, { withChannels: !portal })));
-
-  const submit = async (form: EndpointFormState) => {
-    const endpoint = await create.run(form);
-    if (!endpoint) return false;
-    setCreated(endpoint);
-    endpoints.reload();
-    return true;
-  };
+  const create = useAction(
+    (form: EndpointFormState) => api.createEndpoint(endpointBody(form, { withChannels: !portal })),
+    (endpoint) => {
+      setCreated(endpoint);
+      endpoints.reload();
+    },
+  );
 
   return (
     <>
       <PageHeader title="Endpoints" />
       <div class={canWrite ? 'split' : ''}>
-        <section class="card" aria-labelledby="endpoint-list-title">
-          <h2 id="endpoint-list-title">{portal ? 'Your endpoints' : 'All endpoints'}</h2>
+        <Card id="endpoint-list" title={portal ? 'Your endpoints' : 'All endpoints'}>
           <Loaded
             resource={endpoints}
             isEmpty={(data) => data.subscriptions.length === 0}
@@ -47,10 +44,9 @@ export function EndpointsPage() {
               </ul>
             )}
           </Loaded>
-        </section>
+        </Card>
         {canWrite && (
-          <section class="card" aria-labelledby="endpoint-create-title">
-            <h2 id="endpoint-create-title">New endpoint</h2>
+          <Card id="endpoint-create" title="New endpoint">
             {created && (
               <div class="notice" role="status">
                 <p>
@@ -64,16 +60,8 @@ export function EndpointsPage() {
                 )}
               </div>
             )}
-            <EndpointForm
-              initial={emptyEndpointForm()}
-              submitLabel="Create endpoint"
-              pending={create.pending}
-              error={create.error}
-              catalog={catalog}
-              showChannels={!portal}
-              onSubmit={submit}
-            />
-          </section>
+            <EndpointForm initial={emptyEndpointForm()} submitLabel="Create endpoint" action={create} />
+          </Card>
         )}
       </div>
     </>

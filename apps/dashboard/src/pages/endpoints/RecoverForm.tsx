@@ -3,7 +3,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { fieldErrors } from '../../hooks/field-errors';
 import { useAccess } from '../../hooks/api-context';
-import { useAction } from '../../hooks/use-action';
+import { submitHandler, useAction } from '../../hooks/use-action';
+import { Card } from '../../components/Card';
 
 const localInput = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 const toIso = (local: string) => (local ? new Date(local).toISOString() : '');
@@ -14,23 +15,17 @@ export function RecoverForm({ endpointId, onRecovered }: { endpointId: string; o
   const [since, setSince] = useState(() => localInput(new Date(Date.now() - 24 * 3600_000)));
   const [until, setUntil] = useState('');
   const [result, setResult] = useState<number | undefined>(undefined);
-  const recover = useAction(() => api.recoverEndpoint(endpointId, { since: toIso(since), ...(until ? { until: toIso(until) } : {}) }));
+  const recover = useAction(
+    () => api.recoverEndpoint(endpointId, { since: toIso(since), ...(until ? { until: toIso(until) } : {}) }),
+    (answer) => {
+      setResult(answer.recovered);
+      onRecovered();
+    },
+  );
   const { byField, rest } = fieldErrors(recover.error, ['since', 'until']);
   return (
-    <section class="card" aria-labelledby="recover-title">
-      <h2 id="recover-title">Recover failed deliveries</h2>
-      <form
-        class="form"
-        noValidate
-        onSubmit={async (event) => {
-          event.preventDefault();
-          const answer = await recover.run();
-          if (answer) {
-            setResult(answer.recovered);
-            onRecovered();
-          }
-        }}
-      >
+    <Card id="recover" title="Recover failed deliveries">
+      <form class="form" noValidate onSubmit={submitHandler(recover.start)}>
         <div class="row">
           <Field id="recover-since" label="Since" error={byField.since}>
             {(props) => <input {...props} type="datetime-local" value={since} onInput={(e) => setSince(e.currentTarget.value)} />}
@@ -45,6 +40,6 @@ export function RecoverForm({ endpointId, onRecovered }: { endpointId: string; o
         </button>
         {result !== undefined && <p role="status">{result === 1 ? '1 delivery' : `${result} deliveries`} sent again.</p>}
       </form>
-    </section>
+    </Card>
   );
 }

@@ -3,6 +3,8 @@ import { CopyField } from '../../components/CopyField';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useAccess } from '../../hooks/api-context';
 import { useAction } from '../../hooks/use-action';
+import { Card } from '../../components/Card';
+import { ActionButton } from '../../components/ActionButton';
 
 /** What verifies an endpoint's requests: its HMAC secret, or an ed25519 endpoint's public key (which cannot sign). */
 type VerificationKey = { secret: string } | { public_key: string };
@@ -12,11 +14,21 @@ export function SecretPanel({ endpointId }: { endpointId: string }) {
   const { api, canWrite } = useAccess();
   const [secret, setSecret] = useState<VerificationKey | undefined>(undefined);
   const [rotatedNote, setRotatedNote] = useState<string | undefined>(undefined);
-  const reveal = useAction(() => api.getEndpointSecret(endpointId));
-  const rotate = useAction(() => api.rotateEndpointSecret(endpointId));
+  const reveal = useAction(() => api.getEndpointSecret(endpointId), setSecret);
+  const rotate = useAction(
+    () => api.rotateEndpointSecret(endpointId),
+    (answer) => {
+      if ('secret' in answer) {
+        setSecret({ secret: answer.secret });
+        setRotatedNote(`The previous secret still signs until ${new Date(answer.previous_secret_expires_at).toLocaleString()}.`);
+      } else {
+        setSecret({ public_key: answer.public_key });
+        setRotatedNote(`The previous key still signs until ${new Date(answer.previous_public_key_expires_at).toLocaleString()}.`);
+      }
+    },
+  );
   return (
-    <section class="card" aria-labelledby="secret-title">
-      <h2 id="secret-title">Signing secret</h2>
+    <Card id="secret" title="Signing secret">
       {secret ? (
         'secret' in secret ? (
           <CopyField id="endpoint-secret" label="Secret" value={secret.secret} />
@@ -24,40 +36,11 @@ export function SecretPanel({ endpointId }: { endpointId: string }) {
           <CopyField id="endpoint-secret" label="Public key" value={secret.public_key} />
         )
       ) : (
-        <button
-          type="button"
-          class="button"
-          disabled={reveal.pending}
-          onClick={async () => {
-            const answer = await reveal.run();
-            if (answer) setSecret(answer);
-          }}
-        >
-          Reveal secret
-        </button>
+        <ActionButton action={reveal}>Reveal secret</ActionButton>
       )}
-      {canWrite && (
-        <button
-          type="button"
-          class="button"
-          disabled={rotate.pending}
-          onClick={async () => {
-            const answer = await rotate.run();
-            if (!answer) return;
-            if ('secret' in answer) {
-              setSecret({ secret: answer.secret });
-              setRotatedNote(`The previous secret still signs until ${new Date(answer.previous_secret_expires_at).toLocaleString()}.`);
-            } else {
-              setSecret({ public_key: answer.public_key });
-              setRotatedNote(`The previous key still signs until ${new Date(answer.previous_public_key_expires_at).toLocaleString()}.`);
-            }
-          }}
-        >
-          Rotate secret
-        </button>
-      )}
+      {canWrite && <ActionButton action={rotate}>Rotate secret</ActionButton>}
       {rotatedNote && <p role="status">{rotatedNote}</p>}
       <ErrorMessage error={reveal.error ?? rotate.error} />
-    </section>
+    </Card>
   );
 }

@@ -53,7 +53,7 @@ function parseHeaders(text: string): Record<string, string> {
 }
 
 /** Numbers are sent as typed (`abc` → NaN is sent as the text) so that the API's message explains the problem. */
-const numberOrNull = (text: string): number | null => (text.trim() === '' ? null : (Number(text) as number));
+const numberOrNull = (text: string): number | null => (text.trim() === '' ? null : Number(text));
 
 /**
  * The request body for the form. Without a name, the URL names the endpoint (the portal's form may

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { ApiError, EventType } from '../../api/client';
+import type { EventType } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { fieldErrors } from '../../hooks/field-errors';
+import { submitHandler, type Action } from '../../hooks/use-action';
 
 export interface EventTypeFormValues {
   name: string;
@@ -16,38 +17,35 @@ export interface EventTypeFormValues {
  */
 export function EventTypeForm({
   existing,
-  pending,
-  error,
-  onSubmit,
+  action,
 }: {
   existing?: EventType;
-  pending: boolean;
-  error: ApiError | undefined;
-  onSubmit: (values: EventTypeFormValues) => Promise<boolean>;
+  /** What saves the values; the form shows its pending state and errors (a new type's form empties once it succeeded). */
+  action: Action<[EventTypeFormValues], unknown>;
 }) {
+  const { pending, error } = action;
   const [name, setName] = useState(existing?.name ?? '');
   const [description, setDescription] = useState(existing?.description ?? '');
   const [schemaText, setSchemaText] = useState(existing?.schema ? JSON.stringify(existing.schema, null, 2) : '');
   const [jsonError, setJsonError] = useState<string | undefined>(undefined);
   const { byField, rest } = fieldErrors(error, ['name', 'description', 'schema']);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     let schema: Record<string, unknown> | null = null;
     if (schemaText.trim()) {
       try {
-        schema = JSON.parse(schemaText);
+        schema = JSON.parse(schemaText) as Record<string, unknown>;
       } catch (failure) {
         return setJsonError(`Not valid JSON: ${(failure as Error).message}`);
       }
     }
     setJsonError(undefined);
-    if ((await onSubmit({ name: name.trim(), description: description.trim() || null, schema })) && !existing) {
+    if ((await action.run({ name: name.trim(), description: description.trim() || null, schema })) !== undefined && !existing) {
       setName('');
       setDescription('');
       setSchemaText('');
     }
-  };
+  });
 
   return (
     <form class="form" noValidate onSubmit={submit}>

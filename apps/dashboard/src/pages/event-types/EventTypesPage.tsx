@@ -9,18 +9,18 @@ import { useAccess } from '../../hooks/api-context';
 import { useAction } from '../../hooks/use-action';
 import { EventTypeForm, type EventTypeFormValues } from './EventTypeForm';
 import { useEventTypes } from './use-event-types';
+import { Card } from '../../components/Card';
 
 /** The event catalog: list, create, edit (description and JSON Schema), delete. */
 export function EventTypesPage() {
   const { api } = useAccess();
   const types = useEventTypes();
-  const create = useAction((values: EventTypeFormValues) => api.createEventType(values));
+  const create = useAction((values: EventTypeFormValues) => api.createEventType(values), types.reload);
   return (
     <>
       <PageHeader title="Event types" />
       <div class="split">
-        <section class="card" aria-labelledby="types-title">
-          <h2 id="types-title">Catalog</h2>
+        <Card id="types" title="Catalog">
           <Loaded
             resource={types}
             isEmpty={(data) => data.event_types.length === 0}
@@ -34,19 +34,10 @@ export function EventTypesPage() {
               </ul>
             )}
           </Loaded>
-        </section>
-        <section class="card" aria-labelledby="type-create-title">
-          <h2 id="type-create-title">New event type</h2>
-          <EventTypeForm
-            pending={create.pending}
-            error={create.error}
-            onSubmit={async (values) => {
-              if (!(await create.run(values))) return false;
-              types.reload();
-              return true;
-            }}
-          />
-        </section>
+        </Card>
+        <Card id="type-create" title="New event type">
+          <EventTypeForm action={create} />
+        </Card>
       </div>
     </>
   );
@@ -55,8 +46,14 @@ export function EventTypesPage() {
 function EventTypeItem({ type, onChanged }: { type: EventType; onChanged: () => void }) {
   const { api } = useAccess();
   const [editing, setEditing] = useState(false);
-  const update = useAction(({ description, schema }: EventTypeFormValues) => api.updateEventType(type.name, { description, schema }));
-  const remove = useAction(() => api.deleteEventType(type.name).then(() => true));
+  const update = useAction(
+    ({ description, schema }: EventTypeFormValues) => api.updateEventType(type.name, { description, schema }),
+    () => {
+      setEditing(false);
+      onChanged();
+    },
+  );
+  const remove = useAction(() => api.deleteEventType(type.name), onChanged);
   return (
     <li class="list__item list__item--block">
       <div class="list__main">
@@ -64,17 +61,7 @@ function EventTypeItem({ type, onChanged }: { type: EventType; onChanged: () => 
         <span class="muted">{type.description ?? 'No description'}</span>
       </div>
       {editing ? (
-        <EventTypeForm
-          existing={type}
-          pending={update.pending}
-          error={update.error}
-          onSubmit={async (values) => {
-            if (!(await update.run(values))) return false;
-            setEditing(false);
-            onChanged();
-            return true;
-          }}
-        />
+        <EventTypeForm existing={type} action={update} />
       ) : (
         type.schema && (
           <details>
@@ -87,13 +74,7 @@ function EventTypeItem({ type, onChanged }: { type: EventType; onChanged: () => 
         <button type="button" class="button" onClick={() => setEditing(!editing)} aria-label={`${editing ? 'Cancel editing' : 'Edit'} ${type.name}`}>
           {editing ? 'Cancel' : 'Edit'}
         </button>
-        <ConfirmButton
-          label="Delete"
-          question={`Delete ${type.name}?`}
-          onConfirm={async () => {
-            if (await remove.run()) onChanged();
-          }}
-        />
+        <ConfirmButton label="Delete" question={`Delete ${type.name}?`} onConfirm={remove.start} />
       </div>
       <ErrorMessage error={remove.error} />
     </li>

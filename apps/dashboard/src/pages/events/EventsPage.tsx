@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HooklineEvent } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Field } from '../../components/Field';
+import { SearchForm } from '../../components/SearchForm';
 import { JsonBlock } from '../../components/JsonBlock';
 import { PageHeader } from '../../components/Shell';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -13,47 +13,36 @@ import { href, navigate } from '../../hooks/use-hash-route';
 /** Find an event by its id (`evt_…`) or every event of a correlation id (`call_id`); show payload and deliveries. */
 export function EventsPage({ id }: { id?: string }) {
   const { api } = useAccess();
-  const [query, setQuery] = useState(id ?? '');
   const [found, setFound] = useState<HooklineEvent[] | undefined>(undefined);
-  const search = useAction(async (value: string) => (value.startsWith('evt_') ? [await api.getEvent(value)] : (await api.findEventsByCallId(value)).events));
-
-  const run = async (value: string) => {
-    const events = await search.run(value.trim());
-    setFound(events);
+  const search = useAction(
+    async (value: string) => (value.startsWith('evt_') ? [await api.getEvent(value)] : (await api.findEventsByCallId(value)).events),
+    setFound,
+  );
+  const run = (value: string) => {
+    setFound(undefined);
+    search.start(value.trim());
   };
+  // Only a new id in the address loads again (`run` is a new closure on every render).
   useEffect(() => {
     if (!id) return;
-    setQuery(id);
-    void run(id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    run(id);
   }, [id]);
 
   return (
     <>
       <PageHeader title="Events" />
-      <form
-        class="card form form--inline"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const value = query.trim();
-          // An id gets its own address (shareable, and Logs links to it); the effect loads it.
-          if (value.startsWith('evt_') && value !== id) navigate('events', value);
-          else void run(value);
-        }}
-      >
-        <Field
-          id="event-query"
-          label="Event id or call_id"
-          error={search.error?.message}
-          hint="An id starts with evt_; anything else is looked up as a call_id."
-        >
-          {(props) => <input {...props} type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />}
-        </Field>
-        <button type="submit" class="button button--primary" disabled={search.pending || !query.trim()}>
-          Find
-        </button>
-      </form>
+      <SearchForm
+        key={id}
+        id="event-query"
+        label="Event id or call_id"
+        hint="An id starts with evt_; anything else is looked up as a call_id."
+        initial={id}
+        error={search.error?.message}
+        pending={search.pending}
+        button="Find"
+        // An id gets its own address (shareable, and Logs links to it); the effect loads it.
+        onSearch={(value) => (value.startsWith('evt_') && value !== id ? navigate('events', value) : run(value))}
+      />
       {found?.length === 0 && <p class="empty">No event has this call_id.</p>}
       {found?.map((event) => (
         <section class="card" key={event.event_id} aria-label={`Event ${event.event_id}`}>

@@ -2,55 +2,49 @@ import { useState } from 'preact/hooks';
 import type { LogDetail } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageHeader } from '../../components/Shell';
-import { Loaded } from '../../components/States';
+import { DetailPage } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { useAccess } from '../../hooks/api-context';
 import { useAction } from '../../hooks/use-action';
 import { href } from '../../hooks/use-hash-route';
 import { useLog } from './use-logs';
+import { Card } from '../../components/Card';
+import { ActionButton } from '../../components/ActionButton';
 
 /** One delivery: what was sent where, every attempt with its answer, and Retry. */
 export function LogDetailPage({ id }: { id: string }) {
   const log = useLog(id);
   return (
-    <>
-      <p class="breadcrumb">
-        <a href={href('logs')}>← Logs</a>
-      </p>
-      <Loaded resource={log}>{(data) => <Delivery log={data} onRetried={log.reload} />}</Loaded>
-    </>
+    <DetailPage back={['logs', 'Logs']} resource={log}>
+      {(data) => <Delivery log={data} onRetried={log.reload} />}
+    </DetailPage>
   );
 }
 
 function Delivery({ log, onRetried }: { log: LogDetail; onRetried: () => void }) {
   const { api, canWrite, portal } = useAccess();
-  const retry = useAction(() => api.retryLog(log.id).then(() => true));
   const [retried, setRetried] = useState(false);
+  const retry = useAction(
+    () => api.retryLog(log.id),
+    () => {
+      setRetried(true);
+      onRetried();
+    },
+  );
   return (
     <>
       <PageHeader title={log.event_type}>
         <StatusBadge status={log.status} />
         {canWrite && (
-          <button
-            type="button"
-            class="button button--primary"
-            disabled={retry.pending}
-            onClick={async () => {
-              if (await retry.run()) {
-                setRetried(true);
-                onRetried();
-              }
-            }}
-          >
+          <ActionButton action={retry} primary>
             Retry
-          </button>
+          </ActionButton>
         )}
       </PageHeader>
       {retried && <p role="status">Queued for another attempt; it appears below when it has run.</p>}
       <ErrorMessage error={retry.error} />
-      <section class="card" aria-labelledby="delivery-title">
-        <h2 id="delivery-title">Delivery</h2>
+      <Card id="delivery" title="Delivery">
         <dl class="facts">
           <dt>Delivery id</dt>
           <dd class="mono">{log.id}</dd>
@@ -67,9 +61,8 @@ function Delivery({ log, onRetried }: { log: LogDetail; onRetried: () => void })
             <Time value={log.next_attempt_at} />
           </dd>
         </dl>
-      </section>
-      <section class="card" aria-labelledby="attempts-title">
-        <h2 id="attempts-title">Attempts ({log.attempts_detail.length})</h2>
+      </Card>
+      <Card id="attempts" title={<>Attempts ({log.attempts_detail.length})</>}>
         {log.attempts_detail.length === 0 ? (
           <p class="empty">No attempt yet: the first one is on its way.</p>
         ) : (
@@ -93,7 +86,7 @@ function Delivery({ log, onRetried }: { log: LogDetail; onRetried: () => void })
             ))}
           </ol>
         )}
-      </section>
+      </Card>
     </>
   );
 }

@@ -4,6 +4,7 @@ import { Loaded } from '../../components/States';
 import { EndpointRow } from '../endpoints/EndpointRow';
 import { overviewFigures } from './overview-figures';
 import { useDayStats, useTroubledEndpoints } from './use-overview';
+import { Card } from '../../components/Card';
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(rate >= 0.999 || rate === 0 ? 0 : 1)} %`);
 const ms = (value: number | null) => (value === null ? '—' : `${value} ms`);
@@ -42,19 +43,17 @@ export function OverviewPage() {
                   <dd>{ms(figures.p95Ms)}</dd>
                 </div>
               </dl>
-              <section class="card" aria-labelledby="chart-title">
-                <h2 id="chart-title">Deliveries in the last 24 hours, per hour</h2>
+              <Card id="chart" title="Deliveries in the last 24 hours, per hour">
                 <DeliveriesChart
                   stats={data}
                   label={`Deliveries per hour: ${figures.delivered} delivered, ${figures.failed} failed, ${figures.retrying} retrying`}
                 />
-              </section>
+              </Card>
             </>
           );
         }}
       </Loaded>
-      <section class="card" aria-labelledby="troubled-title">
-        <h2 id="troubled-title">Failing or disabled endpoints</h2>
+      <Card id="troubled" title="Failing or disabled endpoints">
         <Loaded resource={troubled} isEmpty={(data) => data.length === 0} empty={<p>Every endpoint is active and none of the recent deliveries failed.</p>}>
           {(data) => (
             <ul class="list">
@@ -67,7 +66,7 @@ export function OverviewPage() {
             </ul>
           )}
         </Loaded>
-      </section>
+      </Card>
     </>
   );
 }

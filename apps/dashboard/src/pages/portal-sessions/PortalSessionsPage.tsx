@@ -6,7 +6,8 @@ import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/Shell';
 import { fieldErrors } from '../../hooks/field-errors';
 import { useAccess } from '../../hooks/api-context';
-import { useAction } from '../../hooks/use-action';
+import { submitHandler, useAction } from '../../hooks/use-action';
+import { Card } from '../../components/Card';
 
 /** Make a portal link for one tenant (a channel): its endpoints, logs and the event catalog, nothing else. */
 export function PortalSessionsPage() {
@@ -15,23 +16,18 @@ export function PortalSessionsPage() {
   const [hours, setHours] = useState('1');
   const [readOnly, setReadOnly] = useState(false);
   const [session, setSession] = useState<PortalSession | undefined>(undefined);
-  const create = useAction(() => api.createPortalSession({ tenant: tenant.trim(), expires_in_seconds: Math.round(Number(hours) * 3600), read_only: readOnly }));
+  const create = useAction(
+    () => api.createPortalSession({ tenant: tenant.trim(), expires_in_seconds: Math.round(Number(hours) * 3600), read_only: readOnly }),
+    setSession,
+  );
   const { byField, rest } = fieldErrors(create.error, ['tenant', 'expires_in_seconds', 'read_only']);
 
   return (
     <>
       <PageHeader title="Portal sessions" />
       <div class="split">
-        <section class="card" aria-labelledby="session-title">
-          <h2 id="session-title">New portal link</h2>
-          <form
-            class="form"
-            noValidate
-            onSubmit={async (event) => {
-              event.preventDefault();
-              setSession(await create.run());
-            }}
-          >
+        <Card id="session" title="New portal link">
+          <form class="form" noValidate onSubmit={submitHandler(create.start)}>
             <Field id="session-tenant" label="Tenant" error={byField.tenant} hint="The channel your customer's events are published on.">
               {(props) => <input {...props} type="text" value={tenant} onInput={(e) => setTenant(e.currentTarget.value)} />}
             </Field>
@@ -48,9 +44,8 @@ export function PortalSessionsPage() {
               Create portal link
             </button>
           </form>
-        </section>
-        <section class="card" aria-labelledby="link-title">
-          <h2 id="link-title">Link</h2>
+        </Card>
+        <Card id="link" title="Link">
           {session ? (
             <>
               <CopyField id="session-url" label="Portal URL" value={session.url} />
@@ -67,7 +62,7 @@ export function PortalSessionsPage() {
           ) : (
             <p class="empty">Create a link to see it here. Send it to your customer or embed it in your product (see the README).</p>
           )}
-        </section>
+        </Card>
       </div>
     </>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, createApiClient } from '../../api/client';
 import { Field } from '../../components/Field';
+import { submitHandler } from '../../hooks/use-action';
 
 /**
  * Sign-in with an organization API key, checked against the API before it is kept. `notice` says
@@ -11,8 +12,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (key: string) =
   const [error, setError] = useState<string | undefined>(undefined);
   const [pending, setPending] = useState(false);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     const candidate = key.trim();
     if (!candidate) return setError('Enter an API key.');
     setPending(true);
@@ -25,7 +25,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (key: string) =
     } finally {
       setPending(false);
     }
-  };
+  });
 
   return (
     <main class="sign-in">
