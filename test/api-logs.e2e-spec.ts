@@ -469,12 +469,12 @@ describe('Delivery logs API', () => {
 
     /** The organization's counters summed per (subscription, event type, status). */
     const counters = async () =>
-      prisma.$queryRaw<{ key: string; n: bigint }[]>`
+      stack.prisma.$queryRaw<{ key: string; n: bigint }[]>`
         SELECT subscription_id || ' ' || event_type || ' ' || status AS key, sum(n)::bigint AS n FROM delivery_counts
         WHERE organization_id = ${org.id} GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1`;
     /** The same from the deliveries themselves. */
     const counted = async () =>
-      prisma.$queryRaw<{ key: string; n: bigint }[]>`
+      stack.prisma.$queryRaw<{ key: string; n: bigint }[]>`
         SELECT subscription_id || ' ' || event_type || ' ' || status AS key, count(*)::bigint AS n FROM deliveries
         WHERE organization_id = ${org.id} GROUP BY 1 ORDER BY 1`;
     const total = async (query: string) => {
@@ -484,7 +484,7 @@ describe('Delivery logs API', () => {
     };
 
     beforeAll(async () => {
-      org = await api.createOrg('Logs totals');
+      org = await stack.api.createOrg('Logs totals');
       subscriptionId = (await createSubscription(org)).id;
     });
 
@@ -497,16 +497,16 @@ describe('Delivery logs API', () => {
       expect(await total('')).toBe(5);
       expect(await total('?status=pending')).toBe(5);
 
-      await prisma.delivery.updateMany({ where: { id: { in: [rows[0].id, rows[2].id] } }, data: { status: 'failed' } });
+      await stack.prisma.delivery.updateMany({ where: { id: { in: [rows[0].id, rows[2].id] } }, data: { status: 'failed' } });
       // An update that leaves the status alone changes no total.
-      await prisma.delivery.updateMany({ where: { id: rows[1].id }, data: { attempts: 3 } });
+      await stack.prisma.delivery.updateMany({ where: { id: rows[1].id }, data: { attempts: 3 } });
       expect(await total('?status=pending')).toBe(3);
       expect(await total('?status=failed')).toBe(2);
       expect(await total('?event_type=a.two&status=failed')).toBe(1);
 
       // Retention deletes deliveries; deleting an event cascades to its deliveries.
-      await prisma.delivery.delete({ where: { id: rows[3].id } });
-      await prisma.event.delete({ where: { id: rows[4].eventId } });
+      await stack.prisma.delivery.delete({ where: { id: rows[3].id } });
+      await stack.prisma.event.delete({ where: { id: rows[4].eventId } });
       expect(await total('')).toBe(3);
       expect(await total('?event_type=a.two')).toBe(1);
       expect(await counters()).toEqual(await counted());
@@ -514,16 +514,16 @@ describe('Delivery logs API', () => {
       // What the triggers run now and then for the groups a statement wrote: (a.two, pending) nets to
       // zero (3 inserted, 1 changed, 2 deleted), so folding it leaves no row of it.
       const rowsOf = async (eventType?: string, status?: string) => {
-        const [{ rows: count }] = await prisma.$queryRaw<{ rows: bigint }[]>`
+        const [{ rows: count }] = await stack.prisma.$queryRaw<{ rows: bigint }[]>`
           SELECT count(*) AS rows FROM delivery_counts WHERE organization_id = ${org.id}
             AND (${eventType ?? null}::text IS NULL OR (event_type = ${eventType ?? null} AND status = ${status ?? null}))`;
         return Number(count);
       };
-      await prisma.$executeRaw`SELECT compact_delivery_groups(ARRAY[${org.id}], ARRAY[${subscriptionId}], ARRAY['a.two'], ARRAY['pending'])`;
+      await stack.prisma.$executeRaw`SELECT compact_delivery_groups(ARRAY[${org.id}], ARRAY[${subscriptionId}], ARRAY['a.two'], ARRAY['pending'])`;
       expect(await rowsOf('a.two', 'pending')).toBe(0);
       expect(await counters()).toEqual(await counted());
 
-      await prisma.$executeRaw`SELECT compact_delivery_counts(${org.id}, NULL)`;
+      await stack.prisma.$executeRaw`SELECT compact_delivery_counts(${org.id}, NULL)`;
       expect(await rowsOf()).toBe(3); // one row per (subscription, event type, status) left
       expect(await counters()).toEqual(await counted());
       expect(await total('?status=failed')).toBe(2);
