@@ -283,7 +283,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key stops working at once.
+         * @description The key stops working at once on the api replica that answers, and within 5 s on the others (each caches valid keys for 5 s).
          */
         delete: operations["revokeApiKey"];
         options?: never;
