@@ -37,6 +37,7 @@ function formatReport(report) {
       ['p99 ms', (s) => s.latency_ms?.p99_ms],
       ['api MB', (s) => s.api_peak_rss_mb],
       ['worker MB', (s) => s.worker_peak_rss_mb],
+      ['api CPU ms/event', (s) => s.api_cpu_ms_per_event],
       ['wkr CPU ms/deliv', (s) => s.worker_cpu_ms_per_delivery],
       ['redis/deliv', (s) => s.redis_commands_per_delivery],
       ['lua/deliv', (s) => s.redis_script_calls_per_delivery],
@@ -82,8 +83,8 @@ function markdown(report) {
   const sqlKey = report.sql_counting === 'statements' ? 'sql_statements_per_delivery' : 'sql_transactions_per_delivery';
   const rows = report.scenarios.map((s) =>
     s.status === 'skipped'
-      ? `| ${s.id} | skipped: ${s.reason} |  |  |  |  |  |  |  |  |  |  |`
-      : `| ${s.id} | ${s.intake}, ${s.subscriptions} sub${s.subscriptions > 1 ? 's' : ''}, ${s.workers} worker${s.workers > 1 ? 's' : ''}${s.signature_scheme === 'ed25519' ? ', ed25519' : ''} | ${s.deliveries_received ?? '–'} | ${s.intake_events_per_second ?? '–'} | ${s.deliveries_per_second ?? '–'} | ${s.ratio_to_ceiling ?? '–'} | ${s.latency_ms ? `${s.latency_ms.p50_ms} / ${s.latency_ms.p95_ms} / ${s.latency_ms.p99_ms}` : '–'} | ${s.api_peak_rss_mb ?? '–'} / ${s.worker_peak_rss_mb ?? '–'} | ${s.worker_cpu_ms_per_delivery ?? '–'} | ${s.redis_commands_per_delivery ?? '–'} (${s.redis_script_calls_per_delivery ?? '–'}) | ${s[sqlKey] ?? '–'} | ${s.status} |`,
+      ? `| ${s.id} | skipped: ${s.reason} |  |  |  |  |  |  |  |  |  |  |  |`
+      : `| ${s.id} | ${s.intake}, ${s.subscriptions} sub${s.subscriptions > 1 ? 's' : ''}, ${s.workers} worker${s.workers > 1 ? 's' : ''}${s.signature_scheme === 'ed25519' ? ', ed25519' : ''} | ${s.deliveries_received ?? '–'} | ${s.intake_events_per_second ?? '–'} | ${s.deliveries_per_second ?? '–'} | ${s.ratio_to_ceiling ?? '–'} | ${s.latency_ms ? `${s.latency_ms.p50_ms} / ${s.latency_ms.p95_ms} / ${s.latency_ms.p99_ms}` : '–'} | ${s.api_peak_rss_mb ?? '–'} / ${s.worker_peak_rss_mb ?? '–'} | ${s.api_cpu_ms_per_event ?? '–'} | ${s.worker_cpu_ms_per_delivery ?? '–'} | ${s.redis_commands_per_delivery ?? '–'} (${s.redis_script_calls_per_delivery ?? '–'}) | ${s[sqlKey] ?? '–'} | ${s.status} |`,
   );
   const f = report.flags;
   const args = [
@@ -100,8 +101,8 @@ function markdown(report) {
     '',
     `Ceilings: no-op BullMQ worker (concurrency ${c.noop_bullmq.concurrency}) **${c.noop_bullmq.jobs_per_second} jobs/s**; raw HTTP with undici (${c.raw_http.connections} connections) **${c.raw_http.posts_per_second} POSTs/s**; min ${c.min_per_second}/s.`,
     '',
-    `| scenario | intake | deliveries | intake events/s | deliveries/s | ×ceiling | latency p50 / p95 / p99 ms | peak RSS api / worker MB | worker CPU ms per delivery | Redis commands (scripts) per delivery | SQL ${report.sql_counting} per delivery | status |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| scenario | intake | deliveries | intake events/s | deliveries/s | ×ceiling | latency p50 / p95 / p99 ms | peak RSS api / worker MB | api CPU ms per event | worker CPU ms per delivery | Redis commands (scripts) per delivery | SQL ${report.sql_counting} per delivery | status |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n');
 }

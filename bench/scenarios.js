@@ -178,6 +178,8 @@ async function measure(def, ctx, prefix) {
   let soakSeries;
   let workerCpuBefore;
   let workerCpuMs;
+  let apiCpuBefore;
+  let apiCpuMs;
   try {
     const org = await createTenant(stack, receiver, def.subscriptions, {
       ordered: Boolean(def.orderingKeys),
@@ -208,6 +210,7 @@ async function measure(def, ctx, prefix) {
     statementsBefore = await statements.read();
     rss = sampleRss([stack.api, ...stack.workers]);
     workerCpuBefore = stack.workers.reduce((sum, worker) => sum + cpuMs(worker.pid), 0);
+    apiCpuBefore = cpuMs(stack.api.pid);
     // Later scenarios are sized from the fastest delivery rate seen so far in this run.
     const fastest = Math.max(0, ...ctx.results.filter((r) => r.status === 'ok').map((r) => r.deliveries_per_second));
     const cap = fastest ? Math.min(opts.mode.maxDeliveries, fastest * opts.mode.targetSeconds) : opts.mode.maxDeliveries;
@@ -232,6 +235,7 @@ async function measure(def, ctx, prefix) {
       });
     ticker = progressTicker(`scenario ${def.id}`, receiver);
     tally = await running;
+    apiCpuMs = cpuMs(stack.api.pid) - apiCpuBefore;
     const expected = tally.accepted * def.subscriptions;
     delivered = await receiver.waitFor(() => expected, opts.mode.wait);
     peaks = rss.stop();
@@ -269,6 +273,7 @@ async function measure(def, ctx, prefix) {
     worker_peak_rss_mb: mb(Math.max(...peaks.slice(1))),
     worker_peak_rss_mb_each: peaks.slice(1).map(mb),
     worker_cpu_ms_per_delivery: summary.received ? Math.round((workerCpuMs / summary.received) * 1000) / 1000 : null,
+    api_cpu_ms_per_event: tally.accepted ? Math.round((apiCpuMs / tally.accepted) * 1000) / 1000 : null,
     redis_commands_per_delivery: perDelivery(redisCommands.total),
     redis_script_calls_per_delivery: perDelivery(redisCommands.scripts),
     redis_top_commands_per_delivery: Object.fromEntries(

@@ -11,7 +11,6 @@ import { LogsModule } from './logs/logs.module';
 import { ApiObservabilityModule } from './observability/api-observability.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { PortalModule } from './portal/portal.module';
-import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RecoveryModule } from './recovery/recovery.module';
 import { StatsModule } from './stats/stats.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -27,7 +26,6 @@ export class AppModule {
         CatalogModule,
         QueueModule,
         AuthModule,
-        RateLimitModule,
         OrgsModule,
         EventTypesModule,
         // LogsModule before SubscriptionsModule: its static "logs/..." routes come first.

@@ -9,7 +9,8 @@ import type { RequestPrincipal } from './request-principal';
 /**
  * Turns a bearer credential into the RequestPrincipal it stands for: an organization API key
  * (organization-wide, read-write) or a portal session token (hps_, narrowed to its tenant). Both are
- * read from PostgreSQL at every request, never cached, so revoking either holds from the next request.
+ * read from PostgreSQL: a portal session at every request, so revoking it holds from the next request;
+ * an API key at most every 5 s (ApiKeyRepository's cache, emptied by a revocation through this process).
  */
 @Injectable()
 export class PrincipalResolver {

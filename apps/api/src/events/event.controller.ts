@@ -1,10 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BodyLimit, UnvalidatedBody } from '../common/route-body';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { OrgId } from '../auth/request-principal';
 import { ApiAccess, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators';
-import { EventRejectionMetricsInterceptor } from '../observability/event-rejection-metrics.interceptor';
 import { BATCH_BODY_LIMIT_BYTES, EventBatchDto, EventBatchResponseDto } from './event-batch.dto';
 import { EventCreateDto, EventLookupQueryDto } from './event.dto';
 import { acceptedExample, eventCreateExample, eventExample } from './event.examples';
@@ -28,7 +27,6 @@ export class EventController {
 
   @Post()
   @HttpCode(202)
-  @UseInterceptors(EventRejectionMetricsInterceptor)
   @ApiOperation({
     operationId: 'publishEvent',
     summary: 'Publish an event',
@@ -52,7 +50,6 @@ export class EventController {
   @Post('batch')
   @HttpCode(202)
   @BodyLimit(BATCH_BODY_LIMIT_BYTES)
-  @UseInterceptors(EventRejectionMetricsInterceptor)
   @ApiOperation({
     operationId: 'publishEventBatch',
     summary: 'Publish up to 500 events in one request',

@@ -37,8 +37,8 @@ export class EventService {
    */
   async intake(organizationId: string, body: unknown, traceparent?: string): Promise<EventAcceptedResponseDto> {
     const span = this.tracing.server('POST /v1/events', traceparent, { 'http.request.method': 'POST', 'http.route': '/v1/events' });
-    return traced(span, async () => {
-      const accepted = await this.writer.write({ ...(await this.check(organizationId, body)), traceparent: span.traceparent });
+    return this.answer(span, async () => {
+      const accepted = await this.writer.write(await this.check(organizationId, body, span.traceparent));
       span.end({ 'http.response.status_code': 202, 'hookline.event_id': accepted.id });
       return toEventAcceptedResponse(accepted);
     });
@@ -52,7 +52,7 @@ export class EventService {
    */
   async intakeBatch(organizationId: string, body: unknown, traceparent?: string): Promise<EventBatchResponseDto> {
     const span = this.tracing.server('POST /v1/events/batch', traceparent, { 'http.request.method': 'POST', 'http.route': '/v1/events/batch' });
-    return traced(span, async () => {
+    return this.answer(span, async () => {
       const events = await batchEvents(body);
       const checked = await Promise.all(events.map((event) => this.checkSized(organizationId, event, span.traceparent).catch(asRejection)));
       const answers = await this.writeValid(checked);
@@ -72,16 +72,16 @@ export class EventService {
   }
 
   /** An event's rules, then its data against the catalog: the event to write, or the DomainError. */
-  private async check(organizationId: string, event: unknown): Promise<NewEvent> {
+  private async check(organizationId: string, event: unknown, traceparent: string): Promise<NewEvent> {
     const dto = await validateEvent(event, EventCreateDto);
     await this.catalog.assertValidEventData(organizationId, dto.event_type, dto.data);
-    return toEventColumns(organizationId, dto);
+    return { ...toEventColumns(organizationId, dto), traceparent };
   }
 
   /** One event of a batch: its size first (as the single endpoint's body limit would refuse it). */
   private async checkSized(organizationId: string, event: unknown, traceparent: string): Promise<NewEvent> {
     if (isEventTooLarge(event)) throw new DomainError('payload_too_large', `The event is larger than ${MAX_EVENT_BYTES / 1024} KiB.`);
-    return { ...(await this.check(organizationId, event)), traceparent };
+    return this.check(organizationId, event, traceparent);
   }
 
   /** Writes the valid events together; answers each slot with its accepted event or its rejection. */
@@ -93,6 +93,22 @@ export class EventService {
       const result = written[next++];
       return result instanceof Error ? asRejection(result) : result;
     });
+  }
+
+  /**
+   * Runs an intake request's work. A failure ends its span as an error and, when it is about the
+   * event (validation, catalog schema, a malformed batch), counts in hookline_events_rejected_total;
+   * the exception filter answers it. Accepted events are counted by EventStore when stored.
+   */
+  private async answer<T>(span: TraceSpan, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const domain = error instanceof DomainError;
+      if (domain && !NOT_REJECTIONS.has(error.code)) this.metrics.eventRejected(error.code);
+      span.end({ 'error.type': domain ? error.code : 'internal' }, domain ? error.message : 'internal error');
+      throw error;
+    }
   }
 
   private toBatchResult(answer: AcceptedEvent | DomainError): EventAcceptedResponseDto | EventRejectedResponseDto {
@@ -113,15 +129,8 @@ export class EventService {
   }
 }
 
-/** Runs the request's work; a failure ends its span as an error (the exception filter answers it). */
-async function traced<T>(span: TraceSpan, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    span.end({ 'error.type': error instanceof DomainError ? error.code : 'internal' }, error instanceof DomainError ? error.message : 'internal error');
-    throw error;
-  }
-}
+/** Refusals of a request that are not about its event (authentication, throttling, outages): not rejections. */
+const NOT_REJECTIONS = new Set(['unauthorized', 'forbidden', 'rate_limited', 'service_unavailable']);
 
 /** The batch's events, or the 400 a malformed batch gets (nothing is stored then). */
 async function batchEvents(body: unknown): Promise<unknown[]> {

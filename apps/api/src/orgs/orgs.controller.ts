@@ -49,7 +49,11 @@ export class OrgsController {
 
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key', description: 'The key stops working at once.' })
+  @ApiOperation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key',
+    description: 'The key stops working at once on the api replica that answers, and within 5 s on the others (each caches valid keys for 5 s).',
+  })
   @OrgIdParam()
   @ApiParam({ name: 'keyId', description: 'API key id.', example: KEY_ID })
   @ApiNoContentResponse({ description: 'Revoked.' })

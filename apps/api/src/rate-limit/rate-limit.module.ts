@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ApiRateLimitInterceptor } from './api-rate-limit.interceptor';
 import { ApiRateLimiter } from './api-rate-limiter';
 
-/** Per-API-key rate limiting of every route, counted in Redis (see ApiRateLimiter). */
+/** Per-API-key rate limiting, counted in Redis (see ApiRateLimiter); ApiKeyGuard counts each request it authenticates. */
 @Module({
-  providers: [ApiRateLimiter, { provide: APP_INTERCEPTOR, useClass: ApiRateLimitInterceptor }],
+  providers: [ApiRateLimiter],
+  exports: [ApiRateLimiter],
 })
 export class RateLimitModule {}
