@@ -7,6 +7,8 @@ import { FanOutRepository } from '@app/database/repositories/fan-out.repository'
 import { SecretCipher } from '@app/domain/secret-cipher';
 import { IntakeModule } from '@app/intake/intake.module';
 import { QueueModule, QueueName } from '@app/queue';
+import { DeliveryClaims } from './delivery/delivery-claims';
+import { DeliveryDispatcher } from './delivery/delivery-dispatcher';
 import { DeliveryHttpClient } from './delivery/delivery-http-client';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
@@ -43,9 +45,11 @@ export class WorkerModule {
         DeliveryHttpClient,
         DeliveryRepository,
         DeliveryStore,
+        DeliveryClaims,
         OrderedSuccessors,
         SigningKeys,
         DeliveryService,
+        DeliveryDispatcher,
         configuredProcessor(DeliveryProcessor, QueueName.Deliveries, deliveryWorkerOptions(config)),
         FanOutRepository,
         PublishedEventService,

@@ -34,7 +34,8 @@ export interface HooklineConfig {
   workerConcurrency: number;
   /**
    * BullMQ job lock of the worker, renewed every half of it; a crashed worker's jobs are taken over
-   * about two lock durations later (the stalled-job check runs at the same interval).
+   * one to two lock durations later (the stalled-job check runs at the same interval). Short, because
+   * a job that runs twice is harmless: fan-out is idempotent and deliveries are claimed in PostgreSQL.
    */
   workerLockDurationMs: number;
   /** Prefix of every BullMQ key; use a hash tag such as {hookline} on Redis Cluster. */
@@ -198,7 +199,7 @@ export function loadConfig(env: Env = process.env): HooklineConfig {
     retryMaxDelayMs: num(env, 'RETRY_MAX_DELAY_MS', 12 * 3600_000, { min: 0, integer: true }),
     retryMaxAttempts: num(env, 'RETRY_MAX_ATTEMPTS', 10, { min: 1, max: 20, integer: true }),
     workerConcurrency: num(env, 'WORKER_CONCURRENCY', 100, { min: 1, max: 1000, integer: true }),
-    workerLockDurationMs: num(env, 'WORKER_LOCK_DURATION_MS', 30_000, { min: 500, max: 600_000, integer: true }),
+    workerLockDurationMs: num(env, 'WORKER_LOCK_DURATION_MS', 5_000, { min: 500, max: 600_000, integer: true }),
     queuePrefix: queuePrefix(env),
     webhookTokenHeader: str(env, 'WEBHOOK_TOKEN_HEADER', 'X-Webhook-Token'),
     encryptionKey: encryptionKey(env, nodeEnv),

@@ -4,7 +4,6 @@ import {
   type AttemptEntry,
   type AttemptRecord,
   type DeliveryUpdate,
-  type DeliveryWithContext,
   type SubscriptionChange,
 } from '@app/database/repositories/delivery.repository';
 import type { Delivery } from '@app/generated/prisma/client';
@@ -19,16 +18,12 @@ const BATCH_WAIT_MS = 2;
 const MAX_BATCH_ROWS = 200;
 
 /**
- * The delivery path's reads and writes, batched: concurrent jobs load their deliveries in one query
- * and record their attempts in one statement. Every job still waits for its own write before it is
- * acknowledged, so an attempt is never lost; a row PostgreSQL refuses fails only its own job.
+ * The delivery path's attempt writes, batched: concurrent attempts are recorded in one statement.
+ * Every attempt still waits for its own write before it counts as done, so an attempt is never lost;
+ * a row PostgreSQL refuses fails only its own attempt.
  */
 @Injectable()
 export class DeliveryStore {
-  private readonly contexts = new MicroBatcher<string, DeliveryWithContext | null>((ids) => this.loadMany(ids), {
-    maxItems: MAX_BATCH_ROWS,
-    maxWaitMs: BATCH_WAIT_MS,
-  });
   private readonly attempts = new MicroBatcher<AttemptEntry, boolean>(
     (entries) =>
       settleEach(
@@ -40,11 +35,6 @@ export class DeliveryStore {
   );
 
   constructor(private readonly repository: DeliveryRepository) {}
-
-  /** The delivery with its event and subscription, or null when it does not exist. */
-  load(id: string): Promise<DeliveryWithContext | null> {
-    return this.contexts.add(id);
-  }
 
   /**
    * Records the attempt and the delivery's new state; see DeliveryRepository.recordAttempt. The few
@@ -61,8 +51,4 @@ export class DeliveryStore {
     return this.attempts.add({ delivery, attempt, update });
   }
 
-  private async loadMany(ids: string[]): Promise<(DeliveryWithContext | null)[]> {
-    const found = new Map((await this.repository.findManyWithContext(ids)).map((delivery) => [delivery.id, delivery]));
-    return ids.map((id) => found.get(id) ?? null);
-  }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Attributes } from '@opentelemetry/api';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { DeliveryRepository, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
+import { DeliveryRepository, type ClaimedDelivery, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
+import { DeliveryClaims } from './delivery-claims';
 import { DeliveryStore } from './delivery-store';
 import { newId } from '@app/domain/ids';
 import { buildDeliveryRequest } from '@app/domain/payload';
@@ -19,8 +20,6 @@ import { hooklineUserAgent } from './user-agent';
 export type DeliveryResult = { retryAt: Date } | { retryAt?: undefined };
 
 const FINISHED = new Set(['delivered', 'failed', 'cancelled']);
-/** A job that fires this much before the delivery's next_attempt_at still attempts (clock slack). */
-const EARLY_TOLERANCE_MS = 250;
 
 /** Makes one HTTP attempt of a delivery and records it; PostgreSQL holds the state, not the job. */
 @Injectable()
@@ -33,6 +32,7 @@ export class DeliveryService {
     @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
     private readonly deliveries: DeliveryRepository,
     private readonly store: DeliveryStore,
+    private readonly claims: DeliveryClaims,
     private readonly http: DeliveryHttpClient,
     private readonly signingKeys: SigningKeys,
     private readonly metrics: MetricsService,
@@ -44,32 +44,38 @@ export class DeliveryService {
   }
 
   /**
-   * Attempts the delivery unless it has ended or its subscription is gone. Database errors propagate
-   * (the job is retried by BullMQ); receiver failures are outcomes, recorded and retried by policy.
+   * A delivery job: claims the delivery and attempts it, unless it has ended, waits behind its
+   * ordering key, is not due yet or is held by another claim (then the job looks again when that
+   * claim ends or lapses). Database errors propagate (the job is retried by BullMQ).
    */
   async deliver(deliveryId: string): Promise<DeliveryResult> {
-    const delivery = await this.store.load(deliveryId);
+    const delivery = await this.claims.claim(deliveryId);
     if (!delivery) {
       this.logger.warn({ delivery_id: deliveryId, msg: 'delivery not found; job dropped' });
       return {};
     }
-    if (FINISHED.has(delivery.status)) return {};
-    // Waiting behind an earlier delivery of its ordering key: it is enqueued again once released.
-    if (delivery.blockedBy) return {};
+    if (!delivery.claimed) return notClaimed(delivery, this.claims.ttlMs);
+    return this.deliverClaimed(delivery);
+  }
 
-    const { subscription, event } = delivery;
-    const isTestEvent = event.targetSubscriptionId === subscription.id;
-    if (subscription.deletedAt) return this.cancel(delivery, 'subscription deleted');
-    if (!subscription.isActive && !isTestEvent) return this.cancel(delivery, 'subscription inactive');
-
-    // A job re-run early (recovered after a crash, re-enqueued by a fan-out replay) waits for its time.
-    if (delivery.status === 'retrying' && delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() - Date.now() > EARLY_TOLERANCE_MS) {
-      return { retryAt: delivery.nextAttemptAt };
+  /**
+   * Attempts a delivery this worker has claimed, unless its subscription is gone, and releases the
+   * claim (recording the attempt clears it). Receiver failures are outcomes, recorded and retried by
+   * policy; database errors propagate and leave the claim to lapse.
+   */
+  async deliverClaimed(delivery: DeliveryWithContext): Promise<DeliveryResult> {
+    try {
+      const { subscription, event } = delivery;
+      const isTestEvent = event.targetSubscriptionId === subscription.id;
+      if (subscription.deletedAt) return await this.cancel(delivery, 'subscription deleted');
+      if (!subscription.isActive && !isTestEvent) return await this.cancel(delivery, 'subscription inactive');
+      // Circuit breaker of the target origin and the subscription's rate limit: waiting is not an attempt.
+      const admission = await this.endpointHealth.admit(delivery);
+      if (admission.postponeUntil) return await this.postpone(delivery, admission);
+      return await this.attempt(delivery, admission.pass);
+    } finally {
+      this.claims.forget(delivery.id);
     }
-    // Circuit breaker of the target origin and the subscription's rate limit: waiting is not an attempt.
-    const admission = await this.endpointHealth.admit(delivery);
-    if (admission.postponeUntil) return this.postpone(delivery, admission);
-    return this.attempt(delivery, admission.pass);
   }
 
   private async attempt(delivery: DeliveryWithContext, pass: AttemptPass): Promise<DeliveryResult> {
@@ -174,6 +180,19 @@ export class DeliveryService {
       this.logger.warn({ ...fields, error_message: outcome.errorMessage, disabled_reason: outcome.disabledReason, msg: 'delivery failed' });
     }
   }
+}
+
+/**
+ * What a job does with a delivery it could not claim: nothing once it ended or while it waits behind
+ * its ordering key (it is enqueued again when released); else it looks again when the delivery is due
+ * or when the claim holding it ends or lapses (a claim taken at the same instant: one claim later).
+ */
+function notClaimed(delivery: ClaimedDelivery, claimTtlMs: number): DeliveryResult {
+  if (FINISHED.has(delivery.status) || delivery.blockedBy) return {};
+  const now = Date.now();
+  if (delivery.claimedUntil && delivery.claimedUntil.getTime() > now) return { retryAt: delivery.claimedUntil };
+  if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > now) return { retryAt: delivery.nextAttemptAt };
+  return { retryAt: new Date(now + claimTtlMs) };
 }
 
 /** The ids every delivery log line carries, as fields (never payloads or secrets). */

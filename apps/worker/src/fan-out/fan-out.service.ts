@@ -1,11 +1,10 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { FanOutRepository, type FanOutCandidate, type FanOutEvent, type NewDelivery } from '@app/database/repositories/fan-out.repository';
 import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { CompiledFilterCache, filterSubject, type FilterPredicate } from '@app/domain/payload-filter';
 import { Tracing, type TraceSpan } from '@app/observability';
-import { QueueName, enqueueDeliveries, type DeliveryQueue } from '@app/queue';
 import { orderingKeyOf } from '@app/domain/ordering-key';
+import { DeliveryDispatcher } from '../delivery/delivery-dispatcher';
 import { receivesEvent, type MatchableEvent } from './target-matching';
 
 /** How long a fan-out waits for others to share its queries (jobs arrive back to back under load). */
@@ -35,9 +34,9 @@ type MatchingCandidate = FanOutCandidate & { payloadFilter: FilterPredicate | nu
 
 /**
  * Turns events into deliveries, a batch at a time: one query for the events, one for their candidate
- * subscriptions, one statement creating every delivery, one addBulk of their jobs. Concurrent
- * single-event jobs are collected into batches; a batch job is one already. Each job completes only
- * once its deliveries are stored and enqueued.
+ * subscriptions, one statement creating every delivery, one claiming them for the dispatcher, which
+ * sends their first attempts in this worker. Concurrent single-event jobs are collected into batches;
+ * a batch job is one already. Each job completes only once its deliveries are stored and claimed.
  */
 @Injectable()
 export class FanOutService {
@@ -54,7 +53,7 @@ export class FanOutService {
 
   constructor(
     private readonly repository: FanOutRepository,
-    @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
+    private readonly dispatcher: DeliveryDispatcher,
     private readonly tracing: Tracing,
   ) {}
 
@@ -63,8 +62,8 @@ export class FanOutService {
   );
 
   /**
-   * Creates one delivery per matching subscription and enqueues the event's open deliveries. Safe to
-   * run twice: existing (event, subscription) pairs are kept and jobs are keyed by delivery id.
+   * Creates one delivery per matching subscription and dispatches the event's open deliveries. Safe to
+   * run twice: existing (event, subscription) pairs are kept and a delivery in flight stays claimed.
    */
   fanOut(eventId: string): Promise<void> {
     return this.batcher.add(eventId);
@@ -89,13 +88,14 @@ export class FanOutService {
         const matching = await this.withFilterSubjects(toMatch, candidates);
         const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
         if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
+        await this.dispatcher.room();
         const openDeliveryIds = await this.repository.createDeliveries(
           deliveries,
           toMatch.map((event) => event.id),
           events.map((event) => event.id),
         );
-        await enqueueDeliveries(this.deliveriesQueue, openDeliveryIds);
-        this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: delivery jobs enqueued' });
+        await this.dispatcher.dispatch(openDeliveryIds);
+        this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: deliveries dispatched' });
         endSpans(spans, deliveries);
       } catch (error) {
         endSpans(spans, [], error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import type { Queue } from 'bullmq';
 import { MaintenanceRepository } from '@app/database/repositories/maintenance.repository';
 import { QueueName, enqueueDelivery, enqueueStoredEvents, type DeliveryQueue, type IntakeQueue } from '@app/queue';
 
@@ -34,17 +34,20 @@ export class OutboxSweeper {
   private readonly logger = new Logger(OutboxSweeper.name);
   private readonly eventCursor: SweepCursor = { afterId: '' };
   private readonly deliveryCursor: SweepCursor = { afterId: '' };
-  /** An open delivery overdue by this much has lost its job (a live one is at most waiting its turn). */
+  /**
+   * An open delivery overdue by this much, and held by no claim, may have lost its job: its job state
+   * then tells. Deliveries are claimed within milliseconds of their creation or of their job's start,
+   * and claims, like job locks, last WORKER_LOCK_DURATION_MS.
+   */
   private readonly deliveryGraceMs: number;
 
   constructor(
-    @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
     private readonly repository: MaintenanceRepository,
+    @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
     @InjectQueue(QueueName.Intake) private readonly intakeQueue: IntakeQueue,
     @InjectQueue(QueueName.Deliveries) private readonly deliveriesQueue: DeliveryQueue,
   ) {
-    // A crashed worker's job stays active until the stalled check, about two lock durations.
-    this.deliveryGraceMs = 2 * config.workerLockDurationMs;
+    this.deliveryGraceMs = config.workerLockDurationMs;
   }
 
   /** Enqueues the fan-out of accepted events still waiting for it; returns how many were enqueued. */

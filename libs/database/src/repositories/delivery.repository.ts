@@ -32,6 +32,12 @@ export type DeliveryWithContext = Pick<
   >;
 };
 
+/**
+ * A delivery asked for by claim(): with its context, and whether this caller now holds it. When not,
+ * the row says why (ended, waiting behind its ordering key, not due yet, or held by another claim).
+ */
+export type ClaimedDelivery = DeliveryWithContext & { claimed: boolean; claimedUntil: Date | null };
+
 type ContextRow = Omit<DeliveryWithContext, 'event' | 'subscription'> & {
   [K in keyof DeliveryWithContext['event'] as `event_${K}`]: DeliveryWithContext['event'][K];
 } & {
@@ -75,13 +81,28 @@ export interface SubscriptionChange {
   failingSince?: 'start' | 'clear';
 }
 
+/** A delivery due this much later is claimed anyway (clock slack between workers and PostgreSQL). */
+const DUE_TOLERANCE_MS = 250;
+
 @Injectable()
 export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Deliveries with their event and subscription, in one query for all ids (missing ids are left out). */
-  async findManyWithContext(ids: string[]): Promise<DeliveryWithContext[]> {
-    const rows = await this.prisma.$queryRaw<ContextRow[]>`
+  /**
+   * Claims the deliveries that may be attempted now (open, not waiting behind their ordering key, due,
+   * and not held by a live claim) for `ttlMs`, and returns every delivery asked for with its event and
+   * subscription, claimed or not (missing ids are left out). One statement: the claim is what keeps a
+   * replayed job, a sweep or a second worker from sending a delivery twice while it is in flight.
+   */
+  async claim(ids: string[], ttlMs: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.prisma.$queryRaw<(ContextRow & { claimed: boolean; claimedUntil: Date | null })[]>`
+      WITH claimed AS (
+        UPDATE deliveries SET claimed_until = now() + ${ttlMs} * interval '1 millisecond'
+        WHERE id = ANY(${ids}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
+          AND (claimed_until IS NULL OR claimed_until < now())
+          AND (next_attempt_at IS NULL OR next_attempt_at <= now() + ${DUE_TOLERANCE_MS} * interval '1 millisecond')
+        RETURNING id
+      )
       SELECT d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
              d.ordering_key AS "orderingKey", d.blocked_by AS "blockedBy",
              e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
@@ -92,12 +113,28 @@ export class DeliveryRepository {
              s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.signature_scheme AS "subscription_signatureScheme",
              s.previous_signature_scheme AS "subscription_previousSignatureScheme", s.payload_format AS "subscription_payloadFormat",
              s.is_active AS "subscription_isActive", s.max_attempts AS "subscription_maxAttempts",
-             s.rate_limit_per_second AS "subscription_rateLimitPerSecond", s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt"
+             s.rate_limit_per_second AS "subscription_rateLimitPerSecond", s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt",
+             c.id IS NOT NULL AS claimed, d.claimed_until AS "claimedUntil"
       FROM deliveries d
       JOIN events e ON e.id = d.event_id
       JOIN subscriptions s ON s.id = d.subscription_id
+      LEFT JOIN claimed c ON c.id = d.id
       WHERE d.id = ANY(${ids}::text[])`;
-    return rows.map(nestContext);
+    return rows.map((row) => ({ ...nestContext(row), claimed: row.claimed, claimedUntil: row.claimedUntil }));
+  }
+
+  /** Extends the claims this worker still holds (attempts still in flight) by `ttlMs` from now. */
+  async renewClaims(ids: string[], ttlMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE deliveries SET claimed_until = now() + ${ttlMs} * interval '1 millisecond'
+      WHERE id = ANY(${ids}::text[]) AND claimed_until IS NOT NULL`;
+  }
+
+  /** Gives up claims without an attempt (the deliveries go to the queue instead). */
+  async releaseClaims(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.$executeRaw`UPDATE deliveries SET claimed_until = NULL WHERE id = ANY(${ids}::text[]) AND claimed_until IS NOT NULL`;
   }
 
   /**
@@ -117,7 +154,7 @@ export class DeliveryRepository {
   async cancel(id: string, reason: string): Promise<boolean> {
     const { count } = await this.prisma.delivery.updateMany({
       where: { id, status: { in: OPEN_DELIVERY_STATUSES } },
-      data: { status: 'cancelled', errorMessage: reason, nextAttemptAt: null },
+      data: { status: 'cancelled', errorMessage: reason, nextAttemptAt: null, claimedUntil: null },
     });
     return count === 1;
   }
@@ -129,7 +166,7 @@ export class DeliveryRepository {
   async postpone(id: string, until: Date): Promise<boolean> {
     const { count } = await this.prisma.delivery.updateMany({
       where: { id, status: { in: OPEN_DELIVERY_STATUSES } },
-      data: { nextAttemptAt: until },
+      data: { nextAttemptAt: until, claimedUntil: null },
     });
     return count === 1;
   }
@@ -177,7 +214,7 @@ export class DeliveryRepository {
       ), updated AS (
         UPDATE deliveries d
         SET status = i.new_status, attempts = i.attempt, response_status = i.new_response_status, error_message = i.new_error_message,
-            last_attempt_at = i.last_attempt_at, next_attempt_at = i.next_attempt_at
+            last_attempt_at = i.last_attempt_at, next_attempt_at = i.next_attempt_at, claimed_until = NULL
         FROM input i
         WHERE d.id = i.delivery_id AND d.status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)})
         RETURNING d.id

@@ -41,8 +41,8 @@ export class MaintenanceRepository {
   }
 
   /**
-   * Open deliveries due before `dueBefore` (next_attempt_at, or created_at when none was scheduled),
-   * by id after `afterId`: those that should have been attempted by now.
+   * Open deliveries due before `dueBefore` (next_attempt_at, or created_at when none was scheduled)
+   * that no live claim holds, by id after `afterId`: those that should have been attempted by now.
    */
   async findOverdueDeliveryIds(dueBefore: Date, afterId: string, limit: number): Promise<string[]> {
     const rows = await this.prisma.delivery.findMany({
@@ -50,6 +50,8 @@ export class MaintenanceRepository {
         status: { in: OPEN_DELIVERY_STATUSES },
         // A delivery waiting behind another of its ordering key is enqueued once released.
         blockedBy: null,
+        // A delivery being attempted; a crashed worker's claim lapses within CLAIM_TTL_MS.
+        AND: [{ OR: [{ claimedUntil: null }, { claimedUntil: { lt: new Date() } }] }],
         id: { gt: afterId },
         OR: [{ nextAttemptAt: { lt: dueBefore } }, { nextAttemptAt: null, createdAt: { lt: dueBefore } }],
       },

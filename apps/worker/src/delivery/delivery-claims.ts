@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import { DeliveryRepository, type ClaimedDelivery } from '@app/database/repositories/delivery.repository';
+import { MicroBatcher } from '@app/domain/micro-batcher';
+
+const BATCH_WAIT_MS = 2;
+const MAX_BATCH_ROWS = 200;
+
+/**
+ * The claims this worker holds on deliveries it is attempting (see DeliveryRepository.claim): takes
+ * them (concurrent single claims share one statement), renews the ones held for a while in one
+ * statement every third of their lifetime, and forgets them once the attempt is recorded (which clears
+ * the claim in the same statement). A claim lives as long as a BullMQ job lock
+ * (WORKER_LOCK_DURATION_MS): if this worker dies, its deliveries are taken over as soon as its jobs
+ * are. A claim it fails to renew (PostgreSQL away) simply lapses: at worst a delivery is attempted
+ * twice, never lost.
+ */
+@Injectable()
+export class DeliveryClaims implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryClaims.name);
+  /** Delivery id → when this worker claimed it (ms). */
+  private readonly held = new Map<string, number>();
+  private readonly single = new MicroBatcher<string, ClaimedDelivery | null>((ids) => this.claimAll(ids), {
+    maxItems: MAX_BATCH_ROWS,
+    maxWaitMs: BATCH_WAIT_MS,
+  });
+  /** How long a claim holds without renewal. */
+  readonly ttlMs: number;
+  private readonly renewEveryMs: number;
+  private readonly renewal: NodeJS.Timeout;
+
+  constructor(
+    @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
+    private readonly repository: DeliveryRepository,
+  ) {
+    this.ttlMs = config.workerLockDurationMs;
+    this.renewEveryMs = Math.max(100, Math.floor(this.ttlMs / 3));
+    this.renewal = setInterval(() => void this.renew(), this.renewEveryMs).unref();
+  }
+
+  /** Claims one delivery (batched with concurrent calls); null when it does not exist. */
+  claim(id: string): Promise<ClaimedDelivery | null> {
+    return this.single.add(id);
+  }
+
+  /** Claims these deliveries in one statement; answers each one asked for, in order (null when missing). */
+  async claimAll(ids: string[]): Promise<(ClaimedDelivery | null)[]> {
+    const found = new Map((await this.repository.claim(ids, this.ttlMs)).map((delivery) => [delivery.id, delivery]));
+    const now = Date.now();
+    for (const delivery of found.values()) if (delivery.claimed) this.held.set(delivery.id, now);
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  /** The attempt is recorded (its claim cleared with it) or the delivery postponed or cancelled. */
+  forget(id: string): void {
+    this.held.delete(id);
+  }
+
+  /** Gives claims back without an attempt, so that a queued job may take them at once. */
+  async release(ids: string[]): Promise<void> {
+    for (const id of ids) this.held.delete(id);
+    await this.repository.releaseClaims(ids);
+  }
+
+  get inFlight(): number {
+    return this.held.size;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.renewal);
+  }
+
+  private async renew(): Promise<void> {
+    const olderThan = Date.now() - this.renewEveryMs;
+    const due = [...this.held].filter(([, since]) => since <= olderThan).map(([id]) => id);
+    if (due.length === 0) return;
+    try {
+      await this.repository.renewClaims(due, this.ttlMs);
+    } catch (error) {
+      this.logger.warn({ claims: due.length, error_message: (error as Error).message, msg: 'claims not renewed; they lapse unless the next renewal succeeds' });
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import type { ClaimedDelivery } from '@app/database/repositories/delivery.repository';
+import { QueueName, enqueueDeliveries, enqueueDelivery, enqueueInTime, type DeliveryQueue } from '@app/queue';
+import { targetOrigin } from '../endpoint-health/target-origin';
+import { DeliveryClaims } from './delivery-claims';
+import { DeliveryService } from './delivery.service';
+
+/** Claimed deliveries waiting for a free slot, per slot of concurrency, before fan-out waits. */
+const QUEUED_PER_SLOT = 20;
+/** An origin whose slots are all taken by requests older than this is slow: its waiting deliveries go to the queue. */
+const SLOW_ORIGIN_MS = 1_000;
+/** How often slow origins are looked for when no attempt ends (every slot may hang). */
+const SLOW_CHECK_INTERVAL_MS = 250;
+
+/** One origin's deliveries: those being attempted (with their start time) and those waiting. */
+interface OriginLane {
+  running: Map<string, number>;
+  waiting: ClaimedDelivery[];
+}
+
+/**
+ * Sends the first attempts of freshly fanned-out deliveries in this worker, without a queue job per
+ * delivery (a BullMQ job costs about what a whole delivery may): fan-out claims them in PostgreSQL
+ * (one statement per batch) and hands them over here. At most WORKER_CONCURRENCY attempts run at
+ * once, at most half of them to one origin; deliveries of an origin whose every slot is held by a
+ * slow request move on to the deliveries queue, so one slow endpoint holds up neither the rest of its
+ * batch nor the fan-out. Only retries, postponements and overflow become jobs.
+ *
+ * A claim is the delivery's safety: if this worker dies, its claims lapse (DeliveryClaims) and the
+ * outbox sweeper hands the deliveries to the queue (at-least-once, as before).
+ */
+@Injectable()
+export class DeliveryDispatcher implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryDispatcher.name);
+  private readonly slots: number;
+  private readonly slotsPerOrigin: number;
+  private readonly maxWaiting: number;
+  private readonly lanes = new Map<string, OriginLane>();
+  private running = 0;
+  private waiting = 0;
+  /** Fan-outs waiting for the waiting deliveries to drop below maxWaiting. */
+  private roomWaiters: (() => void)[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly slowCheck = setInterval(() => this.shedSlowOrigins(), SLOW_CHECK_INTERVAL_MS).unref();
+
+  constructor(
+    @Inject(HOOKLINE_CONFIG) private readonly config: HooklineConfig,
+    private readonly claims: DeliveryClaims,
+    private readonly deliveries: DeliveryService,
+    @InjectQueue(QueueName.Deliveries) private readonly queue: DeliveryQueue,
+  ) {
+    this.slots = config.workerConcurrency;
+    this.slotsPerOrigin = Math.max(1, Math.ceil(config.workerConcurrency / 2));
+    this.maxWaiting = config.workerConcurrency * QUEUED_PER_SLOT;
+  }
+
+  /**
+   * Resolves once few enough claimed deliveries wait here: fan-out asks before it creates deliveries,
+   * so that a burst waits as events (one intake job per batch), not as claimed rows in memory.
+   */
+  async room(): Promise<void> {
+    while (this.waiting >= this.maxWaiting) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /**
+   * Claims the deliveries that may be attempted now and starts them (those another claim holds, not
+   * due, ended or waiting behind their ordering key are left to whoever has them). Resolves once they
+   * are claimed and handed over, not when they are attempted.
+   */
+  async dispatch(deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    const claimed = (await this.claims.claimAll(deliveryIds)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
+    for (const delivery of claimed) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
+    this.waiting += claimed.length;
+    this.pump();
+  }
+
+  /** Waits (at most `graceMs`) for the attempts in flight; hands the waiting deliveries to the queue. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.slowCheck);
+    const waiting = [...this.lanes.values()].flatMap((lane) => lane.waiting.splice(0));
+    this.waiting = 0;
+    this.wakeRoomWaiters();
+    await this.toQueue(waiting);
+    if (this.running === 0) return;
+    this.logger.log(`shutting down: finishing ${this.running} attempt(s) in flight`);
+    let timer: NodeJS.Timeout | undefined;
+    const graceMs = this.config.requestTimeoutMs + 5_000;
+    await Promise.race([new Promise<void>((resolve) => this.idleWaiters.push(resolve)), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Starts waiting deliveries while slots are free, origin by origin. */
+  private pump(): void {
+    for (const [origin, lane] of this.lanes) {
+      while (this.running < this.slots && lane.running.size < this.slotsPerOrigin && lane.waiting.length > 0) {
+        this.start(origin, lane, lane.waiting.shift()!);
+      }
+      if (this.running >= this.slots) break;
+    }
+    if (this.waiting < this.maxWaiting) this.wakeRoomWaiters();
+  }
+
+  private start(origin: string, lane: OriginLane, delivery: ClaimedDelivery): void {
+    this.waiting--;
+    this.running++;
+    lane.running.set(delivery.id, Date.now());
+    void this.attempt(delivery).finally(() => {
+      this.running--;
+      lane.running.delete(delivery.id);
+      if (lane.running.size === 0 && lane.waiting.length === 0) this.lanes.delete(origin);
+      this.pump();
+      if (this.running === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    });
+  }
+
+  /** One attempt; a retry or postponement it asks for becomes a delayed job. */
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    try {
+      const { retryAt } = await this.deliveries.deliverClaimed(delivery);
+      if (!retryAt) return;
+      const delayMs = Math.max(0, retryAt.getTime() - Date.now());
+      await enqueueInTime(
+        this.queue,
+        () => enqueueDelivery(this.queue, delivery.id, { delayMs }),
+        (reason) => this.logger.warn({ delivery_id: delivery.id, reason, msg: 'retry not enqueued; left to the outbox sweeper' }),
+      );
+    } catch (error) {
+      // PostgreSQL away while recording: the claim lapses and the sweeper hands the delivery on.
+      this.logger.error({ delivery_id: delivery.id, error_message: (error as Error).message, msg: 'attempt not recorded; left to the outbox sweeper' });
+    }
+  }
+
+  /** Moves the waiting deliveries of origins whose every slot is held by a slow request to the queue. */
+  private shedSlowOrigins(): void {
+    const slowSince = Date.now() - SLOW_ORIGIN_MS;
+    for (const lane of this.lanes.values()) {
+      if (lane.waiting.length === 0 || lane.running.size < this.slotsPerOrigin) continue;
+      if ([...lane.running.values()].every((startedAt) => startedAt <= slowSince)) {
+        const shed = lane.waiting.splice(0);
+        this.waiting -= shed.length;
+        void this.toQueue(shed);
+      }
+    }
+    this.pump();
+  }
+
+  /** Gives the claims back and enqueues a job per delivery (if Redis is away, the sweeper does it later). */
+  private async toQueue(deliveries: ClaimedDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const ids = deliveries.map((delivery) => delivery.id);
+    try {
+      await this.claims.release(ids);
+      await enqueueInTime(
+        this.queue,
+        () => enqueueDeliveries(this.queue, ids),
+        (reason) => this.logger.warn({ deliveries: ids.length, reason, msg: 'deliveries not enqueued; left to the outbox sweeper' }),
+      );
+    } catch (error) {
+      this.logger.warn({ deliveries: ids.length, error_message: (error as Error).message, msg: 'claims not released; the deliveries wait for them to lapse' });
+    }
+  }
+
+  private lane(origin: string): OriginLane {
+    let lane = this.lanes.get(origin);
+    if (!lane) this.lanes.set(origin, (lane = { running: new Map(), waiting: [] }));
+    return lane;
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
