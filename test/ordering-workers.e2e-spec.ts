@@ -51,8 +51,9 @@ describe('ordered delivery across worker processes', () => {
     // failure rate never spends them.
     stack = await startStack({ workers: 0, config: { retryMaxAttempts: 20, retryMaxDelayMs: 200, workerConcurrency: 20 } });
     ({ api, receiver, config } = stack);
-    // 1 s locks: a killed worker's job is taken over soon.
-    killConfig = { ...config, workerLockDurationMs: 1000 };
+    // 1 s locks and claims: a killed worker's jobs are taken over soon, and the deliveries it was
+    // attempting are handed on by the outbox sweeper once their claims lapse.
+    killConfig = { ...config, workerLockDurationMs: 1000, outboxSweepIntervalMs: 500 };
     receiver.respondWith((request, response) => {
       const verdict = handle(request);
       if (verdict === 'hang') return;

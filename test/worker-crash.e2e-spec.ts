@@ -21,8 +21,10 @@ describe('worker: crash and shutdown', () => {
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    // Short locks so a killed worker's job is taken over within seconds (BullMQ's default is 30 s).
-    stack = await startStack({ workers: 0, config: { workerLockDurationMs: 1000 } });
+    // Short locks and claims so a killed worker's work is taken over within seconds: its jobs by
+    // BullMQ's stalled check, the deliveries it was attempting by the outbox sweeper once their
+    // claims lapse.
+    stack = await startStack({ workers: 0, config: { workerLockDurationMs: 1000, outboxSweepIntervalMs: 500 } });
     ({ api, receiver } = stack);
     deliveries = new Queue(QueueName.Deliveries, { connection: redisOptionsFromUrl(stack.config.redisUrl), prefix: stack.config.queuePrefix });
   });
