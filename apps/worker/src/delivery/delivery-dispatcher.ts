@@ -9,7 +9,10 @@ import { DeliveryService } from './delivery.service';
 
 /** Claimed deliveries waiting for a free slot, per slot of concurrency, before fan-out waits. */
 const QUEUED_PER_SLOT = 20;
-/** An origin whose slots are all taken by requests older than this is slow: its waiting deliveries go to the queue. */
+/**
+ * An origin whose slots are all taken by requests older than this (or than half the request timeout,
+ * if less) is slow: its waiting deliveries go to the queue.
+ */
 const SLOW_ORIGIN_MS = 1_000;
 /** How often slow origins are looked for when no attempt ends (every slot may hang). */
 const SLOW_CHECK_INTERVAL_MS = 250;
@@ -37,6 +40,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private readonly slots: number;
   private readonly slotsPerOrigin: number;
   private readonly maxWaiting: number;
+  private readonly slowAfterMs: number;
   private readonly lanes = new Map<string, OriginLane>();
   private running = 0;
   private waiting = 0;
@@ -54,6 +58,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     this.slots = config.workerConcurrency;
     this.slotsPerOrigin = Math.max(1, Math.ceil(config.workerConcurrency / 2));
     this.maxWaiting = config.workerConcurrency * QUEUED_PER_SLOT;
+    this.slowAfterMs = Math.min(SLOW_ORIGIN_MS, config.requestTimeoutMs / 2);
   }
 
   /**
@@ -135,7 +140,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
 
   /** Moves the waiting deliveries of origins whose every slot is held by a slow request to the queue. */
   private shedSlowOrigins(): void {
-    const slowSince = Date.now() - SLOW_ORIGIN_MS;
+    const slowSince = Date.now() - this.slowAfterMs;
     for (const lane of this.lanes.values()) {
       if (lane.waiting.length === 0 || lane.running.size < this.slotsPerOrigin) continue;
       if ([...lane.running.values()].every((startedAt) => startedAt <= slowSince)) {
