@@ -44,6 +44,12 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private readonly lanes = new Map<string, OriginLane>();
   private running = 0;
   private waiting = 0;
+  /**
+   * Set when an attempt could not be recorded (PostgreSQL away): no waiting delivery is started
+   * until a claim succeeds again, since its attempt could not be recorded either and would be sent
+   * twice (once now, once when its claim lapses).
+   */
+  private storeFailing = false;
   /** Fan-outs waiting for the waiting deliveries to drop below maxWaiting. */
   private roomWaiters: (() => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
@@ -77,6 +83,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   async dispatch(deliveryIds: string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
     const claimed = (await this.claims.claimAll(deliveryIds)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
+    this.storeFailing = false;
     for (const delivery of claimed) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
     this.waiting += claimed.length;
     this.pump();
@@ -99,6 +106,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
 
   /** Starts waiting deliveries while slots are free, origin by origin. */
   private pump(): void {
+    if (this.storeFailing) return;
     for (const [origin, lane] of this.lanes) {
       while (this.running < this.slots && lane.running.size < this.slotsPerOrigin && lane.waiting.length > 0) {
         this.start(origin, lane, lane.waiting.shift()!);
@@ -135,7 +143,21 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     } catch (error) {
       // PostgreSQL away while recording: the claim lapses and the sweeper hands the delivery on.
       this.logger.error({ delivery_id: delivery.id, error_message: (error as Error).message, msg: 'attempt not recorded; left to the outbox sweeper' });
+      this.dropWaiting();
     }
+  }
+
+  /**
+   * Stops sending until a claim succeeds again and lets go of the waiting deliveries: their claims
+   * lapse and the sweeper hands them on, unsent, once PostgreSQL is back.
+   */
+  private dropWaiting(): void {
+    this.storeFailing = true;
+    const dropped = [...this.lanes.values()].flatMap((lane) => lane.waiting.splice(0));
+    this.waiting -= dropped.length;
+    for (const delivery of dropped) this.claims.forget(delivery.id);
+    if (dropped.length > 0) this.logger.warn({ deliveries: dropped.length, msg: 'PostgreSQL failing: waiting deliveries left to the outbox sweeper' });
+    this.wakeRoomWaiters();
   }
 
   /** Moves the waiting deliveries of origins whose every slot is held by a slow request to the queue. */
