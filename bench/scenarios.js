@@ -36,6 +36,8 @@ const SCENARIOS = [
     filter: BENCH_FILTER,
   },
   { id: '4', title: 'fixed rate at 20% of the max, latency', intake: 'fixed-rate', subscriptions: 1, workers: 1 },
+  // The common way users publish: each event its own POST /v1/events, open loop.
+  { id: '4s', title: 'fixed rate at 20% of the max, one POST per event, latency', intake: 'fixed-rate', singleEvents: true, subscriptions: 1, workers: 1 },
   { id: '5', title: 'scenario 1 with 2 worker processes', intake: 'batch', fallback: 'single', subscriptions: 1, workers: 2 },
   // Ordered delivery (issue 12), run with --ordered (after scenario 1, their reference): events spread
   // over `orderingKeys` keys of a per_key subscription; one key is bounded by the receiver's latency.
@@ -191,7 +193,8 @@ async function measure(def, ctx, prefix) {
       if (!def.fallback) return { ...base, status: 'skipped', reason: 'POST /v1/events/batch answered 404 (not built yet)' };
       intake = `${def.fallback} (batch endpoint missing)`;
     }
-    if (fixedRate) intake = batchAvailable ? 'fixed-rate batches' : 'fixed-rate single events (batch endpoint missing)';
+    const fixedRateBatches = batchAvailable && !def.singleEvents;
+    if (fixedRate) intake = fixedRateBatches ? 'fixed-rate batches' : batchAvailable ? 'fixed-rate single events' : 'fixed-rate single events (batch endpoint missing)';
 
     if (fixedRate) {
       // Fresh processes compile their hot paths (JIT, Prisma's query plans) during the first second
@@ -201,7 +204,7 @@ async function measure(def, ctx, prefix) {
         apiKey: org.api_key,
         ...fixedRate,
         durationMs: FIXED_RATE_WARM_UP_MS,
-        useBatch: batchAvailable,
+        useBatch: fixedRateBatches,
       });
       await receiver.waitFor(() => warmUp.accepted * def.subscriptions, opts.mode.wait);
     }
@@ -220,7 +223,7 @@ async function measure(def, ctx, prefix) {
     const load = { baseUrl: stack.baseUrl, apiKey: org.api_key, plan };
     soakSeries = ctx.soak ? sampleSoak(stack.workers[0], receiver) : null;
     let running;
-    if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: batchAvailable });
+    if (fixedRate) running = fixedRateIntake({ ...load, ...fixedRate, durationMs: opts.mode.fixedRateMs, useBatch: fixedRateBatches });
     else if (intake.startsWith('batch')) running = batchIntake({ ...load, concurrency: BATCH_CONCURRENCY, orderingKeys: def.orderingKeys });
     else if (intake.startsWith('single')) running = singleIntake({ ...load, concurrency: SINGLE_CONCURRENCY });
     else
