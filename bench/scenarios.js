@@ -194,7 +194,8 @@ async function measure(def, ctx, prefix) {
       intake = `${def.fallback} (batch endpoint missing)`;
     }
     const fixedRateBatches = batchAvailable && !def.singleEvents;
-    if (fixedRate) intake = fixedRateBatches ? 'fixed-rate batches' : batchAvailable ? 'fixed-rate single events' : 'fixed-rate single events (batch endpoint missing)';
+    if (fixedRate)
+      intake = fixedRateBatches ? 'fixed-rate batches' : batchAvailable ? 'fixed-rate single events' : 'fixed-rate single events (batch endpoint missing)';
 
     if (fixedRate) {
       // Fresh processes compile their hot paths (JIT, Prisma's query plans) during the first second

@@ -50,5 +50,4 @@ export class DeliveryStore {
     if (Object.keys(change).length > 0) return this.repository.recordAttempt(delivery, attempt, update, change);
     return this.attempts.add({ delivery, attempt, update });
   }
-
 }
