@@ -41,6 +41,8 @@ const shared = {
  */
 module.exports = {
   testTimeout: 60000,
+  // Slowest e2e files first, so both workers finish together (a fresh clone has no cached durations).
+  testSequencer: '<rootDir>/test/support/slowest-first-sequencer.js',
   projects: [
     { ...shared, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
     {

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Writes the @nestjs/swagger CLI plugin's metadata (types, required, nullable, comments, literal
 // class-validator limits of every DTO and controller) to generated/openapi/metadata.ts, with the
-// options nest-cli.json gives the plugin. `nest build` applies the plugin itself, but Jest compiles
-// with swc, which does not run it: the API loads this file (SwaggerModule.loadPluginMetadata) so the
-// built app and the tests describe the same document. Run by `npm run build`.
+// options nest-cli.json gives the plugin. Both the build (scripts/build-apps.js) and Jest compile
+// with swc, which does not run the plugin: the API loads this file (SwaggerModule.loadPluginMetadata),
+// so the built app and the tests describe the same document. Run by `npm run build`.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,6 @@ new PluginMetadataGenerator().generate({
   visitors: [new ReadonlyVisitor({ ...plugin.options, pathToSource: outputDir })],
   outputDir,
   filename: 'metadata.ts',
-  // A program without the generator's own type check: `nest build` checks the types right after.
+  // A program without the generator's own type check: `npm run typecheck` checks the types.
   tsProgramRef: ReadonlyVisitor.createTsProgram('apps/api/tsconfig.app.json'),
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes openapi.json at the repository root from the built API (npm run build runs it after
-// `nest build api`): what clients and the dashboard generate their types from without starting the
+// scripts/build-apps.js): what clients and the dashboard generate their types from without starting the
 // app. test/openapi-file.e2e-spec.ts fails when the committed file no longer matches the code.
 const { writeFileSync } = require('node:fs');
 const path = require('node:path');

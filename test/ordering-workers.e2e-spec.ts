@@ -48,8 +48,9 @@ describe('ordered delivery across worker processes', () => {
 
   beforeAll(async () => {
     // Workers run as processes (below), on the stack's database and queues. Many attempts: a 30 %
-    // failure rate never spends them.
-    stack = await startStack({ workers: 0, config: { retryMaxAttempts: 20, retryMaxDelayMs: 200, workerConcurrency: 20 } });
+    // failure rate never spends them. Retries after 10-50 ms: a key waits for its head's retry, and
+    // ~430 retries of 100-200 ms were most of this file's minute.
+    stack = await startStack({ workers: 0, config: { retryMaxAttempts: 20, retryBaseMs: 10, retryMaxDelayMs: 50, workerConcurrency: 20 } });
     ({ api, receiver, config } = stack);
     // 1 s locks and claims: a killed worker's jobs are taken over soon, and the deliveries it was
     // attempting are handed on by the outbox sweeper once their claims lapse.
