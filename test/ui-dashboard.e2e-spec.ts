@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
+import { docsScreenshot, launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
 import { testConfig } from './support/config';
 import { useStack } from './support/stack';
 import { startReceiver } from './support/receiver';
 
-/** Where the README's screenshots are written. */
-const DOCS = join(__dirname, '..', 'docs');
 /** Long enough for a delivery through the real worker on a loaded 2-core machine; the UI polls every 3 s. */
 const SEEN_MS = 20_000;
 
@@ -158,7 +154,7 @@ describe('ui: operator dashboard (/dashboard)', () => {
     expect(await tiles.locator('.tile').filter({ hasText: 'Success rate' }).locator('dd').textContent()).toBe('100 %');
     await page.locator('.chart canvas').waitFor();
     await expectAccessible('overview with chart');
-    await page.screenshot({ path: join(DOCS, 'dashboard-overview.png') });
+    await docsScreenshot(page, 'dashboard-overview.png');
   });
 
   it('finds an event by id with its payload and deliveries', async () => {
@@ -200,8 +196,7 @@ describe('ui: operator dashboard (/dashboard)', () => {
   it('fits a 375 px wide screen and leaves a screenshot for the README', async () => {
     await nav('Logs').click();
     await page.getByRole('row').filter({ hasText: 'report.ready' }).waitFor();
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, 'dashboard.png') });
+    await docsScreenshot(page, 'dashboard.png');
 
     await page.setViewportSize({ width: 375, height: 760 });
     for (const name of ['Overview', 'Endpoints', 'Logs']) {
@@ -210,7 +205,7 @@ describe('ui: operator dashboard (/dashboard)', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect({ name, overflow }).toEqual({ name, overflow: 0 });
     }
-    await page.screenshot({ path: join(DOCS, 'dashboard-mobile.png') });
+    await docsScreenshot(page, 'dashboard-mobile.png');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 

@@ -1,7 +1,6 @@
 import type { PortalSessionResponseDto } from '../apps/api/src/portal/portal-session.dto';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
+import { docsScreenshot, launchBrowser, requireUiBuild, seriousA11yViolations, watchConsole } from './support/browser';
 import { testConfig } from './support/config';
 import { useStack } from './support/stack';
 
@@ -123,7 +122,7 @@ describe('ui: tenant portal (/portal)', () => {
     await page.getByText('An order was paid in full.').waitFor();
     await page.getByLabel('Example payload of order.paid').getByText('"ord_123"').waitFor();
     await expectAccessible(page, 'portal catalog');
-    await page.screenshot({ path: join(__dirname, '..', 'docs', 'portal.png') });
+    await docsScreenshot(page, 'portal.png');
     expect(problems).toEqual([]);
   });
 

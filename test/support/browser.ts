@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { UI_BUILD_ROOT } from '../../apps/api/src/dashboard/setup-ui';
 
@@ -67,4 +68,17 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
         nodes: violation.nodes.map((node: any) => node.target.join(' ')),
       }));
   });
+}
+
+/**
+ * Screenshots the page (so the render is exercised on every run) and writes it to docs/<name> only
+ * with UPDATE_SCREENSHOTS=1: the README's pictures change when someone means them to, and a test
+ * run leaves the working tree clean.
+ */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  const png = await page.screenshot();
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  const docs = join(__dirname, '..', '..', 'docs');
+  mkdirSync(docs, { recursive: true });
+  writeFileSync(join(docs, name), png);
 }
