@@ -1,52 +1,34 @@
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { testConfig } from './support/config';
 import { duplicates, expectAllDelivered, startEventStream } from './support/event-stream';
-import { startThrowawayPostgres, startThrowawayRedis, type FaultService } from './support/fault-services';
+import { FAULT_WORKER_CONCURRENCY, startFaultStack, type FaultStack } from './support/fault-stack';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { orgClient } from './support/stack';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
-
-const WORKER_CONCURRENCY = 10;
 
 /**
  * PostgreSQL is shut down (sessions cut) and started again while deliveries run. Intake answers 503
  * while it is down; every event it answered 202 for is delivered once PostgreSQL is back.
  */
 describe('fault: PostgreSQL restarted while deliveries run', () => {
-  let redis: FaultService;
-  let postgres: FaultService;
-  let receiver: Receiver;
-  let api: ApiProcess;
-  let worker: WorkerProcess;
-  let key: string;
+  let stack: FaultStack;
 
   beforeAll(async () => {
     // A receiver taking a little time keeps attempts in flight when PostgreSQL goes away.
-    // One at a time: a start that fails must not leave an already started one unknown to afterAll.
-    redis = await startThrowawayRedis();
-    postgres = await startThrowawayPostgres();
-    receiver = await startReceiver((_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 20));
-    const config = testConfig({
-      redisUrl: redis.url,
-      databaseUrl: postgres.url,
-      outboxSweepIntervalMs: 500,
-      workerLockDurationMs: 1000,
-      workerConcurrency: WORKER_CONCURRENCY,
+    stack = await startFaultStack({
+      receiver: (_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 20),
+      orgName: 'postgres restart',
     });
-    api = await startApiProcess(config);
-    worker = await startWorkerProcess(config);
-    const org = orgClient(api, receiver, await api.createOrg('postgres restart'));
-    key = org.key;
-    await org.createSubscription({ name: 'all' });
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop('SIGKILL')]);
-    await Promise.all([redis?.dispose(), postgres?.dispose(), receiver?.close()]);
+    await stack?.stop();
   });
 
   it('answers 503 while it is down and delivers every accepted event once it is back', async () => {
+    const {
+      api,
+      key,
+      receiver,
+      postgres,
+      workers: [worker],
+    } = stack;
     const stream = startEventStream(api, key);
     let refusedDuringOutage: number;
     try {
@@ -68,7 +50,7 @@ describe('fault: PostgreSQL restarted while deliveries run', () => {
     await expectAllDelivered(stream.accepted, receiver);
     // An attempt whose answer could not be recorded (PostgreSQL gone mid-attempt) is made again: at
     // most the attempts in flight at that moment.
-    expect(duplicates(receiver).extraRequests).toBeLessThanOrEqual(WORKER_CONCURRENCY);
+    expect(duplicates(receiver).extraRequests).toBeLessThanOrEqual(FAULT_WORKER_CONCURRENCY);
     expect(api.child.exitCode).toBeNull();
     expect(worker.child.exitCode).toBeNull();
   });

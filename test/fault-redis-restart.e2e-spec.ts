@@ -1,49 +1,30 @@
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { testConfig } from './support/config';
 import { duplicates, expectAllDelivered, startEventStream } from './support/event-stream';
-import { startThrowawayPostgres, startThrowawayRedis, type FaultService } from './support/fault-services';
+import { startFaultStack, type FaultStack } from './support/fault-stack';
 import { waitFor } from './support/poll';
-import { startReceiver, type Receiver } from './support/receiver';
-import { orgClient } from './support/stack';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 /**
  * Redis (without persistence) is killed and started again, empty, while events stream in. The API
  * keeps answering 202 (the events are in PostgreSQL); the outbox sweep enqueues what Redis lost.
  */
 describe('fault: Redis restarted while events stream in', () => {
-  let redis: FaultService;
-  let postgres: FaultService;
-  let receiver: Receiver;
-  let api: ApiProcess;
-  let worker: WorkerProcess;
-  let key: string;
+  let stack: FaultStack;
 
   beforeAll(async () => {
-    // One at a time: a start that fails must not leave an already started one unknown to afterAll.
-    redis = await startThrowawayRedis();
-    postgres = await startThrowawayPostgres();
-    receiver = await startReceiver();
-    const config = testConfig({
-      redisUrl: redis.url,
-      databaseUrl: postgres.url,
-      outboxSweepIntervalMs: 500,
-      workerLockDurationMs: 1000,
-      workerConcurrency: 10,
-    });
-    api = await startApiProcess(config);
-    worker = await startWorkerProcess(config);
-    const org = orgClient(api, receiver, await api.createOrg('redis restart'));
-    key = org.key;
-    await org.createSubscription({ name: 'all' });
+    stack = await startFaultStack({ orgName: 'redis restart' });
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop('SIGKILL')]);
-    await Promise.all([redis?.dispose(), postgres?.dispose(), receiver?.close()]);
+    await stack?.stop();
   });
 
   it('accepts every event during the outage and delivers each one exactly once', async () => {
+    const {
+      api,
+      key,
+      receiver,
+      redis,
+      workers: [worker],
+    } = stack;
     const stream = startEventStream(api, key);
     try {
       await waitFor(() => stream.accepted.length >= 40, { what: '40 events before the outage' });
@@ -71,6 +52,11 @@ describe('fault: Redis restarted while events stream in', () => {
   });
 
   it('lets API and worker shut down promptly on SIGTERM while Redis is down', async () => {
+    const {
+      api,
+      redis,
+      workers: [worker],
+    } = stack;
     await redis.stop();
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
