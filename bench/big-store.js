@@ -6,7 +6,7 @@
  * retention run (RETENTION_DAYS=30: half of it) while deliveries keep flowing.
  */
 const { startStack, stopStack, stopProcess, spawnApp, appEnv, ADMIN_TOKEN } = require('./processes');
-const { truncateAll, withClient } = require('./database');
+const { withClient } = require('./database');
 const { deleteKeys } = require('./redis');
 const { fixedRateIntake } = require('./load');
 const { nowMs, latencySummary, sleep } = require('./stats');
@@ -256,17 +256,8 @@ async function measureRetention(ctx, stack, tenant, prefix, log) {
 
 async function runBigStore(ctx, log) {
   const prefix = `hlbench-${ctx.runId}-big`;
-  await truncateAll(ctx.databaseUrl);
   // Retention off in this worker: a worker of its own runs it, at a chosen moment.
-  const stack = await startStack({
-    build: ctx.build,
-    databaseUrl: ctx.databaseUrl,
-    redisUrl: ctx.redisUrl,
-    prefix,
-    apiPort: ctx.apiPort,
-    workers: 1,
-    extraEnv: { RETENTION_DAYS: '0' },
-  });
+  const stack = await startStack(ctx, { prefix, workers: 1, extraEnv: { RETENTION_DAYS: '0' } });
   try {
     const tenant = await createTenant(stack.baseUrl, ctx.receiver.url);
     log(`loading ${EVENTS} events, ${EVENTS * FAN_OUT} deliveries, ${EVENTS * FAN_OUT * ATTEMPTS_PER_DELIVERY} attempts with generate_series`);

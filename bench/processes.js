@@ -5,6 +5,7 @@ const path = require('node:path');
 const { Queue } = require('bullmq');
 const { sleep } = require('./stats');
 const { redisOptions } = require('./redis');
+const { truncateAll } = require('./database');
 
 const root = path.resolve(__dirname, '..');
 const API_MAIN = 'api/apps/api/src/main.js';
@@ -107,8 +108,13 @@ async function waitForWorkers({ redisUrl, prefix, count, workers, timeoutMs = 30
   }
 }
 
-/** Starts the api and `workers` worker processes on one queue prefix; resolves when all serve. */
-async function startStack({ build, databaseUrl, redisUrl, prefix, apiPort, workers, extraEnv }) {
+/**
+ * Empties the bench database, then starts the api and `workers` worker processes of the run's build
+ * on one queue prefix; resolves when all serve. The first argument is the run's context (run.js's
+ * ctx: build, databaseUrl, redisUrl, apiPort). Every measurement starts from empty tables.
+ */
+async function startStack({ build, databaseUrl, redisUrl, apiPort }, { prefix, workers, extraEnv }) {
+  await truncateAll(databaseUrl);
   const env = appEnv({ databaseUrl, redisUrl, prefix, apiPort, extra: extraEnv });
   const api = spawnApp('api', build.api, env);
   const workerProcs = Array.from({ length: workers }, (_, i) => spawnApp(`worker ${i + 1}`, build.worker, env));

@@ -3,7 +3,6 @@
  * Redis keys are deleted afterwards), a fresh api and worker process(es), and the shared receiver.
  */
 const { startStack, stopStack, sampleRss, cpuMs, ADMIN_TOKEN } = require('./processes');
-const { truncateAll } = require('./database');
 const { commandStats, commandDelta, deleteKeys } = require('./redis');
 const { batchIntake, singleIntake, publisherIntake, fixedRateIntake, hasBatchEndpoint } = require('./load');
 const { nowMs, perSecond, mb, sleep, slope } = require('./stats');
@@ -160,15 +159,7 @@ async function measure(def, ctx, prefix) {
     fixedRate = { ratePerSecond: Math.max(1, Math.round(reference.deliveries_per_second * 0.2)), reference: reference.id };
   }
 
-  await truncateAll(ctx.databaseUrl);
-  const stack = await startStack({
-    build: ctx.build,
-    databaseUrl: ctx.databaseUrl,
-    redisUrl: ctx.redisUrl,
-    prefix,
-    apiPort: ctx.apiPort,
-    workers: def.workers,
-  });
+  const stack = await startStack(ctx, { prefix, workers: def.workers });
   let tally;
   let delivered;
   let peaks;

@@ -13,7 +13,6 @@ const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { startStack, stopStack, cpuMs, ADMIN_TOKEN } = require('./processes');
-const { truncateAll } = require('./database');
 const { latencySummary, nowMs } = require('./stats');
 const { call } = require('./api-call');
 
@@ -119,9 +118,8 @@ async function timeQuery({ baseUrl, databaseUrl, apiPid }, token, query) {
 }
 
 async function runStatsEndpointBench({ build, databaseUrl, redisUrl, runId, apiPort, deliveries, log }) {
-  await truncateAll(databaseUrl);
   // No worker: nothing is delivered, the rows are written directly.
-  const stack = await startStack({ build, databaseUrl, redisUrl, prefix: `hlbench-${runId}-stats`, apiPort, workers: 0 });
+  const stack = await startStack({ build, databaseUrl, redisUrl, apiPort }, { prefix: `hlbench-${runId}-stats`, workers: 0 });
   try {
     const org = await createOrganization(stack.baseUrl);
     log(`loading ${deliveries} deliveries with generate_series`);
