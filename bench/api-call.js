@@ -1,5 +1,10 @@
 'use strict';
 
+const { nowMs } = require('./stats');
+
+/** Untimed requests before the timed ones: the first answers pay for connections and cold caches. */
+const WARM_UP_REQUESTS = 3;
+
 /**
  * One request to a bench stack's api with a bearer token (an API key, the admin token or a portal token):
  * resolves with the parsed JSON answer, throws on any status but 2xx (a bench set-up step must not go on).
@@ -15,4 +20,21 @@ async function call(baseUrl, method, path, token, body) {
   return json;
 }
 
-module.exports = { call };
+/**
+ * Calls `request` WARM_UP_REQUESTS times untimed, then `beforeTiming`, then `samples` times in
+ * sequence, timing each; resolves with the durations (ms) and the last call's answer.
+ */
+async function timeSequential(request, samples, beforeTiming = async () => {}) {
+  for (let i = 0; i < WARM_UP_REQUESTS; i++) await request();
+  await beforeTiming();
+  const durations = [];
+  let last;
+  for (let i = 0; i < samples; i++) {
+    const started = nowMs();
+    last = await request();
+    durations.push(nowMs() - started);
+  }
+  return { durations, last };
+}
+
+module.exports = { call, timeSequential };

@@ -9,8 +9,8 @@ const { startStack, stopStack, stopProcess, spawnApp, appEnv, ADMIN_TOKEN } = re
 const { withClient } = require('./database');
 const { deleteKeys } = require('./redis');
 const { fixedRateIntake } = require('./load');
-const { nowMs, latencySummary, sleep } = require('./stats');
-const { call } = require('./api-call');
+const { latencySummary, sleep } = require('./stats');
+const { call, timeSequential } = require('./api-call');
 
 const EVENTS = 200_000;
 const FAN_OUT = 5;
@@ -20,9 +20,8 @@ const EVENT_TYPES = 20;
 const DAYS = 60;
 const RETENTION_DAYS = 30;
 const CHANNEL = 'queue:big';
-/** Timed requests per read, after WARM_UP untimed ones. */
+/** Timed requests per read (after a few untimed ones). */
 const SAMPLES = 40;
-const WARM_UP = 3;
 /** The deliveries that keep flowing during retention: single events at this rate. */
 const FLOW_PER_SECOND = 50;
 const FLOW_MAX_MS = 1_200_000;
@@ -107,14 +106,11 @@ async function loadStore(databaseUrl, organizationId, log) {
 
 /** p50/p95/max of `SAMPLES` sequential GETs (after a few untimed ones); fails on any non-2xx. */
 async function timeRead(baseUrl, token, path) {
-  const durations = [];
-  for (let i = 0; i < WARM_UP + SAMPLES; i++) {
-    const t0 = nowMs();
+  const { durations } = await timeSequential(async () => {
     const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
     const body = await res.text();
     if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${body.slice(0, 300)}`);
-    if (i >= WARM_UP) durations.push(nowMs() - t0);
-  }
+  }, SAMPLES);
   const { p50_ms, p95_ms, max_ms } = latencySummary(durations);
   return { path, p50_ms, p95_ms, max_ms };
 }

@@ -14,12 +14,11 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { startStack, stopStack, cpuMs, ADMIN_TOKEN } = require('./processes');
 const { latencySummary, nowMs } = require('./stats');
-const { call } = require('./api-call');
+const { call, timeSequential } = require('./api-call');
 
 const SUBSCRIPTIONS = 10;
 const TENANT = 'bench:tenant';
 const TENANT_SUBSCRIPTIONS = 2;
-const WARM_UP = 3;
 const SAMPLES = 20;
 const TARGET_MS = 200;
 
@@ -104,17 +103,14 @@ function cpuPerRequest(before, after, requests) {
 
 async function timeQuery({ baseUrl, databaseUrl, apiPid }, token, query) {
   const path = `/v1/stats/deliveries${query}`;
-  let buckets = 0;
-  for (let i = 0; i < WARM_UP; i++) await call(baseUrl, 'GET', path, token);
-  const before = await cpuReading(databaseUrl, apiPid);
-  const samples = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const started = nowMs();
-    buckets = (await call(baseUrl, 'GET', path, token)).buckets.length;
-    samples.push(nowMs() - started);
-  }
+  let before;
+  const { durations, last } = await timeSequential(
+    () => call(baseUrl, 'GET', path, token),
+    SAMPLES,
+    async () => (before = await cpuReading(databaseUrl, apiPid)),
+  );
   const cpu = cpuPerRequest(before, await cpuReading(databaseUrl, apiPid), SAMPLES);
-  return { buckets, ...latencySummary(samples), ...cpu, load_average_1m: Math.round(os.loadavg()[0] * 10) / 10 };
+  return { buckets: last.buckets.length, ...latencySummary(durations), ...cpu, load_average_1m: Math.round(os.loadavg()[0] * 10) / 10 };
 }
 
 async function runStatsEndpointBench({ build, databaseUrl, redisUrl, runId, apiPort, deliveries, log }) {
