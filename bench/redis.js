@@ -1,18 +1,15 @@
 /** Redis helpers: connection options, command counting (INFO commandstats) and key clean-up. */
+const path = require('node:path');
 const IORedis = require('ioredis');
 
+/**
+ * BullMQ connection options for a redis:// URL: the apps' own redisOptionsFromUrl
+ * (libs/queue/src/redis-client.ts), from the built worker, so the bench reads a URL as they do.
+ * Loaded on first use: run.js builds dist/ first when it is missing.
+ */
 function redisOptions(url) {
-  const parsed = new URL(url);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  return {
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 6379,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db: Number.isInteger(db) ? db : undefined,
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
+  const built = path.join(__dirname, '..', 'dist/apps/worker/libs/queue/src/redis-client.js');
+  return require(built).redisOptionsFromUrl(url);
 }
 
 function connect(url) {
