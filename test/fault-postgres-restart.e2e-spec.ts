@@ -1,5 +1,5 @@
 import { duplicates, expectAllDelivered, startEventStream } from './support/event-stream';
-import { FAULT_WORKER_CONCURRENCY, startFaultStack, type FaultStack } from './support/fault-stack';
+import { FAULT_WORKER_CONCURRENCY, useFaultStack } from './support/fault-stack';
 import { waitFor } from './support/poll';
 
 /**
@@ -7,28 +7,15 @@ import { waitFor } from './support/poll';
  * while it is down; every event it answered 202 for is delivered once PostgreSQL is back.
  */
 describe('fault: PostgreSQL restarted while deliveries run', () => {
-  let stack: FaultStack;
-
-  beforeAll(async () => {
-    // A receiver taking a little time keeps attempts in flight when PostgreSQL goes away.
-    stack = await startFaultStack({
-      receiver: (_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 20),
-      orgName: 'postgres restart',
-    });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
+  // A receiver taking a little time keeps attempts in flight when PostgreSQL goes away.
+  const stack = useFaultStack({
+    receiver: (_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 20),
+    orgName: 'postgres restart',
   });
 
   it('answers 503 while it is down and delivers every accepted event once it is back', async () => {
-    const {
-      api,
-      key,
-      receiver,
-      postgres,
-      workers: [worker],
-    } = stack;
+    const { api, key, receiver, postgres } = stack;
+    const [worker] = stack.workers;
     const stream = startEventStream(api, key);
     let refusedDuringOutage: number;
     try {

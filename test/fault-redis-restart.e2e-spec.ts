@@ -1,5 +1,5 @@
 import { duplicates, expectAllDelivered, startEventStream } from './support/event-stream';
-import { startFaultStack, type FaultStack } from './support/fault-stack';
+import { useFaultStack } from './support/fault-stack';
 import { waitFor } from './support/poll';
 
 /**
@@ -7,24 +7,11 @@ import { waitFor } from './support/poll';
  * keeps answering 202 (the events are in PostgreSQL); the outbox sweep enqueues what Redis lost.
  */
 describe('fault: Redis restarted while events stream in', () => {
-  let stack: FaultStack;
-
-  beforeAll(async () => {
-    stack = await startFaultStack({ orgName: 'redis restart' });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useFaultStack({ orgName: 'redis restart' });
 
   it('accepts every event during the outage and delivers each one exactly once', async () => {
-    const {
-      api,
-      key,
-      receiver,
-      redis,
-      workers: [worker],
-    } = stack;
+    const { api, key, receiver, redis } = stack;
+    const [worker] = stack.workers;
     const stream = startEventStream(api, key);
     try {
       await waitFor(() => stream.accepted.length >= 40, { what: '40 events before the outage' });
@@ -52,11 +39,8 @@ describe('fault: Redis restarted while events stream in', () => {
   });
 
   it('lets API and worker shut down promptly on SIGTERM while Redis is down', async () => {
-    const {
-      api,
-      redis,
-      workers: [worker],
-    } = stack;
+    const { api, redis } = stack;
+    const [worker] = stack.workers;
     await redis.stop();
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { duplicates, expectAllDelivered, startEventStream } from './support/event-stream';
-import { FAULT_WORKER_CONCURRENCY, startFaultStack, type FaultStack } from './support/fault-stack';
+import { FAULT_WORKER_CONCURRENCY, useFaultStack } from './support/fault-stack';
 import { waitFor } from './support/poll';
 
 /**
@@ -7,19 +7,11 @@ import { waitFor } from './support/poll';
  * takes over. Only the killed in-flight attempts may reach the receiver twice.
  */
 describe('fault: worker SIGKILLed under load', () => {
-  let stack: FaultStack;
-
-  beforeAll(async () => {
-    // Slow answers keep every slot of the worker busy when it is killed.
-    stack = await startFaultStack({
-      receiver: (_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 50),
-      workers: 0,
-      orgName: 'worker kill',
-    });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
+  // Slow answers keep every slot of the worker busy when it is killed.
+  const stack = useFaultStack({
+    receiver: (_, response) => void setTimeout(() => response.writeHead(200).end('ok'), 50),
+    workers: 0,
+    orgName: 'worker kill',
   });
 
   it('delivers every event; duplicates only for the attempts the killed worker had in flight', async () => {

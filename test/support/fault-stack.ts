@@ -3,7 +3,7 @@ import { startApiProcess, type ApiProcess } from './api-process';
 import { testConfig } from './config';
 import { startThrowawayPostgres, startThrowawayRedis, type FaultService } from './fault-services';
 import { startReceiver, type Receiver, type ReceiverHandler } from './receiver';
-import { orgClient } from './stack';
+import { orgClient, useStarted } from './stack';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 /** The worker concurrency of a fault stack: the most attempts in flight when a fault strikes. */
@@ -77,4 +77,9 @@ export async function startFaultStack({ receiver: handler, workers: workerCount 
     await stop();
     throw error;
   }
+}
+
+/** startFaultStack() in the calling describe block's beforeAll, stop() in its afterAll (see useStack). */
+export function useFaultStack(options: FaultStackOptions): FaultStack {
+  return useStarted(() => startFaultStack(options));
 }

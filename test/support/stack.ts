@@ -150,14 +150,22 @@ export async function startStack({ workers = 1, config: overrides = {}, orgName 
  * shares, without a `let` per part. Read it inside tests and hooks (before beforeAll has run it throws).
  */
 export function useStack(options: StackOptions = {}): Stack {
-  let started: Stack | undefined;
+  return useStarted(() => startStack(options));
+}
+
+/**
+ * `start()` in the calling describe block's beforeAll, its stop() in afterAll; the returned object
+ * reads through to what start() gave (before beforeAll has run, any read throws).
+ */
+export function useStarted<T extends { stop(): Promise<void> }>(start: () => Promise<T>): T {
+  let started: T | undefined;
   beforeAll(async () => {
-    started = await startStack(options);
+    started = await start();
   });
   afterAll(async () => {
     await started?.stop();
   });
-  return new Proxy({} as Stack, {
+  return new Proxy({} as T, {
     get(_, property) {
       if (!started) throw new Error(`stack.${String(property)} read before the stack started (read it inside a test or hook)`);
       return Reflect.get(started, property) as unknown;
