@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { TestApi } from './support/api';
 import { waitFor } from './support/poll';
 import { startReceiver, type Receiver } from './support/receiver';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 interface Attempt {
@@ -35,26 +34,21 @@ function residentBytes(pid: number): number {
  * retry policy; none of them costs the worker memory or a slot for long.
  */
 describe('fault: misbehaving receivers', () => {
-  let stack: Stack;
-  let api: TestApi;
+  const stack = useStack({
+    workers: 0,
+    config: { requestTimeoutMs: REQUEST_TIMEOUT_MS, retryBaseMs: 100, retryMaxDelayMs: 500, workerConcurrency: 20 },
+    orgName: 'misbehaving receivers',
+  });
   let worker: WorkerProcess;
-  let key: string;
   const receivers: Receiver[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({
-      workers: 0,
-      config: { requestTimeoutMs: REQUEST_TIMEOUT_MS, retryBaseMs: 100, retryMaxDelayMs: 500, workerConcurrency: 20 },
-      orgName: 'misbehaving receivers',
-    });
-    ({ api, key } = stack);
     worker = await startWorkerProcess(stack.config);
   });
 
   afterAll(async () => {
     await worker?.stop('SIGKILL');
     await Promise.all(receivers.map((receiver) => receiver.close()));
-    await stack?.stop();
   });
 
   const receiver = async (handler?: Parameters<typeof startReceiver>[0]) => {
@@ -68,6 +62,7 @@ describe('fault: misbehaving receivers', () => {
   const publish = (eventType: string) => stack.publish({ event_type: eventType, data: { eventType } });
   /** The delivery log of the event's only delivery, once `done` says it has settled. */
   const settledLog = async (eventId: string, done: (log: DeliveryLog) => boolean, timeoutMs = 15_000): Promise<DeliveryLog> => {
+    const { api, key } = stack;
     const logId = await waitFor(async () => (await api.request('GET', `/v1/events/${eventId}`, { key })).body.deliveries?.[0]?.log_id as string | undefined, {
       what: `the delivery of ${eventId}`,
     });
