@@ -43,12 +43,16 @@ export class DeliveryClaims implements OnModuleDestroy {
     return this.single.add(id);
   }
 
-  /** Claims these deliveries in one statement; answers each one asked for, in order (null when missing). */
-  async claimAll(ids: string[]): Promise<(ClaimedDelivery | null)[]> {
-    const found = new Map((await this.repository.claim(ids, this.ttlMs)).map((delivery) => [delivery.id, delivery]));
+  /**
+   * Claims these deliveries in one statement, and loads those in `held` (created claimed by this
+   * worker) with them; answers each one asked for, in order (null when missing).
+   */
+  async claimAll(ids: string[], held: string[] = []): Promise<(ClaimedDelivery | null)[]> {
     const now = Date.now();
+    for (const id of held) this.held.set(id, now);
+    const found = new Map((await this.repository.claim(ids, this.ttlMs, held)).map((delivery) => [delivery.id, delivery]));
     for (const delivery of found.values()) if (delivery.claimed) this.held.set(delivery.id, now);
-    return ids.map((id) => found.get(id) ?? null);
+    return [...held, ...ids].map((id) => found.get(id) ?? null);
   }
 
   /** The attempt is recorded (its claim cleared with it) or the delivery postponed or cancelled. */

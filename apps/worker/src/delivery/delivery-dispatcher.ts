@@ -21,6 +21,8 @@ const SLOW_CHECK_INTERVAL_MS = 250;
 interface OriginLane {
   running: Map<string, number>;
   waiting: ClaimedDelivery[];
+  /** When an attempt to the origin last ended within slowAfterMs (ms; 0: none yet). */
+  lastQuickEnd: number;
 }
 
 /**
@@ -68,21 +70,27 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   }
 
   /**
-   * Resolves once few enough claimed deliveries wait here: fan-out asks before it creates deliveries,
-   * so that a burst waits as events (one intake job per batch), not as claimed rows in memory.
+   * Resolves once `count` more deliveries fit in what waits here: fan-out asks before it creates
+   * deliveries, so that a burst waits as events (one intake job per batch), not as claimed rows in
+   * memory. A batch larger than the whole room still goes once nothing else waits.
    */
-  async room(): Promise<void> {
-    while (this.waiting >= this.maxWaiting) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  async room(count: number): Promise<void> {
+    while (this.waiting > 0 && this.waiting + count > this.maxWaiting) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** How long a claim lasts without renewal (see DeliveryClaims): fan-out creates deliveries claimed for that long. */
+  get claimTtlMs(): number {
+    return this.claims.ttlMs;
   }
 
   /**
-   * Claims the deliveries that may be attempted now and starts them (those another claim holds, not
-   * due, ended or waiting behind their ordering key are left to whoever has them). Resolves once they
-   * are claimed and handed over, not when they are attempted.
+   * Starts the deliveries this worker created claimed (`held`), and claims and starts those of `open`
+   * that may be attempted now (those another claim holds, not due, ended or waiting behind their
+   * ordering key are left to whoever has them). Resolves once they are handed over, not attempted.
    */
-  async dispatch(deliveryIds: string[]): Promise<void> {
-    if (deliveryIds.length === 0) return;
-    const claimed = (await this.claims.claimAll(deliveryIds)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
+  async dispatch(held: string[], open: string[] = []): Promise<void> {
+    if (held.length === 0 && open.length === 0) return;
+    const claimed = (await this.claims.claimAll(open, held)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
     this.storeFailing = false;
     for (const delivery of claimed) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
     this.waiting += claimed.length;
@@ -119,10 +127,13 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private start(origin: string, lane: OriginLane, delivery: ClaimedDelivery): void {
     this.waiting--;
     this.running++;
-    lane.running.set(delivery.id, Date.now());
+    const startedAt = Date.now();
+    lane.running.set(delivery.id, startedAt);
     void this.attempt(delivery).finally(() => {
       this.running--;
       lane.running.delete(delivery.id);
+      const endedAt = Date.now();
+      if (endedAt - startedAt < this.slowAfterMs) lane.lastQuickEnd = endedAt;
       if (lane.running.size === 0 && lane.waiting.length === 0) this.lanes.delete(origin);
       this.pump();
       if (this.running === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
@@ -160,11 +171,15 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     this.wakeRoomWaiters();
   }
 
-  /** Moves the waiting deliveries of origins whose every slot is held by a slow request to the queue. */
+  /**
+   * Moves to the queue the waiting deliveries of origins whose every slot is held by a slow request
+   * while none of their attempts ended quickly of late (a busy worker's healthy origin keeps ending
+   * some quickly; a hanging one ends none).
+   */
   private shedSlowOrigins(): void {
     const slowSince = Date.now() - this.slowAfterMs;
     for (const lane of this.lanes.values()) {
-      if (lane.waiting.length === 0 || lane.running.size < this.slotsPerOrigin) continue;
+      if (lane.waiting.length === 0 || lane.running.size < this.slotsPerOrigin || lane.lastQuickEnd > slowSince) continue;
       if ([...lane.running.values()].every((startedAt) => startedAt <= slowSince)) {
         const shed = lane.waiting.splice(0);
         this.waiting -= shed.length;
@@ -192,7 +207,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
 
   private lane(origin: string): OriginLane {
     let lane = this.lanes.get(origin);
-    if (!lane) this.lanes.set(origin, (lane = { running: new Map(), waiting: [] }));
+    if (!lane) this.lanes.set(origin, (lane = { running: new Map(), waiting: [], lastQuickEnd: 0 }));
     return lane;
   }
 

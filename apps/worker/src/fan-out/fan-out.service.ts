@@ -34,8 +34,8 @@ type MatchingCandidate = FanOutCandidate & { payloadFilter: FilterPredicate | nu
 
 /**
  * Turns events into deliveries, a batch at a time: one query for the events, one for their candidate
- * subscriptions, one statement creating every delivery, one claiming them for the dispatcher, which
- * sends their first attempts in this worker. Concurrent single-event jobs are collected into batches;
+ * subscriptions, one statement creating every delivery already claimed, one loading them for the
+ * dispatcher, which sends their first attempts in this worker. Concurrent single-event jobs are collected into batches;
  * a batch job is one already. Each job completes only once its deliveries are stored and claimed.
  */
 @Injectable()
@@ -88,14 +88,20 @@ export class FanOutService {
         const matching = await this.withFilterSubjects(toMatch, candidates);
         const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
         if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
-        await this.dispatcher.room();
-        const openDeliveryIds = await this.repository.createDeliveries(
+        await this.dispatcher.room(deliveries.length);
+        const { claimed, open } = await this.repository.createDeliveries(
           deliveries,
           toMatch.map((event) => event.id),
           events.map((event) => event.id),
+          this.dispatcher.claimTtlMs,
         );
-        await this.dispatcher.dispatch(openDeliveryIds);
-        this.logger.debug({ events: events.length, matched: toMatch.length, deliveries: openDeliveryIds.length, msg: 'fan-out batch: deliveries dispatched' });
+        await this.dispatcher.dispatch(claimed, open);
+        this.logger.debug({
+          events: events.length,
+          matched: toMatch.length,
+          deliveries: claimed.length + open.length,
+          msg: 'fan-out batch: deliveries dispatched',
+        });
         endSpans(spans, deliveries);
       } catch (error) {
         endSpans(spans, [], error instanceof Error ? error.message : String(error));

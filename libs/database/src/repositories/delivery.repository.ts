@@ -91,17 +91,20 @@ export class DeliveryRepository {
   /**
    * Claims the deliveries that may be attempted now (open, not waiting behind their ordering key, due,
    * and not held by a live claim) for `ttlMs`, and returns every delivery asked for with its event and
-   * subscription, claimed or not (missing ids are left out). One statement: the claim is what keeps a
+   * subscription, claimed or not (missing ids are left out); `held` are deliveries the caller claimed
+   * already (created claimed), returned as claimed. One statement: the claim is what keeps a
    * replayed job, a sweep or a second worker from sending a delivery twice while it is in flight.
    */
-  async claim(ids: string[], ttlMs: number): Promise<ClaimedDelivery[]> {
+  async claim(ids: string[], ttlMs: number, held: string[] = []): Promise<ClaimedDelivery[]> {
     const rows = await this.prisma.$queryRaw<(ContextRow & { claimed: boolean; claimedUntil: Date | null })[]>`
-      WITH claimed AS (
+      WITH updated AS (
         UPDATE deliveries SET claimed_until = now() + ${ttlMs} * interval '1 millisecond'
         WHERE id = ANY(${ids}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
           AND (claimed_until IS NULL OR claimed_until < now())
           AND (next_attempt_at IS NULL OR next_attempt_at <= now() + ${DUE_TOLERANCE_MS} * interval '1 millisecond')
         RETURNING id
+      ), claimed AS (
+        SELECT id FROM updated UNION ALL SELECT unnest(${held}::text[])
       )
       SELECT d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
              d.ordering_key AS "orderingKey", d.blocked_by AS "blockedBy",
@@ -119,7 +122,7 @@ export class DeliveryRepository {
       JOIN events e ON e.id = d.event_id
       JOIN subscriptions s ON s.id = d.subscription_id
       LEFT JOIN claimed c ON c.id = d.id
-      WHERE d.id = ANY(${ids}::text[])`;
+      WHERE d.id = ANY(${ids}::text[]) OR d.id = ANY(${held}::text[])`;
     return rows.map((row) => ({ ...nestContext(row), claimed: row.claimed, claimedUntil: row.claimedUntil }));
   }
 

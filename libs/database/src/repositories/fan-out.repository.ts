@@ -94,15 +94,16 @@ export class FanOutRepository {
   /**
    * Creates the deliveries (existing (event, subscription) pairs are kept), marks the matched events
    * fanned out and returns the open deliveries of every event given that may be attempted now (not
-   * waiting behind another of their ordering key). Without ordered deliveries this is one statement;
+   * waiting behind another of their ordering key): the created ones already claimed for `claimTtlMs`,
+   * the others (a replay's) still to claim. Without ordered deliveries this is one statement;
    * with them, one transaction that first chains each key's new deliveries behind its tail.
    */
-  async createDeliveries(deliveries: NewDelivery[], matchedEventIds: string[], eventIds: string[]): Promise<string[]> {
+  async createDeliveries(deliveries: NewDelivery[], matchedEventIds: string[], eventIds: string[], claimTtlMs: number): Promise<CreatedDeliveries> {
     const withIds = deliveries.map((delivery) => ({ ...delivery, id: newId('dlv'), blockedBy: null }));
-    if (withIds.every((delivery) => delivery.orderingKey === null)) return this.insertDeliveries(this.prisma, withIds, matchedEventIds, eventIds);
+    if (withIds.every((delivery) => delivery.orderingKey === null)) return this.insertDeliveries(this.prisma, withIds, matchedEventIds, eventIds, claimTtlMs);
     return this.prisma.$transaction(async (tx) => {
       const chained = await this.chainOrdered(tx, withIds);
-      return this.insertDeliveries(tx, chained, matchedEventIds, eventIds);
+      return this.insertDeliveries(tx, chained, matchedEventIds, eventIds, claimTtlMs);
     });
   }
 
@@ -144,27 +145,45 @@ export class FanOutRepository {
     return fresh;
   }
 
-  /** One statement: inserts the deliveries, marks the events, answers the open deliveries not waiting. */
-  private async insertDeliveries(db: Prisma.TransactionClient, deliveries: StoredDelivery[], matchedEventIds: string[], eventIds: string[]): Promise<string[]> {
-    const rows = await db.$queryRaw<{ id: string }[]>`
+  /**
+   * One statement: inserts the deliveries (those not waiting behind their ordering key claimed for
+   * `claimTtlMs`: no second write to claim them), marks the events, answers the created deliveries
+   * it claimed and the events' other open deliveries not waiting (a replayed fan-out's).
+   */
+  private async insertDeliveries(
+    db: Prisma.TransactionClient,
+    deliveries: StoredDelivery[],
+    matchedEventIds: string[],
+    eventIds: string[],
+    claimTtlMs: number,
+  ): Promise<CreatedDeliveries> {
+    const rows = await db.$queryRaw<{ id: string; created: boolean }[]>`
       WITH created AS (
-        INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type, ordering_key, blocked_by)
-        SELECT * FROM unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.organizationId)}::text[],
-                             ${deliveries.map((d) => d.eventId)}::text[], ${deliveries.map((d) => d.subscriptionId)}::text[],
-                             ${deliveries.map((d) => d.eventType)}::text[], ${deliveries.map((d) => d.orderingKey)}::text[],
-                             ${deliveries.map((d) => d.blockedBy)}::text[])
+        INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type, ordering_key, blocked_by, claimed_until)
+        SELECT *, CASE WHEN blocked_by IS NULL THEN now() + ${claimTtlMs} * interval '1 millisecond' END
+        FROM unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.organizationId)}::text[],
+                    ${deliveries.map((d) => d.eventId)}::text[], ${deliveries.map((d) => d.subscriptionId)}::text[],
+                    ${deliveries.map((d) => d.eventType)}::text[], ${deliveries.map((d) => d.orderingKey)}::text[],
+                    ${deliveries.map((d) => d.blockedBy)}::text[]) AS t(id, organization_id, event_id, subscription_id, event_type, ordering_key, blocked_by)
         ON CONFLICT (event_id, subscription_id) DO NOTHING
         RETURNING id, blocked_by
       ), marked AS (
         UPDATE events SET fanned_out_at = now() WHERE id = ANY(${matchedEventIds}::text[]) AND fanned_out_at IS NULL
       )
-      SELECT id FROM created WHERE blocked_by IS NULL
-      UNION
-      SELECT id FROM deliveries
+      SELECT id, true AS created FROM created WHERE blocked_by IS NULL
+      UNION ALL
+      SELECT id, false AS created FROM deliveries
       WHERE event_id = ANY(${eventIds}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
+        AND id NOT IN (SELECT id FROM created)
       ORDER BY id`;
-    return rows.map((row) => row.id);
+    return { claimed: rows.filter((row) => row.created).map((row) => row.id), open: rows.filter((row) => !row.created).map((row) => row.id) };
   }
+}
+
+/** What createDeliveries answers: deliveries it created claimed, and the events' other open ones to claim. */
+export interface CreatedDeliveries {
+  claimed: string[];
+  open: string[];
 }
 
 /** New ordered deliveries by (subscription, key), each group in the order given (the events' order). */
