@@ -18,8 +18,9 @@ const MAX_BATCH_ROWS = 200;
 @Injectable()
 export class DeliveryClaims implements OnModuleDestroy {
   private readonly logger = new Logger(DeliveryClaims.name);
-  /** Delivery id → when this worker claimed it (ms). */
+  /** Delivery id → when this worker's claim on it was last taken or renewed (ms). */
   private readonly held = new Map<string, number>();
+  private renewing = false;
   private readonly single = new MicroBatcher<string, ClaimedDelivery | null>((ids) => this.claimAll(ids), {
     maxItems: MAX_BATCH_ROWS,
     maxWaitMs: BATCH_WAIT_MS,
@@ -55,6 +56,16 @@ export class DeliveryClaims implements OnModuleDestroy {
     return [...held, ...ids].map((id) => found.get(id) ?? null);
   }
 
+  /**
+   * Whether the claim on this delivery is surely still this worker's: taken or renewed less than two
+   * thirds of its lifetime ago. A claim whose renewals fell behind (PostgreSQL slow or away) may have
+   * lapsed and been taken by a sweep; such a delivery must not be started.
+   */
+  isFresh(id: string): boolean {
+    const confirmedAt = this.held.get(id);
+    return confirmedAt !== undefined && Date.now() - confirmedAt < this.ttlMs - this.renewEveryMs;
+  }
+
   /** The attempt is recorded (its claim cleared with it) or the delivery postponed or cancelled. */
   forget(id: string): void {
     this.held.delete(id);
@@ -75,13 +86,18 @@ export class DeliveryClaims implements OnModuleDestroy {
   }
 
   private async renew(): Promise<void> {
-    const olderThan = Date.now() - this.renewEveryMs;
-    const due = [...this.held].filter(([, since]) => since <= olderThan).map(([id]) => id);
+    if (this.renewing) return;
+    const startedAt = Date.now();
+    const due = [...this.held].filter(([, confirmedAt]) => confirmedAt <= startedAt - this.renewEveryMs).map(([id]) => id);
     if (due.length === 0) return;
+    this.renewing = true;
     try {
       await this.repository.renewClaims(due, this.ttlMs);
+      for (const id of due) if (this.held.has(id)) this.held.set(id, startedAt);
     } catch (error) {
       this.logger.warn({ claims: due.length, error_message: (error as Error).message, msg: 'claims not renewed; they lapse unless the next renewal succeeds' });
+    } finally {
+      this.renewing = false;
     }
   }
 }

@@ -46,6 +46,8 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private readonly lanes = new Map<string, OriginLane>();
   private running = 0;
   private waiting = 0;
+  /** Room booked by fan-outs creating deliveries (see reserve). */
+  private reserved = 0;
   /**
    * Set when an attempt could not be recorded (PostgreSQL away): no waiting delivery is started
    * until a claim succeeds again, since its attempt could not be recorded either and would be sent
@@ -70,12 +72,14 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   }
 
   /**
-   * Resolves once `count` more deliveries fit in what waits here: fan-out asks before it creates
+   * Resolves once `count` more deliveries fit in what waits here, and books the room until dispatch()
+   * hands them over (`count` again) or cancel() gives it back: fan-out asks before it creates
    * deliveries, so that a burst waits as events (one intake job per batch), not as claimed rows in
-   * memory. A batch larger than the whole room still goes once nothing else waits.
+   * memory whose claims must be renewed. A batch larger than the whole room goes once nothing waits.
    */
-  async room(count: number): Promise<void> {
-    while (this.waiting > 0 && this.waiting + count > this.maxWaiting) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  async reserve(count: number): Promise<void> {
+    while (this.booked() > 0 && this.booked() + count > this.maxWaiting) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    this.reserved += count;
   }
 
   /** How long a claim lasts without renewal (see DeliveryClaims): fan-out creates deliveries claimed for that long. */
@@ -88,13 +92,24 @@ export class DeliveryDispatcher implements OnModuleDestroy {
    * that may be attempted now (those another claim holds, not due, ended or waiting behind their
    * ordering key are left to whoever has them). Resolves once they are handed over, not attempted.
    */
-  async dispatch(held: string[], open: string[] = []): Promise<void> {
-    if (held.length === 0 && open.length === 0) return;
-    const claimed = (await this.claims.claimAll(open, held)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
+  async dispatch(reservedCount: number, held: string[], open: string[] = []): Promise<void> {
+    if (held.length === 0 && open.length === 0) return this.cancel(reservedCount);
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = (await this.claims.claimAll(open, held)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
+    } finally {
+      this.reserved -= reservedCount;
+    }
     this.storeFailing = false;
     for (const delivery of claimed) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
     this.waiting += claimed.length;
     this.pump();
+  }
+
+  /** Gives back room booked with reserve() when fan-out creates nothing after all (or fails). */
+  cancel(reservedCount: number): void {
+    this.reserved -= reservedCount;
+    this.wakeRoomWaiters();
   }
 
   /** Waits (at most `graceMs`) for the attempts in flight; hands the waiting deliveries to the queue. */
@@ -121,7 +136,11 @@ export class DeliveryDispatcher implements OnModuleDestroy {
       }
       if (this.running >= this.slots) break;
     }
-    if (this.waiting < this.maxWaiting) this.wakeRoomWaiters();
+    if (this.booked() < this.maxWaiting) this.wakeRoomWaiters();
+  }
+
+  private booked(): number {
+    return this.waiting + this.reserved;
   }
 
   private start(origin: string, lane: OriginLane, delivery: ClaimedDelivery): void {
@@ -142,6 +161,12 @@ export class DeliveryDispatcher implements OnModuleDestroy {
 
   /** One attempt; a retry or postponement it asks for becomes a delayed job. */
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    if (!this.claims.isFresh(delivery.id)) {
+      // Its claim may have lapsed and been taken by a sweep: the sweeper hands it on instead.
+      this.claims.forget(delivery.id);
+      this.logger.warn({ delivery_id: delivery.id, msg: 'claim not renewed in time; delivery left to the outbox sweeper' });
+      return;
+    }
     try {
       const { retryAt } = await this.deliveries.deliverClaimed(delivery);
       if (!retryAt) return;

@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { FanOutRepository, type FanOutCandidate, type FanOutEvent, type NewDelivery } from '@app/database/repositories/fan-out.repository';
+import {
+  FanOutRepository,
+  type CreatedDeliveries,
+  type FanOutCandidate,
+  type FanOutEvent,
+  type NewDelivery,
+} from '@app/database/repositories/fan-out.repository';
 import { MicroBatcher, settleEach } from '@app/domain/micro-batcher';
 import { CompiledFilterCache, filterSubject, type FilterPredicate } from '@app/domain/payload-filter';
 import { Tracing, type TraceSpan } from '@app/observability';
@@ -88,14 +94,21 @@ export class FanOutService {
         const matching = await this.withFilterSubjects(toMatch, candidates);
         const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
         if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
-        await this.dispatcher.room(deliveries.length);
-        const { claimed, open } = await this.repository.createDeliveries(
-          deliveries,
-          toMatch.map((event) => event.id),
-          events.map((event) => event.id),
-          this.dispatcher.claimTtlMs,
-        );
-        await this.dispatcher.dispatch(claimed, open);
+        await this.dispatcher.reserve(deliveries.length);
+        let created: CreatedDeliveries;
+        try {
+          created = await this.repository.createDeliveries(
+            deliveries,
+            toMatch.map((event) => event.id),
+            events.map((event) => event.id),
+            this.dispatcher.claimTtlMs,
+          );
+        } catch (error) {
+          this.dispatcher.cancel(deliveries.length);
+          throw error;
+        }
+        const { claimed, open } = created;
+        await this.dispatcher.dispatch(deliveries.length, claimed, open);
         this.logger.debug({
           events: events.length,
           matched: toMatch.length,
