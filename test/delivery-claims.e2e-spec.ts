@@ -68,14 +68,18 @@ describe('delivery claims and inline first attempts', () => {
     });
     expect(response.status).toBe(202);
 
-    // All 60 fast deliveries arrive while every request to the hanging endpoint is still open (none
-    // has timed out, so none is recorded): no worker slot the fast ones needed was held by it.
-    await waitFor(() => stack.requestsTo('/fast').length >= 60, { timeoutMs: 9_000, what: '60 fast deliveries' });
-    const { rows } = await stack.db.query<{ subscription_id: string; n: number }>(
-      `SELECT subscription_id, count(*)::int AS n FROM delivery_attempts WHERE subscription_id = ANY($1) GROUP BY subscription_id`,
-      [[fast.id, slow.id]],
-    );
-    expect(Object.fromEntries(rows.map((row) => [row.subscription_id, row.n]))).toEqual({ [fast.id]: 60 });
+    // All 60 fast deliveries are made and recorded while every request to the hanging endpoint is
+    // still open (none has timed out, so none is recorded): no slot the fast ones needed was held by it.
+    const recorded = async () => {
+      const { rows } = await stack.db.query<{ subscription_id: string; n: number }>(
+        `SELECT subscription_id, count(*)::int AS n FROM delivery_attempts WHERE subscription_id = ANY($1) GROUP BY subscription_id`,
+        [[fast.id, slow.id]],
+      );
+      return Object.fromEntries(rows.map((row) => [row.subscription_id, row.n]));
+    };
+    await waitFor(async () => (await recorded())[fast.id] === 60, { timeoutMs: 9_000, what: '60 fast deliveries recorded' });
+    expect(await recorded()).toEqual({ [fast.id]: 60 });
+    expect(stack.requestsTo('/fast')).toHaveLength(60);
     expect(hanging.requests.length).toBeGreaterThan(0);
   });
 });
