@@ -51,8 +51,17 @@ export class DeliveryClaims implements OnModuleDestroy {
   async claimAll(ids: string[], held: string[] = []): Promise<(ClaimedDelivery | null)[]> {
     const now = Date.now();
     for (const id of held) this.held.set(id, now);
-    const found = new Map((await this.repository.claim(ids, this.ttlMs, held)).map((delivery) => [delivery.id, delivery]));
+    let rows: ClaimedDelivery[];
+    try {
+      rows = await this.repository.claim(ids, this.ttlMs, held);
+    } catch (error) {
+      // Not handed to anyone: stop renewing them, so their claims lapse and the sweeper takes them.
+      for (const id of held) this.held.delete(id);
+      throw error;
+    }
+    const found = new Map(rows.map((delivery) => [delivery.id, delivery]));
     for (const delivery of found.values()) if (delivery.claimed) this.held.set(delivery.id, now);
+    for (const id of held) if (!found.has(id)) this.held.delete(id);
     return [...held, ...ids].map((id) => found.get(id) ?? null);
   }
 
