@@ -1,4 +1,4 @@
-import { createFromTemplate, databaseName, dropDatabase, newFileDatabaseUrl, templateDatabaseUrl, withAdmin } from './test-databases';
+import { createFromTemplate, newFileDatabaseUrl, templateDatabaseUrl } from './test-databases';
 
 /**
  * Set-up of every e2e file (jest setupFilesAfterEnv): the file gets its own database, a copy of the
@@ -11,4 +11,7 @@ process.env.DATABASE_URL = url;
 process.env.TEST_DATABASE_URL = url;
 
 beforeAll(() => createFromTemplate(url, template));
-afterAll(() => withAdmin(url, (admin) => dropDatabase(admin, databaseName(url))));
+// Not dropped here: Jest runs afterAll hooks in the order they are declared, so a drop here would run
+// before the file's own afterAll stopped its stack, and DROP ... WITH (FORCE) would cut connections
+// still open (an unhandled pg error, reported in whatever test ran next). Global teardown drops
+// every file database of the run (dropFileDatabases).
