@@ -205,6 +205,9 @@ describe('ui: operator dashboard (/dashboard)', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect({ name, overflow }).toEqual({ name, overflow: 0 });
     }
+    // The Logs table once loaded must fit as well (the loop above measured while it loaded).
+    await page.getByRole('row').filter({ hasText: 'report.ready' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await docsScreenshot(page, 'dashboard-mobile.png');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
