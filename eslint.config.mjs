@@ -11,7 +11,7 @@ const unusedOnPurpose = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caug
 export default defineConfig(
   {
     // Build output and generated code; bench/results holds JSON only.
-    ignores: ['**/node_modules/', '**/dist/', 'generated/', 'coverage/', 'bench/results/'],
+    ignores: ['**/node_modules/', '**/dist/', 'generated/', 'coverage/', 'bench/results/', 'bench/.snapshot/'],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
