@@ -19,20 +19,22 @@ export type SubscriptionKeyColumns = Pick<
 >;
 
 /**
- * Parsed ed25519 keys kept per worker. 10,000 keys are a few MB; past that, the least recently used
- * subscriptions pay one parse again.
+ * Decrypted keys kept per worker and scheme. 10,000 keys are a few MB; past that, the least recently used
+ * subscriptions pay one decryption again.
  */
-const MAX_PARSED_KEYS = 10_000;
+const MAX_CACHED_KEYS = 10_000;
 
 /**
  * The one place the worker reads a subscription's signing keys (stored encrypted when ENCRYPTION_KEY is
- * set). An ed25519 key is decrypted and parsed once per stored value, not per delivery: that costs
- * about as much as signing. The cache is keyed by the stored text, which every new key (create, rotate,
- * change of scheme) replaces with a new ciphertext, so it never serves a key that is no longer stored.
+ * set). A key is decrypted (and an ed25519 key parsed) once per stored value, not per delivery: an
+ * AES-GCM decryption cost more than the HMACs it feeds, and an ed25519 parse about as much as signing.
+ * Each scheme's cache is keyed by the stored text, which every new key (create, rotate, change of
+ * scheme) replaces with a new ciphertext, so it never serves a key that is no longer stored.
  */
 @Injectable()
 export class SigningKeys {
-  private readonly ed25519Keys = new LruCache<string, SigningKey>(MAX_PARSED_KEYS);
+  private readonly hmacKeys = new LruCache<string, SigningKey>(MAX_CACHED_KEYS);
+  private readonly ed25519Keys = new LruCache<string, SigningKey>(MAX_CACHED_KEYS);
 
   constructor(private readonly cipher: SecretCipher) {}
 
@@ -46,7 +48,7 @@ export class SigningKeys {
   }
 
   private key(scheme: string, stored: string): SigningKey {
-    if (scheme !== 'ed25519') return { scheme: 'hmac', secret: this.cipher.decrypt(stored) };
+    if (scheme !== 'ed25519') return this.hmacKeys.getOrCreate(stored, () => ({ scheme: 'hmac', secret: this.cipher.decrypt(stored) }));
     return this.ed25519Keys.getOrCreate(stored, () => ({ scheme: 'ed25519', privateKey: parseEd25519PrivateKey(this.cipher.decrypt(stored)) }));
   }
 }
