@@ -1,8 +1,10 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import { Inject, Injectable } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
+import { LruCache } from '@app/domain/lru-cache';
 import { findInErrorChain } from './error-chain';
 import { HttpAgents } from './http-agents';
 
@@ -34,6 +36,15 @@ export interface HttpAttemptResult {
 
 class AttemptTimeout extends Error {}
 
+/** A parsed target URL: the transport of its scheme and the request options without headers. */
+interface RequestTarget {
+  transport: typeof http | typeof https;
+  options: http.RequestOptions;
+}
+
+/** Parsed target URLs kept per worker (a subscription's URL is sent to again and again). */
+const MAX_CACHED_TARGETS = 10_000;
+
 /**
  * Sends one delivery request: no redirects, an overall deadline, a bounded read of the answer.
  *
@@ -45,6 +56,7 @@ class AttemptTimeout extends Error {}
 @Injectable()
 export class DeliveryHttpClient {
   private readonly timeoutMs: number;
+  private readonly targets = new LruCache<string, RequestTarget>(MAX_CACHED_TARGETS);
 
   constructor(
     @Inject(HOOKLINE_CONFIG) config: HooklineConfig,
@@ -70,14 +82,20 @@ export class DeliveryHttpClient {
 
   /** Starts the POST on the guarded keep-alive agent of the URL's scheme; throws what node refuses. */
   private send(url: string, body: string, headers: Record<string, string>): http.ClientRequest {
+    const { transport, options } = this.targets.getOrCreate(url, () => this.parseTarget(url));
+    const payload = Buffer.from(body);
+    const request = transport.request({ ...options, headers: { ...headers, 'Content-Length': String(payload.length) } });
+    request.end(payload);
+    return request;
+  }
+
+  /** Parsing a URL cost about as much as signing the request, so it is done once per URL. */
+  private parseTarget(url: string): RequestTarget {
     const target = new URL(url);
     const transport = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
     if (!transport) throw new PermanentDeliveryError(`unsupported URL scheme ${target.protocol}`);
     const agent = transport === https ? this.agents.https : this.agents.http;
-    const payload = Buffer.from(body);
-    const request = transport.request(target, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(payload.length) } });
-    request.end(payload);
-    return request;
+    return { transport, options: { ...urlToHttpOptions(target), method: 'POST', agent } };
   }
 }
 
