@@ -149,6 +149,7 @@ export class DeliveryRepository {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT id FROM deliveries
       WHERE (subscription_id, ordering_key) IN (SELECT * FROM unnest(${keys.map((k) => k.subscriptionId)}::text[], ${keys.map((k) => k.orderingKey)}::text[]))
+        AND ordering_key IS NOT NULL -- lets the planner use the partial index of ordered deliveries
         AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL`;
     return rows.map((row) => row.id);
   }
