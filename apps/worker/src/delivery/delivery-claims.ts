@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { DeliveryRepository, type ClaimedDelivery } from '@app/database/repositories/delivery.repository';
+import type { ClaimedDelivery } from '@app/database/repositories/delivery-context';
+import { DeliveryRepository } from '@app/database/repositories/delivery.repository';
 import { MicroBatcher } from '@app/domain/micro-batcher';
 
 const BATCH_WAIT_MS = 2;
@@ -44,25 +45,20 @@ export class DeliveryClaims implements OnModuleDestroy {
     return this.single.add(id);
   }
 
-  /**
-   * Claims these deliveries in one statement, and loads those in `held` (created claimed by this
-   * worker) with them; answers each one asked for, in order (null when missing).
-   */
-  async claimAll(ids: string[], held: string[] = []): Promise<(ClaimedDelivery | null)[]> {
+  /** Claims these deliveries in one statement; answers each one asked for, in order (null when missing). */
+  async claimAll(ids: string[]): Promise<(ClaimedDelivery | null)[]> {
     const now = Date.now();
-    for (const id of held) this.held.set(id, now);
-    let rows: ClaimedDelivery[];
-    try {
-      rows = await this.repository.claim(ids, this.ttlMs, held);
-    } catch (error) {
-      // Not handed to anyone: stop renewing them, so their claims lapse and the sweeper takes them.
-      for (const id of held) this.held.delete(id);
-      throw error;
-    }
-    const found = new Map(rows.map((delivery) => [delivery.id, delivery]));
+    const found = new Map((await this.repository.claim(ids, this.ttlMs)).map((delivery) => [delivery.id, delivery]));
     for (const delivery of found.values()) if (delivery.claimed) this.held.set(delivery.id, now);
-    for (const id of held) if (!found.has(id)) this.held.delete(id);
-    return [...held, ...ids].map((id) => found.get(id) ?? null);
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  /**
+   * Holds deliveries this worker created claimed (fan-out), from `claimedAt`: a time taken before the
+   * statement that claimed them, so that isFresh never counts a claim as younger than it is.
+   */
+  adopt(created: ClaimedDelivery[], claimedAt: number): void {
+    for (const delivery of created) this.held.set(delivery.id, claimedAt);
   }
 
   /**

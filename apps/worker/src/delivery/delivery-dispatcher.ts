@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import type { ClaimedDelivery } from '@app/database/repositories/delivery.repository';
+import type { ClaimedDelivery } from '@app/database/repositories/delivery-context';
+import type { CreatedDeliveries } from '@app/database/repositories/fan-out.repository';
 import { QueueName, enqueueDeliveries, enqueueDelivery, enqueueInTime, type DeliveryQueue } from '@app/queue';
 import { targetOrigin } from '../endpoint-health/target-origin';
 import { DeliveryClaims } from './delivery-claims';
@@ -88,21 +89,25 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   }
 
   /**
-   * Starts the deliveries this worker created claimed (`held`), and claims and starts those of `open`
-   * that may be attempted now (those another claim holds, not due, ended or waiting behind their
-   * ordering key are left to whoever has them). Resolves once they are handed over, not attempted.
+   * Starts the deliveries this worker created claimed at `claimedAt` (see DeliveryClaims.adopt), and
+   * claims and starts those of `open` that may be attempted now (those another claim holds, not due,
+   * ended or waiting behind their ordering key are left to whoever has them). Resolves once they are
+   * handed over, not attempted; if claiming `open` fails, the created ones are not held either, so
+   * their claims lapse and the sweeper hands them on.
    */
-  async dispatch(reservedCount: number, held: string[], open: string[] = []): Promise<void> {
-    if (held.length === 0 && open.length === 0) return this.cancel(reservedCount);
-    let claimed: ClaimedDelivery[];
+  async dispatch(reservedCount: number, { claimed: created, open }: CreatedDeliveries, claimedAt: number): Promise<void> {
+    if (created.length === 0 && open.length === 0) return this.cancel(reservedCount);
+    let ready: ClaimedDelivery[];
     try {
-      claimed = (await this.claims.claimAll(open, held)).filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true);
+      const reclaimed = open.length > 0 ? await this.claims.claimAll(open) : [];
+      ready = [...created, ...reclaimed.filter((delivery): delivery is ClaimedDelivery => delivery?.claimed === true)];
     } finally {
       this.reserved -= reservedCount;
     }
+    this.claims.adopt(created, claimedAt);
     this.storeFailing = false;
-    for (const delivery of claimed) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
-    this.waiting += claimed.length;
+    for (const delivery of ready) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
+    this.waiting += ready.length;
     this.pump();
   }
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Attributes } from '@opentelemetry/api';
 import { HOOKLINE_CONFIG, type HooklineConfig } from '@app/config';
-import { DeliveryRepository, type ClaimedDelivery, type DeliveryWithContext, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
+import type { ClaimedDelivery, DeliveryWithContext } from '@app/database/repositories/delivery-context';
+import { DeliveryRepository, type SubscriptionChange } from '@app/database/repositories/delivery.repository';
 import { DeliveryClaims } from './delivery-claims';
 import { DeliveryStore } from './delivery-store';
 import { newId } from '@app/domain/ids';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { DeliveryWithContext } from '@app/database/repositories/delivery.repository';
+import type { DeliveryWithContext } from '@app/database/repositories/delivery-context';
 import { AutoDisableService } from './auto-disable.service';
 import { CircuitBreaker } from './circuit-breaker';
 import { DeliveryRateLimiter } from './delivery-rate-limiter';

@@ -42,9 +42,10 @@ type MatchingCandidate = FanOutCandidate & { payloadFilter: FilterPredicate | nu
 
 /**
  * Turns events into deliveries, a batch at a time: one query for the events, one for their candidate
- * subscriptions, one statement creating every delivery already claimed, one loading them for the
- * dispatcher, which sends their first attempts in this worker. Concurrent single-event jobs are collected into batches;
- * a batch job is one already. Each job completes only once its deliveries are stored and claimed.
+ * subscriptions, and one statement that creates every delivery already claimed and answers what
+ * their attempts need, for the dispatcher, which sends the first attempts in this worker. Concurrent
+ * single-event jobs are collected into batches; a batch job is one already. Each job completes only
+ * once its deliveries are stored and claimed.
  */
 @Injectable()
 export class FanOutService {
@@ -103,6 +104,7 @@ export class FanOutService {
         const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
         if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);
         await this.dispatcher.reserve(deliveries.length);
+        const claimedAt = Date.now();
         let created: CreatedDeliveries;
         try {
           created = await this.repository.createDeliveries(
@@ -115,12 +117,11 @@ export class FanOutService {
           this.dispatcher.cancel(deliveries.length);
           throw error;
         }
-        const { claimed, open } = created;
-        await this.dispatcher.dispatch(deliveries.length, claimed, open);
+        await this.dispatcher.dispatch(deliveries.length, created, claimedAt);
         this.logger.debug({
           events: events.length,
           matched: toMatch.length,
-          deliveries: claimed.length + open.length,
+          deliveries: created.claimed.length + created.open.length,
           msg: 'fan-out batch: deliveries dispatched',
         });
         endSpans(spans, deliveries);

@@ -1,48 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type Delivery, type Event, type Subscription } from '@app/generated/prisma/client';
+import { Prisma, type Delivery } from '@app/generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { DELIVERY_CONTEXT_COLUMNS, toClaimedDelivery, type ClaimedContextRow, type ClaimedDelivery } from './delivery-context';
 import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
-
-/** What one attempt needs of a delivery, its event and its subscription (loaded in one query). */
-export type DeliveryWithContext = Pick<
-  Delivery,
-  'id' | 'eventId' | 'subscriptionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'orderingKey' | 'blockedBy'
-> & {
-  event: Pick<
-    Event,
-    'id' | 'organizationId' | 'eventType' | 'data' | 'workflowId' | 'channel' | 'callId' | 'createdAt' | 'targetSubscriptionId' | 'traceparent'
-  >;
-  subscription: Pick<
-    Subscription,
-    | 'id'
-    | 'kind'
-    | 'url'
-    | 'headers'
-    | 'secret'
-    | 'previousSecret'
-    | 'previousSecretExpiresAt'
-    | 'signatureScheme'
-    | 'previousSignatureScheme'
-    | 'payloadFormat'
-    | 'isActive'
-    | 'maxAttempts'
-    | 'rateLimitPerSecond'
-    | 'failingSince'
-    | 'deletedAt'
-  >;
-};
-
-/**
- * A delivery asked for by claim(): with its context, and whether this caller now holds it. When not,
- * the row says why (ended, waiting behind its ordering key, not due yet, or held by another claim).
- */
-export type ClaimedDelivery = DeliveryWithContext & { claimed: boolean; claimedUntil: Date | null };
-
-type ContextRow = Omit<DeliveryWithContext, 'event' | 'subscription'> & {
-  [K in keyof DeliveryWithContext['event'] as `event_${K}`]: DeliveryWithContext['event'][K];
-} & {
-  [K in keyof DeliveryWithContext['subscription'] as `subscription_${K}`]: DeliveryWithContext['subscription'][K];
-};
 
 /** One HTTP attempt as stored in delivery_attempts. */
 export interface AttemptRecord {
@@ -91,39 +51,26 @@ export class DeliveryRepository {
   /**
    * Claims the deliveries that may be attempted now (open, not waiting behind their ordering key, due,
    * and not held by a live claim) for `ttlMs`, and returns every delivery asked for with its event and
-   * subscription, claimed or not (missing ids are left out); `held` are deliveries the caller claimed
-   * already (created claimed), returned as claimed. One statement: the claim is what keeps a
-   * replayed job, a sweep or a second worker from sending a delivery twice while it is in flight.
+   * subscription, claimed or not (missing ids are left out). One statement: the claim is what keeps
+   * a replayed job, a sweep or a second worker from sending a delivery twice while it is in flight.
    */
-  async claim(ids: string[], ttlMs: number, held: string[] = []): Promise<ClaimedDelivery[]> {
-    const rows = await this.prisma.$queryRaw<(ContextRow & { claimed: boolean; claimedUntil: Date | null })[]>`
+  async claim(ids: string[], ttlMs: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.prisma.$queryRaw<ClaimedContextRow[]>`
       WITH updated AS (
         UPDATE deliveries SET claimed_until = now() + ${ttlMs} * interval '1 millisecond'
         WHERE id = ANY(${ids}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
           AND (claimed_until IS NULL OR claimed_until < now())
           AND (next_attempt_at IS NULL OR next_attempt_at <= now() + ${DUE_TOLERANCE_MS} * interval '1 millisecond')
         RETURNING id
-      ), claimed AS (
-        SELECT id FROM updated UNION ALL SELECT unnest(${held}::text[])
       )
-      SELECT d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
-             d.ordering_key AS "orderingKey", d.blocked_by AS "blockedBy",
-             e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
-             e.workflow_id AS "event_workflowId", e.channel AS event_channel, e.call_id AS "event_callId", e.created_at AS "event_createdAt",
-             e.target_subscription_id AS "event_targetSubscriptionId", e.traceparent AS event_traceparent,
-             s.id AS subscription_id, s.kind AS subscription_kind, s.url AS subscription_url, s.headers AS subscription_headers,
-             s.secret AS subscription_secret, s.previous_secret AS "subscription_previousSecret",
-             s.previous_secret_expires_at AS "subscription_previousSecretExpiresAt", s.signature_scheme AS "subscription_signatureScheme",
-             s.previous_signature_scheme AS "subscription_previousSignatureScheme", s.payload_format AS "subscription_payloadFormat",
-             s.is_active AS "subscription_isActive", s.max_attempts AS "subscription_maxAttempts",
-             s.rate_limit_per_second AS "subscription_rateLimitPerSecond", s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt",
-             c.id IS NOT NULL AS claimed, d.claimed_until AS "claimedUntil"
+      SELECT ${DELIVERY_CONTEXT_COLUMNS},
+             u.id IS NOT NULL AS claimed, d.claimed_until AS "claimedUntil"
       FROM deliveries d
       JOIN events e ON e.id = d.event_id
       JOIN subscriptions s ON s.id = d.subscription_id
-      LEFT JOIN claimed c ON c.id = d.id
-      WHERE d.id = ANY(${ids}::text[]) OR d.id = ANY(${held}::text[])`;
-    return rows.map((row) => ({ ...nestContext(row), claimed: row.claimed, claimedUntil: row.claimedUntil }));
+      LEFT JOIN updated u ON u.id = d.id
+      WHERE d.id = ANY(${ids}::text[])`;
+    return rows.map(toClaimedDelivery);
   }
 
   /** Extends the claims this worker still holds (attempts still in flight) by `ttlMs` from now. */
@@ -245,47 +192,4 @@ function subscriptionUpdate(subscriptionId: string, startedAt: Date, change: Sub
   if (change.failingSince === 'clear') assignments.push(Prisma.sql`failing_since = NULL`);
   if (assignments.length === 0) return Prisma.empty;
   return Prisma.sql`, subscription AS (UPDATE subscriptions SET ${Prisma.join(assignments)} WHERE id = ${subscriptionId})`;
-}
-
-/** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns (spelled out: it runs per attempt). */
-function nestContext(row: ContextRow): DeliveryWithContext {
-  return {
-    id: row.id,
-    eventId: row.eventId,
-    subscriptionId: row.subscriptionId,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    orderingKey: row.orderingKey,
-    blockedBy: row.blockedBy,
-    event: {
-      id: row.event_id,
-      organizationId: row.event_organizationId,
-      eventType: row.event_eventType,
-      data: row.event_data,
-      workflowId: row.event_workflowId,
-      channel: row.event_channel,
-      callId: row.event_callId,
-      createdAt: row.event_createdAt,
-      targetSubscriptionId: row.event_targetSubscriptionId,
-      traceparent: row.event_traceparent,
-    },
-    subscription: {
-      id: row.subscription_id,
-      kind: row.subscription_kind,
-      url: row.subscription_url,
-      headers: row.subscription_headers,
-      secret: row.subscription_secret,
-      previousSecret: row.subscription_previousSecret,
-      previousSecretExpiresAt: row.subscription_previousSecretExpiresAt,
-      signatureScheme: row.subscription_signatureScheme,
-      previousSignatureScheme: row.subscription_previousSignatureScheme,
-      payloadFormat: row.subscription_payloadFormat,
-      isActive: row.subscription_isActive,
-      maxAttempts: row.subscription_maxAttempts,
-      rateLimitPerSecond: row.subscription_rateLimitPerSecond,
-      failingSince: row.subscription_failingSince,
-      deletedAt: row.subscription_deletedAt,
-    },
-  };
 }

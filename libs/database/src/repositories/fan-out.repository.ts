@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type Event, type Subscription } from '@app/generated/prisma/client';
 import { newId } from '@app/domain/ids';
 import { PrismaService } from '../prisma.service';
+import { DELIVERY_CONTEXT_COLUMNS, toClaimedDelivery, type ClaimedContextRow, type ClaimedDelivery } from './delivery-context';
 
 /** Deliveries the worker still has to attempt (their jobs may be re-enqueued safely). */
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
@@ -148,7 +149,8 @@ export class FanOutRepository {
   /**
    * One statement: inserts the deliveries (those not waiting behind their ordering key claimed for
    * `claimTtlMs`: no second write to claim them), marks the events, answers the created deliveries
-   * it claimed and the events' other open deliveries not waiting (a replayed fan-out's).
+   * it claimed with their events and subscriptions (no second read before their first attempts), and
+   * the events' other open deliveries not waiting (a replayed fan-out's).
    */
   private async insertDeliveries(
     db: Prisma.TransactionClient,
@@ -157,7 +159,7 @@ export class FanOutRepository {
     eventIds: string[],
     claimTtlMs: number,
   ): Promise<CreatedDeliveries> {
-    const rows = await db.$queryRaw<{ id: string; created: boolean }[]>`
+    const rows = await db.$queryRaw<(ClaimedContextRow & { created: boolean })[]>`
       WITH created AS (
         INSERT INTO deliveries (id, organization_id, event_id, subscription_id, event_type, ordering_key, blocked_by, claimed_until)
         SELECT *, CASE WHEN blocked_by IS NULL THEN now() + ${claimTtlMs} * interval '1 millisecond' END
@@ -166,23 +168,34 @@ export class FanOutRepository {
                     ${deliveries.map((d) => d.eventType)}::text[], ${deliveries.map((d) => d.orderingKey)}::text[],
                     ${deliveries.map((d) => d.blockedBy)}::text[]) AS t(id, organization_id, event_id, subscription_id, event_type, ordering_key, blocked_by)
         ON CONFLICT (event_id, subscription_id) DO NOTHING
-        RETURNING id, blocked_by
+        RETURNING *
       ), marked AS (
         UPDATE events SET fanned_out_at = now() WHERE id = ANY(${matchedEventIds}::text[]) AND fanned_out_at IS NULL
+      ), handed AS (
+        SELECT *, true AS created FROM created WHERE blocked_by IS NULL
+        UNION ALL
+        SELECT *, false AS created FROM deliveries
+        WHERE event_id = ANY(${eventIds}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
+          AND id NOT IN (SELECT id FROM created)
       )
-      SELECT id, true AS created FROM created WHERE blocked_by IS NULL
-      UNION ALL
-      SELECT id, false AS created FROM deliveries
-      WHERE event_id = ANY(${eventIds}::text[]) AND status IN (${Prisma.join(OPEN_DELIVERY_STATUSES)}) AND blocked_by IS NULL
-        AND id NOT IN (SELECT id FROM created)
-      ORDER BY id`;
-    return { claimed: rows.filter((row) => row.created).map((row) => row.id), open: rows.filter((row) => !row.created).map((row) => row.id) };
+      SELECT ${DELIVERY_CONTEXT_COLUMNS}, d.created AS claimed, d.claimed_until AS "claimedUntil", d.created
+      FROM handed d
+      JOIN events e ON e.id = d.event_id
+      JOIN subscriptions s ON s.id = d.subscription_id
+      ORDER BY d.id`;
+    return {
+      claimed: rows.filter((row) => row.created).map(toClaimedDelivery),
+      open: rows.filter((row) => !row.created).map((row) => row.id),
+    };
   }
 }
 
-/** What createDeliveries answers: deliveries it created claimed, and the events' other open ones to claim. */
+/**
+ * What createDeliveries answers: the deliveries it created claimed, with what their attempts need, and
+ * the events' other open deliveries (a replayed fan-out's), still to be claimed.
+ */
 export interface CreatedDeliveries {
-  claimed: string[];
+  claimed: ClaimedDelivery[];
   open: string[];
 }
 
