@@ -41,7 +41,7 @@ type MatchingEvent = FanOutEvent & MatchableEvent;
 type MatchingCandidate = FanOutCandidate & { payloadFilter: FilterPredicate | null };
 
 /**
- * Turns events into deliveries, a batch at a time: one query for the events, one for their candidate
+ * Turns events into deliveries, a batch at a time: one query for the events and their candidate
  * subscriptions, and one statement that creates every delivery already claimed and answers what
  * their attempts need, for the dispatcher, which sends the first attempts in this worker. Concurrent
  * single-event jobs are collected into batches; a batch job is one already. Each job completes only
@@ -90,7 +90,8 @@ export class FanOutService {
   }
 
   private async fanOutBatch(eventIds: string[]): Promise<void[]> {
-    const found = inOrderOf(eventIds, await this.repository.findEventsForFanOut(eventIds));
+    const batch = await this.repository.findBatch(eventIds);
+    const found = inOrderOf(eventIds, batch.events);
     const foundIds = new Set(found.map((event) => event.id));
     const missing = eventIds.filter((id) => !foundIds.has(id));
     for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
@@ -99,7 +100,7 @@ export class FanOutService {
       const spans = this.startSpans(events);
       try {
         const toMatch = events.filter((event) => event.needsMatching);
-        const candidates = toMatch.length > 0 ? this.withPayloadFilters(await this.repository.findCandidates(toMatch)) : [];
+        const candidates = this.withPayloadFilters(batch.candidates);
         const matching = await this.withFilterSubjects(toMatch, candidates);
         const deliveries = matching.flatMap((event) => matchTargets(event, candidates));
         if (deliveries.some((delivery) => delivery.orderingKey !== null)) await this.waitForEarlierEvents(toMatch);

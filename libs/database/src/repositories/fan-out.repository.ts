@@ -17,6 +17,14 @@ export type FanOutCandidate = Pick<
   Subscription,
   'id' | 'organizationId' | 'kind' | 'events' | 'channels' | 'channelKey' | 'isActive' | 'ordering' | 'filter' | 'updatedAt'
 >;
+/** A fan-out batch: its events, and the subscriptions that may receive those still to be matched. */
+export interface FanOutBatch {
+  events: FanOutEvent[];
+  candidates: FanOutCandidate[];
+}
+/** One row of findBatch: an event or a candidate (isEvent tells; the other kind's columns are null). */
+type EventRow = { isEvent: true } & FanOutEvent & Record<keyof Omit<FanOutCandidate, 'id' | 'organizationId'>, null>;
+type CandidateRow = { isEvent: false } & FanOutCandidate;
 /** What a payload filter reads of an event besides what fan-out loads anyway. */
 export type FilterableEventRow = Pick<Event, 'id' | 'data' | 'callId' | 'workflowId'>;
 /** One delivery to create: an event for a subscription. */
@@ -36,37 +44,47 @@ export class FanOutRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * The events of a fan-out batch; `needsMatching` is false for an event whose deliveries already
-   * exist (a replayed job: only its open deliveries are enqueued again).
+   * A fan-out batch's events and, in the same round trip, everything that may receive those still to
+   * be matched (accepted, and without deliveries yet): the targets of test events (whatever their
+   * filter or active flag), the active subscriptions of the events' organizations and the webhooks of
+   * their channels. Which candidate receives which event is left to the caller. `needsMatching` is
+   * false for an event whose deliveries already exist (a replayed job: only its open deliveries are
+   * dispatched again).
    */
-  async findEventsForFanOut(ids: string[]): Promise<FanOutEvent[]> {
-    return this.prisma.$queryRaw<FanOutEvent[]>`
-      SELECT e.id, e.organization_id AS "organizationId", e.event_type AS "eventType", e.channel,
-             e.target_subscription_id AS "targetSubscriptionId", e.status, e.ordering_key AS "orderingKey", e.created_at AS "createdAt", e.traceparent,
-             (e.fanned_out_at IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)) AS "needsMatching"
-      FROM events e
-      WHERE e.id = ANY(${ids}::text[])`;
-  }
-
-  /**
-   * Everything that may receive one of the events, in one query: the targets of test events (whatever
-   * their filter or active flag), the active subscriptions of the events' organizations and the
-   * webhooks of their channels. Which candidate receives which event is left to the caller.
-   */
-  async findCandidates(events: FanOutEvent[]): Promise<FanOutCandidate[]> {
-    const unique = (values: (string | null)[]) => [...new Set(values.filter((value): value is string => value !== null))];
-    const broadcast = events.filter((event) => !event.targetSubscriptionId);
-    const organizationIds = unique(broadcast.map((event) => event.organizationId));
-    const channels = unique(broadcast.map((event) => event.channel));
-    const targetIds = unique(events.map((event) => event.targetSubscriptionId));
-    return this.prisma.$queryRaw<FanOutCandidate[]>`
-      SELECT id, organization_id AS "organizationId", kind, events, channels, channel_key AS "channelKey", is_active AS "isActive", ordering,
-             filter, updated_at AS "updatedAt"
-      FROM subscriptions
-      WHERE deleted_at IS NULL AND (
-        (organization_id = ANY(${organizationIds}::text[]) AND is_active
-          AND (kind = 'subscription' OR (kind = 'channel' AND channel_key = ANY(${channels}::text[]))))
-        OR id = ANY(${targetIds}::text[]))`;
+  async findBatch(ids: string[]): Promise<FanOutBatch> {
+    const rows = await this.prisma.$queryRaw<(EventRow | CandidateRow)[]>`
+      WITH batch AS (
+        SELECT e.id, e.organization_id, e.event_type, e.channel, e.target_subscription_id, e.status, e.ordering_key, e.created_at, e.traceparent,
+               (e.fanned_out_at IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)) AS needs_matching
+        FROM events e
+        WHERE e.id = ANY(${ids}::text[])
+      ), to_match AS (
+        SELECT * FROM batch WHERE status = 'accepted' AND needs_matching
+      )
+      SELECT true AS "isEvent", id, organization_id AS "organizationId", event_type AS "eventType", channel,
+             target_subscription_id AS "targetSubscriptionId", status, ordering_key AS "orderingKey", created_at AS "createdAt", traceparent,
+             needs_matching AS "needsMatching", NULL::varchar AS kind, NULL::text[] AS events, NULL::text[] AS channels, NULL::varchar AS "channelKey",
+             NULL::boolean AS "isActive", NULL::varchar AS ordering, NULL::jsonb AS filter, NULL::timestamptz AS "updatedAt"
+      FROM batch
+      UNION ALL
+      SELECT false, s.id, s.organization_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             s.kind, s.events, s.channels, s.channel_key, s.is_active, s.ordering, s.filter, s.updated_at
+      FROM subscriptions s
+      WHERE s.deleted_at IS NULL AND (
+        (s.organization_id = ANY(ARRAY(SELECT organization_id FROM to_match WHERE target_subscription_id IS NULL)) AND s.is_active
+          AND (s.kind = 'subscription' OR (s.kind = 'channel' AND s.channel_key = ANY(ARRAY(SELECT channel FROM to_match WHERE target_subscription_id IS NULL)))))
+        OR s.id = ANY(ARRAY(SELECT target_subscription_id FROM to_match)))`;
+    const batch: FanOutBatch = { events: [], candidates: [] };
+    for (const row of rows) {
+      if (row.isEvent) {
+        const { id, organizationId, eventType, channel, targetSubscriptionId, status, orderingKey, createdAt, traceparent, needsMatching } = row;
+        batch.events.push({ id, organizationId, eventType, channel, targetSubscriptionId, status, orderingKey, createdAt, traceparent, needsMatching });
+      } else {
+        const { id, organizationId, kind, events, channels, channelKey, isActive, ordering, filter, updatedAt } = row;
+        batch.candidates.push({ id, organizationId, kind, events, channels, channelKey, isActive, ordering, filter, updatedAt });
+      }
+    }
+    return batch;
   }
 
   /**
