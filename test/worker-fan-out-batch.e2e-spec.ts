@@ -35,14 +35,22 @@ describe('worker: batched fan-out and intake', () => {
   /** Stores an accepted event the way the API does, without enqueuing it. */
   const storeEvent = async (organizationId: string, eventType: string, channel: string | null = null) => {
     const id = newId('evt');
-    await stack.db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, '{"n":1}', $4, 'accepted')`, [
+    await stack.db.query(`INSERT INTO events (id, organization_id, event_type, data, channel, status) VALUES ($1, $2, $3, $4, $5, 'accepted')`, [
       id,
       organizationId,
       eventType,
+      JSON.stringify(dataOf(id)),
       channel,
     ]);
     return id;
   };
+  /** Each event's own data, so a delivery carrying another event's data (or none) shows. */
+  const dataOf = (eventId: string) => ({ n: 1, event: eventId });
+  const receivedDataOf = (eventId: string) =>
+    stack.receiver.requests
+      .map((request) => JSON.parse(request.body))
+      .filter((body) => body.event_id === eventId)
+      .map((body) => body.data);
   const receivedPathsOf = (eventId: string) =>
     stack.receiver.requests
       .filter((request) => JSON.parse(request.body).event_id === eventId)
@@ -74,6 +82,8 @@ describe('worker: batched fan-out and intake', () => {
     await waitFor(async () => (await intake.getJobCounts('active', 'wait')).active === 0, { what: 'intake idle' });
     for (const event of events) {
       expect(receivedPathsOf(event.id)).toEqual(event.expected);
+      // Every subscription gets the event's data (the statement sends it once per event).
+      expect(receivedDataOf(event.id)).toEqual(event.expected.map(() => dataOf(event.id)));
       const { rows } = await stack.db.query('SELECT fanned_out_at FROM events WHERE id = $1', [event.id]);
       expect(rows[0].fanned_out_at).not.toBeNull();
     }

@@ -37,7 +37,10 @@ export type DeliveryWithContext = Pick<
 export type ClaimedDelivery = DeliveryWithContext & { claimed: boolean; claimedUntil: Date | null };
 
 type ContextRow = Omit<DeliveryWithContext, 'event' | 'subscription'> & {
-  [K in keyof DeliveryWithContext['event'] as `event_${K}`]: DeliveryWithContext['event'][K];
+  [K in Exclude<keyof DeliveryWithContext['event'], 'data'> as `event_${K}`]: DeliveryWithContext['event'][K];
+} & {
+  /** The event's data as JSON text, on one row per event only (null on the others). */
+  event_data: string | null;
 } & {
   [K in keyof DeliveryWithContext['subscription'] as `subscription_${K}`]: DeliveryWithContext['subscription'][K];
 };
@@ -47,12 +50,15 @@ export type ClaimedContextRow = ContextRow & { claimed: boolean; claimedUntil: D
 
 /**
  * The select list of a delivery with its context, for a query that names the delivery `d`, its event
- * `e` and its subscription `s` (claiming a delivery and creating one claimed both answer it).
+ * `e` and its subscription `s` (claiming a delivery and creating one claimed both answer it). An
+ * event's data comes once, on the first of its rows: fanned out to N subscriptions it was sent, read
+ * and parsed N times, and its N copies waited in the worker's memory (up to 256 KiB each).
  */
 export const DELIVERY_CONTEXT_COLUMNS = Prisma.raw(`
   d.id, d.event_id AS "eventId", d.subscription_id AS "subscriptionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
   d.ordering_key AS "orderingKey", d.blocked_by AS "blockedBy",
-  e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType", e.data AS event_data,
+  e.id AS event_id, e.organization_id AS "event_organizationId", e.event_type AS "event_eventType",
+  CASE WHEN row_number() OVER (PARTITION BY d.event_id ORDER BY d.id) = 1 THEN e.data::text END AS event_data,
   e.workflow_id AS "event_workflowId", e.channel AS event_channel, e.call_id AS "event_callId", e.created_at AS "event_createdAt",
   e.target_subscription_id AS "event_targetSubscriptionId", e.traceparent AS event_traceparent,
   s.id AS subscription_id, s.kind AS subscription_kind, s.url AS subscription_url, s.headers AS subscription_headers,
@@ -62,8 +68,15 @@ export const DELIVERY_CONTEXT_COLUMNS = Prisma.raw(`
   s.is_active AS "subscription_isActive", s.max_attempts AS "subscription_maxAttempts",
   s.rate_limit_per_second AS "subscription_rateLimitPerSecond", s.failing_since AS "subscription_failingSince", s.deleted_at AS "subscription_deletedAt"`);
 
+/** The deliveries of these rows; the deliveries of one event share one parsed copy of its data. */
+export function toClaimedDeliveries(rows: ClaimedContextRow[]): ClaimedDelivery[] {
+  const dataByEvent = new Map<string, unknown>();
+  for (const row of rows) if (row.event_data !== null) dataByEvent.set(row.event_id, JSON.parse(row.event_data));
+  return rows.map((row) => toClaimedDelivery(row, dataByEvent.get(row.event_id)));
+}
+
 /** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns (spelled out: it runs per attempt). */
-export function toClaimedDelivery(row: ClaimedContextRow): ClaimedDelivery {
+function toClaimedDelivery(row: ClaimedContextRow, data: unknown): ClaimedDelivery {
   return {
     id: row.id,
     eventId: row.eventId,
@@ -77,7 +90,7 @@ export function toClaimedDelivery(row: ClaimedContextRow): ClaimedDelivery {
       id: row.event_id,
       organizationId: row.event_organizationId,
       eventType: row.event_eventType,
-      data: row.event_data,
+      data: data as DeliveryWithContext['event']['data'],
       workflowId: row.event_workflowId,
       channel: row.event_channel,
       callId: row.event_callId,

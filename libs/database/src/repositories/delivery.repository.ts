@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Delivery } from '@app/generated/prisma/client';
 import { PrismaService } from '../prisma.service';
-import { DELIVERY_CONTEXT_COLUMNS, toClaimedDelivery, type ClaimedContextRow, type ClaimedDelivery } from './delivery-context';
+import { DELIVERY_CONTEXT_COLUMNS, toClaimedDeliveries, type ClaimedContextRow, type ClaimedDelivery } from './delivery-context';
 import { OPEN_DELIVERY_STATUSES } from './fan-out.repository';
 
 /** One HTTP attempt as stored in delivery_attempts. */
@@ -70,7 +70,7 @@ export class DeliveryRepository {
       JOIN subscriptions s ON s.id = d.subscription_id
       LEFT JOIN updated u ON u.id = d.id
       WHERE d.id = ANY(${ids}::text[])`;
-    return rows.map(toClaimedDelivery);
+    return toClaimedDeliveries(rows);
   }
 
   /** Extends the claims this worker still holds (attempts still in flight) by `ttlMs` from now. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type Event, type Subscription } from '@app/generated/prisma/client';
 import { newId } from '@app/domain/ids';
 import { PrismaService } from '../prisma.service';
-import { DELIVERY_CONTEXT_COLUMNS, toClaimedDelivery, type ClaimedContextRow, type ClaimedDelivery } from './delivery-context';
+import { DELIVERY_CONTEXT_COLUMNS, toClaimedDeliveries, type ClaimedContextRow, type ClaimedDelivery } from './delivery-context';
 
 /** Deliveries the worker still has to attempt (their jobs may be re-enqueued safely). */
 export const OPEN_DELIVERY_STATUSES = ['pending', 'retrying'];
@@ -201,8 +201,10 @@ export class FanOutRepository {
       JOIN events e ON e.id = d.event_id
       JOIN subscriptions s ON s.id = d.subscription_id
       ORDER BY d.id`;
+    // Parsed together: an event's data comes on one of its rows, created or open.
+    const handed = toClaimedDeliveries(rows);
     return {
-      claimed: rows.filter((row) => row.created).map(toClaimedDelivery),
+      claimed: handed.filter((_, index) => rows[index].created),
       open: rows.filter((row) => !row.created).map((row) => row.id),
     };
   }
