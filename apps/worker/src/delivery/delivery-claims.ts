@@ -9,8 +9,8 @@ const MAX_BATCH_ROWS = 200;
 
 /**
  * The claims this worker holds on deliveries it is attempting (see DeliveryRepository.claim): takes
- * them (concurrent single claims share one statement), renews the ones held for a while in one
- * statement every third of their lifetime, and forgets them once the attempt is recorded (which clears
+ * them (concurrent single claims share one statement), renews in one statement the ones
+ * held for a third of their lifetime, and forgets them once the attempt is recorded (which clears
  * the claim in the same statement). A claim lives as long as a BullMQ job lock
  * (WORKER_LOCK_DURATION_MS): if this worker dies, its deliveries are taken over as soon as its jobs
  * are. A claim it fails to renew (PostgreSQL away) simply lapses: at worst a delivery is attempted
@@ -37,7 +37,10 @@ export class DeliveryClaims implements OnModuleDestroy {
   ) {
     this.ttlMs = config.workerLockDurationMs;
     this.renewEveryMs = Math.max(100, Math.floor(this.ttlMs / 3));
-    this.renewal = setInterval(() => void this.renew(), this.renewEveryMs).unref();
+    // Looked at four times per renewal period: a claim is renewed at most a quarter period after it
+    // falls due, leaving most of a period before isFresh gives it up. Checked once per period, a claim
+    // could reach the freshness limit before its renewal had even started.
+    this.renewal = setInterval(() => void this.renew(), Math.max(25, Math.floor(this.renewEveryMs / 4))).unref();
   }
 
   /** Claims one delivery (batched with concurrent calls); null when it does not exist. */
