@@ -11,6 +11,12 @@ import { DeliveryService } from './delivery.service';
 /** Claimed deliveries waiting for a free slot, per slot of concurrency, before fan-out waits. */
 const QUEUED_PER_SLOT = 20;
 /**
+ * Event data those deliveries may hold, per slot (characters of JSON): a full room of small events
+ * fits, while 256 KiB events wait as rows. Without it, WORKER_CONCURRENCY × 20 deliveries of large
+ * events could hold half a gigabyte of JSON (a job per delivery used to load one at a time).
+ */
+const QUEUED_DATA_PER_SLOT = QUEUED_PER_SLOT * 16 * 1024;
+/**
  * An origin whose slots are all taken by requests older than this (or than half the request timeout,
  * if less) is slow: its waiting deliveries go to the queue.
  */
@@ -43,10 +49,15 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private readonly slots: number;
   private readonly slotsPerOrigin: number;
   private readonly maxWaiting: number;
+  private readonly maxWaitingData: number;
   private readonly slowAfterMs: number;
   private readonly lanes = new Map<string, OriginLane>();
   private running = 0;
   private waiting = 0;
+  /** The event data the waiting deliveries hold (see ClaimedDelivery.dataSize). */
+  private waitingData = 0;
+  /** Event data per delivery of the last dispatch: what booked room is expected to bring. */
+  private dataPerDelivery = 0;
   /** Room booked by fan-outs creating deliveries (see reserve). */
   private reserved = 0;
   /**
@@ -69,6 +80,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     this.slots = config.workerConcurrency;
     this.slotsPerOrigin = Math.max(1, Math.ceil(config.workerConcurrency / 2));
     this.maxWaiting = config.workerConcurrency * QUEUED_PER_SLOT;
+    this.maxWaitingData = config.workerConcurrency * QUEUED_DATA_PER_SLOT;
     this.slowAfterMs = Math.min(SLOW_ORIGIN_MS, config.requestTimeoutMs / 2);
   }
 
@@ -76,10 +88,11 @@ export class DeliveryDispatcher implements OnModuleDestroy {
    * Resolves once `count` more deliveries fit in what waits here, and books the room until dispatch()
    * hands them over (`count` again) or cancel() gives it back: fan-out asks before it creates
    * deliveries, so that a burst waits as events (one intake job per batch), not as claimed rows in
-   * memory whose claims must be renewed. A batch larger than the whole room goes once nothing waits.
+   * memory whose claims must be renewed. A batch larger than the whole room goes once nothing waits;
+   * none goes while the waiting deliveries hold their share of event data.
    */
   async reserve(count: number): Promise<void> {
-    while (this.booked() > 0 && this.booked() + count > this.maxWaiting) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    while (this.booked() > 0 && !this.hasRoomFor(count)) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     this.reserved += count;
   }
 
@@ -107,7 +120,9 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     this.claims.adopt(created, claimedAt);
     this.storeFailing = false;
     for (const delivery of ready) this.lane(targetOrigin(delivery.subscription.url) ?? '').waiting.push(delivery);
-    this.waiting += ready.length;
+    const dataBefore = this.waitingData;
+    this.countWaiting(ready, +1);
+    if (ready.length > 0) this.dataPerDelivery = (this.waitingData - dataBefore) / ready.length;
     this.pump();
   }
 
@@ -121,7 +136,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.slowCheck);
     const waiting = [...this.lanes.values()].flatMap((lane) => lane.waiting.splice(0));
-    this.waiting = 0;
+    this.countWaiting(waiting, -1);
     this.wakeRoomWaiters();
     await this.toQueue(waiting);
     if (this.running === 0) return;
@@ -141,15 +156,27 @@ export class DeliveryDispatcher implements OnModuleDestroy {
       }
       if (this.running >= this.slots) break;
     }
-    if (this.booked() < this.maxWaiting) this.wakeRoomWaiters();
+    if (this.hasRoomFor(1)) this.wakeRoomWaiters();
   }
 
   private booked(): number {
     return this.waiting + this.reserved;
   }
 
+  /** Room for `count` more by number, and by data once booked but undispatched room is counted in. */
+  private hasRoomFor(count: number): boolean {
+    const expectedData = this.waitingData + (this.reserved + count) * this.dataPerDelivery;
+    return this.booked() + count <= this.maxWaiting && expectedData <= this.maxWaitingData;
+  }
+
+  /** Adds (+1) or removes (-1) deliveries from what waits, by number and by event data. */
+  private countWaiting(deliveries: ClaimedDelivery[], sign: 1 | -1): void {
+    this.waiting += sign * deliveries.length;
+    for (const delivery of deliveries) this.waitingData += sign * delivery.dataSize;
+  }
+
   private start(origin: string, lane: OriginLane, delivery: ClaimedDelivery): void {
-    this.waiting--;
+    this.countWaiting([delivery], -1);
     this.running++;
     const startedAt = Date.now();
     lane.running.set(delivery.id, startedAt);
@@ -195,7 +222,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private dropWaiting(): void {
     this.storeFailing = true;
     const dropped = [...this.lanes.values()].flatMap((lane) => lane.waiting.splice(0));
-    this.waiting -= dropped.length;
+    this.countWaiting(dropped, -1);
     for (const delivery of dropped) this.claims.forget(delivery.id);
     if (dropped.length > 0) this.logger.warn({ deliveries: dropped.length, msg: 'PostgreSQL failing: waiting deliveries left to the outbox sweeper' });
     this.wakeRoomWaiters();
@@ -212,7 +239,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
       if (lane.waiting.length === 0 || lane.running.size < this.slotsPerOrigin || lane.lastQuickEnd > slowSince) continue;
       if ([...lane.running.values()].every((startedAt) => startedAt <= slowSince)) {
         const shed = lane.waiting.splice(0);
-        this.waiting -= shed.length;
+        this.countWaiting(shed, -1);
         void this.toQueue(shed);
       }
     }

@@ -34,7 +34,12 @@ export type DeliveryWithContext = Pick<
  * or created claimed by fan-out). When not, the row says why (ended, waiting behind its ordering key,
  * not due yet, or held by another claim).
  */
-export type ClaimedDelivery = DeliveryWithContext & { claimed: boolean; claimedUntil: Date | null };
+export type ClaimedDelivery = DeliveryWithContext & {
+  claimed: boolean;
+  claimedUntil: Date | null;
+  /** Its share of its event's data (characters of JSON text), for bounding what waits in memory. */
+  dataSize: number;
+};
 
 type ContextRow = Omit<DeliveryWithContext, 'event' | 'subscription'> & {
   [K in Exclude<keyof DeliveryWithContext['event'], 'data'> as `event_${K}`]: DeliveryWithContext['event'][K];
@@ -70,13 +75,24 @@ export const DELIVERY_CONTEXT_COLUMNS = Prisma.raw(`
 
 /** The deliveries of these rows; the deliveries of one event share one parsed copy of its data. */
 export function toClaimedDeliveries(rows: ClaimedContextRow[]): ClaimedDelivery[] {
-  const dataByEvent = new Map<string, unknown>();
-  for (const row of rows) if (row.event_data !== null) dataByEvent.set(row.event_id, JSON.parse(row.event_data));
-  return rows.map((row) => toClaimedDelivery(row, dataByEvent.get(row.event_id)));
+  const events = new Map<string, { data: unknown; size: number; deliveries: number }>();
+  for (const row of rows) {
+    const event = events.get(row.event_id) ?? { data: undefined, size: 0, deliveries: 0 };
+    if (row.event_data !== null) {
+      event.data = JSON.parse(row.event_data) as unknown;
+      event.size = row.event_data.length;
+    }
+    event.deliveries++;
+    events.set(row.event_id, event);
+  }
+  return rows.map((row) => {
+    const { data, size, deliveries } = events.get(row.event_id)!;
+    return toClaimedDelivery(row, data, Math.ceil(size / deliveries));
+  });
 }
 
 /** Splits the flat row into the delivery and its prefixed event_ and subscription_ columns (spelled out: it runs per attempt). */
-function toClaimedDelivery(row: ClaimedContextRow, data: unknown): ClaimedDelivery {
+function toClaimedDelivery(row: ClaimedContextRow, data: unknown, dataSize: number): ClaimedDelivery {
   return {
     id: row.id,
     eventId: row.eventId,
@@ -117,5 +133,6 @@ function toClaimedDelivery(row: ClaimedContextRow, data: unknown): ClaimedDelive
     },
     claimed: row.claimed,
     claimedUntil: row.claimedUntil,
+    dataSize,
   };
 }
