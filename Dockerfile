@@ -1,7 +1,7 @@
 # Hookline api and worker (one image; the compose file picks the command).
 #   docker build -t hookline .
 #   docker run --env-file .env hookline                                              # api
-#   docker run --env-file .env hookline node dist/apps/worker/apps/worker/src/main.js  # worker
+#   docker run --env-file .env hookline node --max-old-space-size=512 dist/apps/worker/apps/worker/src/main.js  # worker
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
