@@ -65,6 +65,31 @@ describe('MicroBatcher', () => {
   });
 });
 
+describe('MicroBatcher.addAll', () => {
+  it('keeps its items in one batch: with the items gathered when they fit, else in the next batch', async () => {
+    const calls: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        calls.push(items);
+        return items.map((item) => item * 2);
+      },
+      { maxItems: 4, maxWaitMs: 5 },
+    );
+    const singles = [1, 2, 3].map((item) => batcher.add(item));
+    const together = batcher.addAll([4, 5]);
+    const fitting = batcher.addAll([6]);
+    await expect(together).resolves.toEqual([8, 10]);
+    await expect(fitting).resolves.toEqual([12]);
+    await expect(Promise.all(singles)).resolves.toEqual([2, 4, 6]);
+    // [4, 5] did not fit beside [1, 2, 3]: that batch went as it was, not split as [1, 2, 3, 4] + [5].
+    expect(calls).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    await expect(batcher.addAll([])).resolves.toEqual([]);
+  });
+});
+
 describe('MicroBatcher.addBatch', () => {
   it('hands gathered items over as one batch of their own, apart from items added singly', async () => {
     const calls: number[][] = [];

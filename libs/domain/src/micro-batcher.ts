@@ -47,6 +47,20 @@ export class MicroBatcher<I, O> {
   }
 
   /**
+   * Adds items that must stay in one batch, in order: they join the batch being gathered if they fit,
+   * else that batch goes now and they start the next one. (Batches run concurrently: a batch job's
+   * events split across two could be fanned out in either order.) Resolves with their results in
+   * order, or rejects with the first item's error. More than maxItems items make one larger batch.
+   */
+  addAll(items: I[]): Promise<O[]> {
+    if (this.pending.length + items.length > this.options.maxItems) this.flush();
+    const results = items.map((item) => new Promise<O>((resolve, reject) => this.pending.push({ item, resolve, reject })));
+    if (this.pending.length >= this.options.maxItems) this.flush();
+    else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    return Promise.all(results);
+  }
+
+  /**
    * Hands items gathered already (a batch job) over as one batch of their own, within the
    * concurrency bound; resolves with their results in order, or rejects with the first item's error.
    */

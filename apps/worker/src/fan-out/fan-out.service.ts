@@ -82,11 +82,13 @@ export class FanOutService {
    * Fans out events that arrived together (a batch intake job): a large batch as one batch of its
    * own, a small one joined with whatever else is being collected (in its order). Kept apart, small
    * batch jobs at a steady rate (a few events every 10 ms) each paid a fan-out's round trips and
-   * queued behind MAX_CONCURRENT_BATCHES: bench scenario 4 fell behind at 600 events/s.
+   * queued behind MAX_CONCURRENT_BATCHES: bench scenario 4 fell behind at 600 events/s. Never split:
+   * the job's events share one created_at, so two batches holding parts of it would not wait for
+   * each other (waitForEarlierEvents) and could chain an ordering key's deliveries out of order.
    */
   async fanOutMany(eventIds: string[]): Promise<void> {
     if (eventIds.length >= MIN_OWN_BATCH_EVENTS) await this.batcher.addBatch(eventIds);
-    else await Promise.all(eventIds.map((id) => this.batcher.add(id)));
+    else await this.batcher.addAll(eventIds);
   }
 
   private async fanOutBatch(eventIds: string[]): Promise<void[]> {
