@@ -133,6 +133,21 @@ describe('settleEach', () => {
     expect(single).toHaveBeenCalledTimes(3);
   });
 
+  it('with inOrder, runs the single fallbacks one after the other, in order', async () => {
+    const log: string[] = [];
+    const single = async (item: number) => {
+      log.push(`start ${item}`);
+      await new Promise((resolve) => setTimeout(resolve, 5 - item));
+      log.push(`end ${item}`);
+      return item;
+    };
+    const refused = async (): Promise<number[]> => {
+      throw new Error('batch refused');
+    };
+    await expect(settleEach([1, 2, 3], refused, single, { inOrder: true })).resolves.toEqual([1, 2, 3]);
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+  });
+
   it('uses the batch run when it succeeds', async () => {
     const single = jest.fn();
     await expect(settleEach([1, 2], async (items) => items.map((item) => item + 1), single)).resolves.toEqual([2, 3]);

@@ -116,14 +116,24 @@ export class MicroBatcher<I, O> {
 /**
  * Runs `batch` on all items; if it fails, runs `single` on each item so that one bad item (a row the
  * database refuses) fails alone and the others still succeed. Results keep the items' order; an item
- * whose single run failed gets its error as result.
+ * whose single run failed gets its error as result. With `inOrder` the single runs go one after the
+ * other, in the items' order (where order matters, e.g. fan-out chaining ordered deliveries);
+ * otherwise at once.
  */
-export async function settleEach<I, O>(items: I[], batch: (items: I[]) => Promise<O[]>, single: (item: I) => Promise<O>): Promise<(O | Error)[]> {
+export async function settleEach<I, O>(
+  items: I[],
+  batch: (items: I[]) => Promise<O[]>,
+  single: (item: I) => Promise<O>,
+  { inOrder = false }: { inOrder?: boolean } = {},
+): Promise<(O | Error)[]> {
   try {
     return await batch(items);
   } catch (error) {
     if (items.length === 1) return [toError(error)];
-    return Promise.all(items.map((item) => single(item).catch(toError)));
+    if (!inOrder) return Promise.all(items.map((item) => single(item).catch(toError)));
+    const results: (O | Error)[] = [];
+    for (const item of items) results.push(await single(item).catch(toError));
+    return results;
   }
 }
 

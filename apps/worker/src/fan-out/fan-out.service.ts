@@ -52,10 +52,13 @@ export class FanOutService {
   private readonly logger = new Logger(FanOutService.name);
   private readonly batcher = new MicroBatcher<string, void>(
     (eventIds) =>
+      // One by one in the batch's order when it fails: the events of a batch job share one
+      // created_at, so concurrent single fan-outs could chain an ordering key out of order.
       settleEach(
         eventIds,
         (all) => this.fanOutBatch(all),
         (one) => this.fanOutBatch([one]).then(() => undefined),
+        { inOrder: true },
       ),
     { maxItems: MAX_BATCH_EVENTS, maxWaitMs: BATCH_WAIT_MS, maxConcurrentBatches: MAX_CONCURRENT_BATCHES },
   );
