@@ -96,7 +96,7 @@ export class FanOutService {
 
   private async fanOutBatch(eventIds: string[]): Promise<void[]> {
     const batch = await this.repository.findBatch(eventIds);
-    const found = inOrderOf(eventIds, batch.events);
+    const found = inAcceptanceOrder(eventIds, batch.events);
     const foundIds = new Set(found.map((event) => event.id));
     const missing = eventIds.filter((id) => !foundIds.has(id));
     for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
@@ -210,12 +210,13 @@ function matchTargets(event: MatchingEvent, candidates: MatchingCandidate[]): Ne
 }
 
 /**
- * The events in the order their ids were given: the order they were accepted in (a batch request's
- * array order, then the order intake jobs arrived), which is the order of each ordering key's deliveries.
+ * The batch's events in acceptance order: by created_at, then in the order given (the events of one
+ * intake job share a created_at and come in the job's order). Ordered deliveries are chained in this
+ * order, and a batch may join intake jobs in whatever order the worker ran them.
  */
-function inOrderOf(eventIds: string[], events: FanOutEvent[]): FanOutEvent[] {
+function inAcceptanceOrder(eventIds: string[], events: FanOutEvent[]): FanOutEvent[] {
   const position = new Map(eventIds.map((id, index) => [id, index]));
-  return [...events].sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  return [...events].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position.get(a.id)! - position.get(b.id)!);
 }
 
 /**
