@@ -101,6 +101,12 @@ export class FanOutService {
     const missing = eventIds.filter((id) => !foundIds.has(id));
     for (const id of missing) this.logger.warn({ event_id: id, msg: 'event not found; intake job dropped' });
     const events = found.filter((event) => event.status === 'accepted');
+    const deferred = await this.acceptedAfterAnotherBatch(events, batch.candidates);
+    if (deferred.size > 0) {
+      await this.fanOutBatch(eventIds.filter((id) => !deferred.has(id)));
+      await this.fanOutBatch(eventIds.filter((id) => deferred.has(id)));
+      return eventIds.map(() => undefined);
+    }
     if (events.length > 0) {
       const spans = this.startSpans(events);
       try {
@@ -137,6 +143,26 @@ export class FanOutService {
       }
     }
     return eventIds.map(() => undefined);
+  }
+
+  /**
+   * The events of this batch to fan out after the rest, when ordered deliveries may be created: those
+   * accepted after an event another batch has not fanned out yet. Chained now, they would go ahead of
+   * it (a batch may join intake jobs around another one's); the rest go first, then they wait for it
+   * like any batch (waitForEarlierEvents). That other batch waits only for events older than its own.
+   */
+  private async acceptedAfterAnotherBatch(events: FanOutEvent[], candidates: FanOutCandidate[]): Promise<Set<string>> {
+    const toMatch = events.filter((event) => event.needsMatching);
+    if (toMatch.length < 2 || !candidates.some((candidate) => candidate.ordering === 'per_key')) return new Set();
+    const times = toMatch.map((event) => event.createdAt.getTime());
+    const organizationIds = [...new Set(toMatch.map((event) => event.organizationId))];
+    const first = await this.repository.firstUnfannedBetween(
+      organizationIds,
+      new Date(Math.min(...times)),
+      new Date(Math.max(...times)),
+      events.map((event) => event.id),
+    );
+    return first ? new Set(events.filter((event) => event.createdAt >= first).map((event) => event.id)) : new Set();
   }
 
   /** Lets the fan-outs of events accepted before this batch go first (bounded; see EARLIER_EVENTS_HORIZON_MS). */

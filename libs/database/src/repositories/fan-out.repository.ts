@@ -88,6 +88,18 @@ export class FanOutRepository {
   }
 
   /**
+   * When the first accepted event of these organizations created after `after` and up to `until`,
+   * other than `exceptIds`, still waiting for its fan-out was created; null when there is none.
+   */
+  async firstUnfannedBetween(organizationIds: string[], after: Date, until: Date, exceptIds: string[]): Promise<Date | null> {
+    const [row] = await this.prisma.$queryRaw<{ first: Date | null }[]>`
+      SELECT min(created_at) AS first FROM events
+      WHERE fanned_out_at IS NULL AND created_at > ${after} AND created_at <= ${until}
+        AND organization_id = ANY(${organizationIds}::text[]) AND status = 'accepted' AND id <> ALL(${exceptIds}::text[])`;
+    return row.first;
+  }
+
+  /**
    * Whether an accepted event of these organizations created before `before` (and after `since`),
    * other than `exceptIds`, still waits for its fan-out.
    */
